@@ -1,0 +1,10 @@
+//! XHHT domain core: the plan model, its file format and checks, the formula
+//! language, indicator computation and validation. No I/O: everything here is
+//! a pure function of its inputs, so it can be read and tested alone.
+
+pub mod formula;
+pub mod indicator;
+pub mod plan;
+pub mod text;
+pub mod validation;
+pub mod values;

@@ -1,0 +1,79 @@
+//! Vietnamese text and number conventions: NFC, `1.234.567`, `99,5%`, `05/12/2026`.
+
+use chrono::{Datelike, NaiveDate};
+use unicode_normalization::UnicodeNormalization;
+
+/// The same Vietnamese word can arrive as different bytes (composed or not);
+/// everything stored or compared goes through NFC first.
+pub fn nfc(s: &str) -> String {
+    s.nfc().collect()
+}
+
+/// `1234567.891` with 1 decimal → `1.234.567,9`. Trailing zeros of the
+/// decimals are dropped (`99,50` → `99,5`), so whole numbers print bare.
+pub fn number(x: f64, decimals: usize) -> String {
+    // Round half away from zero, as people do (format! rounds half to even).
+    let factor = 10f64.powi(decimals as i32);
+    let rounded = format!("{:.*}", decimals, (x.abs() * factor).round() / factor);
+    let (int, frac) = rounded.split_once('.').unwrap_or((&rounded, ""));
+    let frac = frac.trim_end_matches('0');
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(ch);
+    }
+    let sign = if x < 0.0 && (int != "0" || !frac.is_empty()) { "-" } else { "" };
+    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped},{frac}") }
+}
+
+/// `99.5` → `99,5%`.
+pub fn percent(x: f64) -> String {
+    format!("{}%", number(x, 1))
+}
+
+/// `05/12/2026`.
+pub fn date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// `ngày 05 tháng 12 năm 2026` (leading zeros as Decree 30/2020 asks for
+/// days 1-9 and months 1-2).
+pub fn date_long(d: NaiveDate) -> String {
+    let month = if d.month() <= 2 { format!("{:02}", d.month()) } else { d.month().to_string() };
+    format!("ngày {:02} tháng {} năm {}", d.day(), month, d.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_vietnamese_format() {
+        assert_eq!(number(1_234_567.0, 0), "1.234.567");
+        assert_eq!(number(1_234_567.891, 1), "1.234.567,9");
+        assert_eq!(number(99.5, 2), "99,5");
+        assert_eq!(number(100.0, 1), "100");
+        assert_eq!(number(-2.25, 1), "-2,3");
+        assert_eq!(number(-0.01, 1), "0");
+        assert_eq!(number(999.0, 0), "999");
+        assert_eq!(number(1000.0, 0), "1.000");
+        assert_eq!(percent(99.54), "99,5%");
+    }
+
+    #[test]
+    fn dates() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+        assert_eq!(date(d), "05/12/2026");
+        assert_eq!(date_long(d), "ngày 05 tháng 12 năm 2026");
+        let feb = NaiveDate::from_ymd_opt(2022, 2, 8).unwrap();
+        assert_eq!(date_long(feb), "ngày 08 tháng 02 năm 2022");
+    }
+
+    #[test]
+    fn nfc_composes() {
+        let decomposed = "Vie\u{0323}\u{0302}t";
+        assert_eq!(nfc(decomposed), "Việt");
+    }
+}
