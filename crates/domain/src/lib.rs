@@ -2,9 +2,11 @@
 //! language, indicator computation and validation. No I/O: everything here is
 //! a pure function of its inputs, so it can be read and tested alone.
 
+pub mod access;
 pub mod formula;
 pub mod indicator;
 pub mod plan;
 pub mod text;
 pub mod validation;
 pub mod values;
+pub mod workflow;

@@ -1,1 +1,38 @@
+//! XHHT storage: one code path for SQLite (the default, one file) and
+//! PostgreSQL. Every query is written once, with `$1` placeholders that both
+//! drivers accept, and run on whichever pool [`Db`] holds.
+//!
+//! Every write is one transaction holding the change and its audit event.
 
+mod connect;
+mod error;
+mod plans;
+mod reports;
+pub mod test_support;
+mod users;
+
+pub use connect::{Backend, Store};
+pub use error::StorageError;
+pub use reports::{AuditEvent, ReportRow, Stamp};
+pub use users::{NewUser, UserRow};
+
+/// The two concrete pools. (sqlx's `Any` driver cannot decode what
+/// PostgreSQL's aggregates return, so we keep the real drivers.)
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// Runs the same body on whichever pool `$db` holds; `$pool` is bound to it.
+macro_rules! with_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_db;
+
+pub type Result<T> = std::result::Result<T, StorageError>;

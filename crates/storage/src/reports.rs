@@ -1,0 +1,213 @@
+//! Yearly reports: their values, their state, and the audit trail.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use xhht_domain::plan::Plan;
+use xhht_domain::values::{DataValue, UnitValues, YearValues};
+use xhht_domain::workflow::ReportState;
+
+use crate::{Result, StorageError, Store, with_db};
+
+/// Who makes a change, when, and why: carried by every write and copied into
+/// its audit event.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    pub actor: String,
+    pub at: DateTime<Utc>,
+    pub reason: Option<String>,
+}
+
+impl Stamp {
+    pub fn now(actor: impl Into<String>) -> Self {
+        Self { actor: actor.into(), at: Utc::now(), reason: None }
+    }
+
+    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    pub(crate) fn at_text(&self) -> String {
+        self.at.to_rfc3339_opts(SecondsFormat::Millis, true)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportRow {
+    pub org_unit: String,
+    pub year: i32,
+    pub state: ReportState,
+    pub submitted_at: Option<String>,
+    pub approved_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub org_unit_code: Option<String>,
+    pub year: Option<i32>,
+    pub element_code: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub reason: Option<String>,
+}
+
+type ValueRow = (String, String, Option<f64>, Option<String>);
+
+fn show(v: &(Option<f64>, Option<String>)) -> Option<String> {
+    match v {
+        (Some(n), _) => Some(n.to_string()),
+        (None, Some(t)) => Some(t.clone()),
+        (None, None) => None,
+    }
+}
+
+impl Store {
+    /// Saves changed values of a unit's report (creating the report as a
+    /// draft if needed). `None` clears a value; nothing is deleted. Refused
+    /// unless the report is a draft or returned. One transaction: the values,
+    /// the report's timestamp and one audit event per changed value.
+    pub async fn save_values(&self, stamp: &Stamp, unit: &str, year: i32, changes: &[(String, Option<DataValue>)]) -> Result<usize> {
+        let at = stamp.at_text();
+        with_db!(&self.db, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("INSERT INTO reports (org_unit_code, year, state, updated_at, updated_by) VALUES ($1, $2, 'draft', $3, $4) ON CONFLICT (org_unit_code, year) DO NOTHING")
+                .bind(unit).bind(year).bind(&at).bind(&stamp.actor).execute(&mut *tx).await?;
+            let (state,): (String,) = sqlx::query_as("SELECT state FROM reports WHERE org_unit_code = $1 AND year = $2")
+                .bind(unit).bind(year).fetch_one(&mut *tx).await?;
+            if !matches!(ReportState::parse(&state), Some(ReportState::Draft | ReportState::Returned)) {
+                return Err(StorageError::Conflict(format!("báo cáo năm {year} của đơn vị {unit} đang ở trạng thái «{state}», không sửa được")));
+            }
+            let mut changed = 0;
+            for (element, value) in changes {
+                let new = value.as_ref().map(DataValue::to_columns).unwrap_or((None, None));
+                let old: Option<(Option<f64>, Option<String>)> = sqlx::query_as("SELECT value_num, value_text FROM data_values WHERE org_unit_code = $1 AND element_code = $2 AND year = $3")
+                    .bind(unit).bind(element).bind(year).fetch_optional(&mut *tx).await?;
+                let old = old.unwrap_or((None, None));
+                if old == new {
+                    continue;
+                }
+                sqlx::query("INSERT INTO data_values (org_unit_code, element_code, year, value_num, value_text, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                             ON CONFLICT (org_unit_code, element_code, year) DO UPDATE SET value_num = excluded.value_num, value_text = excluded.value_text, updated_at = excluded.updated_at, updated_by = excluded.updated_by")
+                    .bind(unit).bind(element).bind(year).bind(new.0).bind(&new.1).bind(&at).bind(&stamp.actor)
+                    .execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO audit_events (at, actor, action, org_unit_code, year, element_code, old_value, new_value, reason) VALUES ($1, $2, 'value.set', $3, $4, $5, $6, $7, $8)")
+                    .bind(&at).bind(&stamp.actor).bind(unit).bind(year).bind(element).bind(show(&old)).bind(show(&new)).bind(&stamp.reason)
+                    .execute(&mut *tx).await?;
+                changed += 1;
+            }
+            sqlx::query("UPDATE reports SET updated_at = $1, updated_by = $2 WHERE org_unit_code = $3 AND year = $4")
+                .bind(&at).bind(&stamp.actor).bind(unit).bind(year).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(changed)
+        })
+    }
+
+    /// Moves a report to `to`, checking it is currently in one of `from`. On
+    /// approval the working values are copied into the official figures in
+    /// the same transaction, so every page shows them at the next read.
+    pub async fn change_state(&self, stamp: &Stamp, unit: &str, year: i32, from: &[ReportState], to: ReportState) -> Result<()> {
+        let at = stamp.at_text();
+        with_db!(&self.db, pool => {
+            let mut tx = pool.begin().await?;
+            let row: Option<(String,)> = sqlx::query_as("SELECT state FROM reports WHERE org_unit_code = $1 AND year = $2")
+                .bind(unit).bind(year).fetch_optional(&mut *tx).await?;
+            let Some((state,)) = row else {
+                return Err(StorageError::NotFound(format!("báo cáo năm {year} của đơn vị {unit}")));
+            };
+            if !from.iter().any(|s| s.as_str() == state) {
+                return Err(StorageError::Conflict(format!("báo cáo đang ở trạng thái «{state}», không chuyển sang «{}» được", to.as_str())));
+            }
+            let stamp_col = match to {
+                ReportState::Submitted => ", submitted_at = $5",
+                ReportState::Approved => ", approved_at = $5",
+                _ => ", updated_at = $5",
+            };
+            let sql = format!("UPDATE reports SET state = $1, updated_at = $2, updated_by = $3 {stamp_col} WHERE org_unit_code = $4 AND year = $6");
+            sqlx::query(&sql).bind(to.as_str()).bind(&at).bind(&stamp.actor).bind(unit).bind(&at).bind(year).execute(&mut *tx).await?;
+            if to == ReportState::Approved {
+                sqlx::query("DELETE FROM approved_values WHERE org_unit_code = $1 AND year = $2").bind(unit).bind(year).execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO approved_values (org_unit_code, element_code, year, value_num, value_text, approved_at, approved_by) \
+                             SELECT org_unit_code, element_code, year, value_num, value_text, $1, $2 FROM data_values \
+                             WHERE org_unit_code = $3 AND year = $4 AND (value_num IS NOT NULL OR value_text IS NOT NULL)")
+                    .bind(&at).bind(&stamp.actor).bind(unit).bind(year).execute(&mut *tx).await?;
+            }
+            sqlx::query("INSERT INTO audit_events (at, actor, action, org_unit_code, year, old_value, new_value, reason) VALUES ($1, $2, 'report.state', $3, $4, $5, $6, $7)")
+                .bind(&at).bind(&stamp.actor).bind(unit).bind(year).bind(&state).bind(to.as_str()).bind(&stamp.reason)
+                .execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// The official (approved) values of every unit for `year`.
+    pub async fn approved_values(&self, plan: &Plan, year: i32) -> Result<YearValues> {
+        let rows: Vec<ValueRow> = with_db!(&self.db, pool => {
+            sqlx::query_as("SELECT org_unit_code, element_code, value_num, value_text FROM approved_values WHERE year = $1")
+                .bind(year).fetch_all(pool).await?
+        });
+        Ok(to_year_values(plan, rows))
+    }
+
+    /// The working values of one unit's report (drafts included): for the unit itself.
+    pub async fn working_values(&self, plan: &Plan, unit: &str, year: i32) -> Result<UnitValues> {
+        let rows: Vec<ValueRow> = with_db!(&self.db, pool => {
+            sqlx::query_as("SELECT org_unit_code, element_code, value_num, value_text FROM data_values WHERE org_unit_code = $1 AND year = $2")
+                .bind(unit).bind(year).fetch_all(pool).await?
+        });
+        Ok(to_year_values(plan, rows).units.remove(unit).unwrap_or_default())
+    }
+
+    /// Every report of `year`.
+    pub async fn reports(&self, year: i32) -> Result<Vec<ReportRow>> {
+        let rows: Vec<(String, i32, String, Option<String>, Option<String>)> = with_db!(&self.db, pool => {
+            sqlx::query_as("SELECT org_unit_code, year, state, submitted_at, approved_at FROM reports WHERE year = $1 ORDER BY org_unit_code")
+                .bind(year).fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .filter_map(|(org_unit, year, state, submitted_at, approved_at)| {
+                Some(ReportRow { org_unit, year, state: ReportState::parse(&state)?, submitted_at, approved_at })
+            })
+            .collect())
+    }
+
+    /// Years that have at least one approved value, ascending.
+    pub async fn approved_years(&self) -> Result<Vec<i32>> {
+        let rows: Vec<(i32,)> = with_db!(&self.db, pool => {
+            sqlx::query_as("SELECT DISTINCT year FROM approved_values ORDER BY year").fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(|(y,)| y).collect())
+    }
+
+    /// The audit trail of one report, oldest first.
+    pub async fn audit_events(&self, unit: &str, year: i32) -> Result<Vec<AuditEvent>> {
+        Ok(with_db!(&self.db, pool => {
+            sqlx::query_as("SELECT id, at, actor, action, org_unit_code, year, element_code, old_value, new_value, reason FROM audit_events WHERE org_unit_code = $1 AND year = $2 ORDER BY id")
+                .bind(unit).bind(year).fetch_all(pool).await?
+        }))
+    }
+
+    /// Number of audit events in all (for tests and `xhht` status output).
+    pub async fn audit_count(&self) -> Result<i64> {
+        let (n,): (i64,) = with_db!(&self.db, pool => {
+            sqlx::query_as("SELECT COUNT(*) FROM audit_events").fetch_one(pool).await?
+        });
+        Ok(n)
+    }
+}
+
+fn to_year_values(plan: &Plan, rows: Vec<ValueRow>) -> YearValues {
+    let mut out = YearValues::default();
+    for (unit, element, num, text) in rows {
+        // Values of elements no longer in the plan are kept in the database but not read.
+        let Some(el) = plan.element(&element) else { continue };
+        if let Some(v) = DataValue::from_columns(el, num, text) {
+            out.set(&unit, &element, v);
+        }
+    }
+    out
+}

@@ -1,0 +1,61 @@
+//! Stores for tests, so every storage test runs on SQLite and PostgreSQL.
+//!
+//! PostgreSQL comes from `XHHT_TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/test`); each test gets a schema of its
+//! own, dropped and re-created at the start. Without a server the PostgreSQL
+//! run is skipped with a message, unless `XHHT_REQUIRE_POSTGRES=1` (set by
+//! `.ci/run`), in which case the test fails.
+
+use std::str::FromStr;
+
+use sqlx::Connection;
+use sqlx::postgres::{PgConnectOptions, PgConnection};
+
+use crate::Store;
+
+pub const POSTGRES_URL_VAR: &str = "XHHT_TEST_POSTGRES_URL";
+pub const REQUIRE_POSTGRES_VAR: &str = "XHHT_REQUIRE_POSTGRES";
+const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// A fresh SQLite store and, when available, a fresh PostgreSQL one.
+pub async fn stores(name: &str) -> Vec<Store> {
+    let mut out = vec![sqlite(name).await];
+    out.extend(postgres(name).await);
+    out
+}
+
+/// A fresh SQLite database in a temporary file.
+pub async fn sqlite(name: &str) -> Store {
+    let path = std::env::temp_dir().join(format!("xhht-test-{}-{}.sqlite", safe(name), std::process::id()));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    Store::open(&path.display().to_string()).await.expect("open SQLite test database")
+}
+
+/// A fresh PostgreSQL schema, or `None` (with a message) when no server answers.
+pub async fn postgres(name: &str) -> Option<Store> {
+    let url = std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_string());
+    let required = std::env::var(REQUIRE_POSTGRES_VAR).is_ok_and(|v| v == "1");
+    let schema = format!("t_{}", safe(name));
+    let mut admin = match PgConnection::connect(&url).await {
+        Ok(c) => c,
+        Err(e) if required => panic!("PostgreSQL is required ({REQUIRE_POSTGRES_VAR}=1) but {url} is unreachable: {e}"),
+        Err(e) => {
+            eprintln!("SKIPPED: PostgreSQL run of «{name}»: no server at {url} ({e}); set {POSTGRES_URL_VAR} to run it");
+            return None;
+        }
+    };
+    for sql in [format!("DROP SCHEMA IF EXISTS {schema} CASCADE"), format!("CREATE SCHEMA {schema}")] {
+        sqlx::query(&sql).execute(&mut admin).await.expect("prepare test schema");
+    }
+    let opts = PgConnectOptions::from_str(&url).expect("valid URL").options([("search_path", schema.as_str())]);
+    let store = Store::open_postgres(opts).await.expect("connect to PostgreSQL");
+    store.migrate().await.expect("migrate PostgreSQL test schema");
+    Some(store)
+}
+
+fn safe(name: &str) -> String {
+    let s: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    s.chars().take(50).collect()
+}
