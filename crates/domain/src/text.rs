@@ -77,3 +77,26 @@ mod tests {
         assert_eq!(nfc(decomposed), "Việt");
     }
 }
+
+/// A search/identifier key: no diacritics, đ → d, lowercase ASCII letters and
+/// digits only ("Phúc Xá" → "phucxa").
+pub fn fold(s: &str) -> String {
+    s.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            c => c.to_ascii_lowercase(),
+        })
+        .filter(char::is_ascii_alphanumeric)
+        .collect()
+}
+
+#[cfg(test)]
+mod fold_tests {
+    #[test]
+    fn folds_vietnamese() {
+        assert_eq!(super::fold("Phúc Xá"), "phucxa");
+        assert_eq!(super::fold("Điện Biên"), "dienbien");
+        assert_eq!(super::fold("Đội Cấn"), "doican");
+    }
+}

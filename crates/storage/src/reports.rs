@@ -121,13 +121,13 @@ impl Store {
             if !from.iter().any(|s| s.as_str() == state) {
                 return Err(StorageError::Conflict(format!("báo cáo đang ở trạng thái «{state}», không chuyển sang «{}» được", to.as_str())));
             }
-            let stamp_col = match to {
-                ReportState::Submitted => ", submitted_at = $5",
-                ReportState::Approved => ", approved_at = $5",
-                _ => ", updated_at = $5",
+            let extra = match to {
+                ReportState::Submitted => ", submitted_at = $2",
+                ReportState::Approved => ", approved_at = $2",
+                _ => "",
             };
-            let sql = format!("UPDATE reports SET state = $1, updated_at = $2, updated_by = $3 {stamp_col} WHERE org_unit_code = $4 AND year = $6");
-            sqlx::query(&sql).bind(to.as_str()).bind(&at).bind(&stamp.actor).bind(unit).bind(&at).bind(year).execute(&mut *tx).await?;
+            let sql = format!("UPDATE reports SET state = $1, updated_at = $2, updated_by = $3{extra} WHERE org_unit_code = $4 AND year = $5");
+            sqlx::query(&sql).bind(to.as_str()).bind(&at).bind(&stamp.actor).bind(unit).bind(year).execute(&mut *tx).await?;
             if to == ReportState::Approved {
                 sqlx::query("DELETE FROM approved_values WHERE org_unit_code = $1 AND year = $2").bind(unit).bind(year).execute(&mut *tx).await?;
                 sqlx::query("INSERT INTO approved_values (org_unit_code, element_code, year, value_num, value_text, approved_at, approved_by) \
@@ -189,6 +189,23 @@ impl Store {
             sqlx::query_as("SELECT id, at, actor, action, org_unit_code, year, element_code, old_value, new_value, reason FROM audit_events WHERE org_unit_code = $1 AND year = $2 ORDER BY id")
                 .bind(unit).bind(year).fetch_all(pool).await?
         }))
+    }
+
+    /// Records that this database holds generated sample data, so every page can say so.
+    pub async fn mark_sample(&self, stamp: &Stamp) -> Result<()> {
+        with_db!(&self.db, pool => {
+            sqlx::query("INSERT INTO audit_events (at, actor, action, reason) VALUES ($1, $2, 'sample.generate', $3)")
+                .bind(stamp.at_text()).bind(&stamp.actor).bind(&stamp.reason).execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Whether the database holds generated sample data ("dữ liệu mẫu").
+    pub async fn is_sample(&self) -> Result<bool> {
+        let row: Option<(i64,)> = with_db!(&self.db, pool => {
+            sqlx::query_as("SELECT id FROM audit_events WHERE action = 'sample.generate' LIMIT 1").fetch_optional(pool).await?
+        });
+        Ok(row.is_some())
     }
 
     /// Number of audit events in all (for tests and `xhht` status output).

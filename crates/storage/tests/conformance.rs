@@ -53,6 +53,10 @@ async fn report_lifecycle_with_audit() {
         let wrong = store.change_state(&stamp, "00001", 2026, &[Draft], Submitted).await;
         assert!(matches!(wrong, Err(StorageError::Conflict(_))), "{b:?}");
 
+        // Returned with a comment, then resubmitted (this once failed on PostgreSQL).
+        let back = Stamp::now("chuyen-vien").with_reason("Kiểm tra lại");
+        store.change_state(&back, "00001", 2026, &[Submitted], Returned).await.unwrap();
+        store.change_state(&stamp, "00001", 2026, &[Draft, Returned], Submitted).await.unwrap();
         let reviewer = Stamp::now("chuyen-vien").with_reason("Số liệu khớp");
         store.change_state(&reviewer, "00001", 2026, &[Submitted], Approved).await.unwrap();
         let official = store.approved_values(&plan, 2026).await.unwrap();
@@ -66,9 +70,11 @@ async fn report_lifecycle_with_audit() {
 
         let trail = store.audit_events("00001", 2026).await.unwrap();
         let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
-        assert_eq!(actions, ["value.set", "value.set", "report.state", "report.state"], "{b:?}");
-        assert_eq!(trail[3].new_value.as_deref(), Some("approved"));
-        assert_eq!(trail[3].reason.as_deref(), Some("Số liệu khớp"));
+        assert_eq!(actions, ["value.set", "value.set", "report.state", "report.state", "report.state", "report.state"], "{b:?}");
+        let states: Vec<_> = trail[2..].iter().map(|e| e.new_value.as_deref().unwrap()).collect();
+        assert_eq!(states, ["submitted", "returned", "submitted", "approved"]);
+        assert_eq!(trail[3].reason.as_deref(), Some("Kiểm tra lại"));
+        assert_eq!(trail[5].reason.as_deref(), Some("Số liệu khớp"));
         assert_eq!(trail[0].old_value, None);
         assert_eq!(trail[0].new_value.as_deref(), Some("1000"));
     }

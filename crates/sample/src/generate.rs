@@ -1,0 +1,234 @@
+//! The values themselves: plausible, varied per ward, some wards behind
+//! target, some values missing. 2021-2025 approved; 2026 in progress.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use xhht_domain::plan::{OrgUnit, Plan, UnitType};
+use xhht_domain::values::DataValue;
+use xhht_domain::workflow::ReportState;
+
+/// The fixed seed of the demo.
+pub const SEED: u64 = 56_2022;
+
+/// First and last sample years.
+const FIRST: i32 = 2021;
+const LAST: i32 = 2026;
+
+/// One unit's report for one year, with how far it went through the workflow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampleReport {
+    pub unit: String,
+    pub year: i32,
+    pub values: Vec<(String, DataValue)>,
+    /// Final state; the loader replays draft → submitted (→ returned) → …
+    pub state: ReportState,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// A ward's character: size, growth and how well it does (-1 weak … 1 strong).
+struct Profile {
+    pop: f64,
+    growth: f64,
+    skill: f64,
+    units_total: f64,
+}
+
+pub fn generate(plan: &Plan, seed: u64) -> Vec<SampleReport> {
+    let mut out = Vec::new();
+    let wards: Vec<&OrgUnit> = plan.org_units.iter().filter(|u| u.unit_type == UnitType::Ward).collect();
+    for (i, ward) in wards.iter().enumerate() {
+        let mut rng = rng_for(seed, &ward.code);
+        let profile = Profile {
+            pop: rng.random_range(8_000.0..19_000.0),
+            growth: rng.random_range(-0.004..0.012),
+            // The last two wards in file order are the weak ones, the first two strong.
+            skill: match i {
+                0 | 1 => rng.random_range(0.5..1.0),
+                _ if i + 2 >= wards.len() => rng.random_range(-1.0..-0.6),
+                _ => rng.random_range(-0.5..0.5),
+            },
+            units_total: rng.random_range(22.0..58.0),
+        };
+        let centre = plan.org_units.iter().find(|u| u.parent.as_deref() == Some(&ward.code) && u.unit_type == UnitType::CommunityLearningCentre);
+        let centre_luck: f64 = rng.random_range(0.0..1.0);
+        for year in FIRST..=LAST {
+            let (state, submitted_at, decided_at) = workflow(i, year, &mut rng);
+            if state.is_none() {
+                continue;
+            }
+            let state = state.unwrap_or(ReportState::Draft);
+            let mut values = ward_values(&profile, i, year, &mut rng);
+            if year == LAST && state == ReportState::Draft {
+                values.truncate(values.len() / 2); // a draft half filled in
+            }
+            out.push(SampleReport { unit: ward.code.clone(), year, values, state, submitted_at, decided_at });
+            if let Some(c) = centre {
+                let values = centre_values(&profile, centre_luck, year);
+                out.push(SampleReport { unit: c.code.clone(), year, values, state, submitted_at, decided_at });
+            }
+        }
+    }
+    if let Some(edu) = plan.unit(&plan.reporting.submit_to) {
+        for year in FIRST..=LAST {
+            let (state, submitted_at, decided_at) = if year == LAST { (ReportState::Draft, None, None) } else { approved(year, 0) };
+            out.push(SampleReport { unit: edu.code.clone(), year, values: education_values(year), state, submitted_at, decided_at });
+        }
+    }
+    out
+}
+
+/// A deterministic stream per unit (FNV-1a of its code mixed into the seed),
+/// so adding a unit does not change the others' values.
+fn rng_for(seed: u64, code: &str) -> ChaCha8Rng {
+    let h = code.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    ChaCha8Rng::seed_from_u64(seed ^ h)
+}
+
+fn at(year: i32, month: u32, day: u32, hour: u32) -> DateTime<Utc> {
+    let d = NaiveDate::from_ymd_opt(year, month, day).and_then(|d| d.and_hms_opt(hour, 0, 0)).expect("valid sample date");
+    Utc.from_utc_datetime(&d)
+}
+
+fn approved(year: i32, i: usize) -> (ReportState, Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    // Most submit in the first week of December; every seventh unit is a few days late.
+    let day = if i % 7 == 6 { 12 } else { 1 + (i as u32 % 8) };
+    (ReportState::Approved, Some(at(year, 12, day, 2 + (i as u32 % 6))), Some(at(year, 12, 16 + (i as u32 % 5), 3)))
+}
+
+/// 2021-2025 approved; in 2026 (the year in progress) most wards have not submitted.
+fn workflow(i: usize, year: i32, rng: &mut ChaCha8Rng) -> (Option<ReportState>, Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    let _ = rng.random::<u32>(); // keep the stream aligned whatever the branch
+    if year < LAST {
+        let (s, a, b) = approved(year, i);
+        return (Some(s), a, b);
+    }
+    let sub = Some(at(year, 11, 16 + (i as u32 % 8), 2));
+    match i % 14 {
+        0 | 5 => (Some(ReportState::Approved), sub, Some(at(year, 11, 24, 3))),
+        1 | 8 | 11 => (Some(ReportState::Submitted), sub, None),
+        3 => (Some(ReportState::Returned), sub, Some(at(year, 11, 25, 1))),
+        2 | 4 | 9 | 12 | 13 => (Some(ReportState::Draft), None, None),
+        _ => (None, None, None), // not started
+    }
+}
+
+fn count(x: f64) -> DataValue {
+    DataValue::Number(x.round().max(0.0))
+}
+
+fn status(code: &str) -> DataValue {
+    DataValue::Status(code.to_string())
+}
+
+fn ward_values(p: &Profile, i: usize, year: i32, rng: &mut ChaCha8Rng) -> Vec<(String, DataValue)> {
+    let t = f64::from(year - FIRST);
+    let mut noise = |sd: f64| rng.random_range(-sd..sd);
+    let pop = (p.pop * (1.0 + p.growth).powf(t)).round();
+    let pop_15_60 = (pop * (0.77 + 0.002 * t)).round();
+    let literate = (pop_15_60 * (99.35 + 0.07 * t + 0.3 * p.skill + noise(0.04)).clamp(98.6, 99.97) / 100.0).round();
+    let keep = literate * (91.0 + 1.1 * t + 2.5 * p.skill + noise(0.4)).clamp(80.0, 99.5) / 100.0;
+    let working = (pop * 0.81).round();
+    let rate = |base: f64, slope: f64, weight: f64, n: f64| (base + slope * t + weight * p.skill + n).clamp(3.0, 97.0) / 100.0;
+    let info = working * rate(33.0, 5.0, 7.0, noise(1.0));
+    let life = working * rate(35.0, 4.2, 6.0, noise(1.0));
+    let trained_rate = rate(44.0, 1.4, 4.0, noise(0.5));
+    let trained = pop * trained_rate;
+    let university = pop * (trained_rate * 100.0 * 0.24 + 0.1 * t).min(trained_rate * 100.0) / 100.0;
+    let citizens = pop * rate(24.0, 6.0, 8.0, noise(0.8));
+    let units_total = (p.units_total + t.min(3.0)).round();
+    let recognised = units_total * rate(36.0, 6.5, 10.0, noise(2.0));
+    let weakest = i == 13;
+    let mut v = vec![
+        ("pop_15_plus", count(pop)),
+        ("pop_15_60", count(pop_15_60)),
+        ("literate_15_60", count(literate)),
+        ("literate_keep_learning", count(keep)),
+        ("literacy_level", status(if weakest && year <= 2022 { "level_1" } else { "level_2" })),
+        ("preschool_universal", DataValue::Bool(!(i == 12 && year == 2021))),
+        ("primary_universal_level", status("level_3")),
+        ("lower_secondary_universal_level", status(if weakest && year <= 2023 { "level_2" } else { "level_3" })),
+        ("working_age_pop", count(working)),
+        ("working_age_info_competent", count(info)),
+        ("working_age_life_skills", count(life)),
+        ("pop_15_plus_trained", count(trained)),
+        ("pop_university", count(university)),
+        ("learning_citizens", count(citizens)),
+        ("learning_units_total", count(units_total)),
+        ("learning_units_recognised", count(recognised)),
+    ];
+    // A few values never reported (about one in twenty of those that may be missing).
+    v.retain(|(code, _)| {
+        let optional = matches!(*code, "working_age_life_skills" | "pop_university" | "literate_keep_learning" | "learning_citizens");
+        !(optional && rng.random_range(0.0..1.0) < 0.05)
+    });
+    v.into_iter().map(|(c, x)| (c.to_string(), x)).collect()
+}
+
+fn centre_values(p: &Profile, luck: f64, year: i32) -> Vec<(String, DataValue)> {
+    let t = f64::from(year - FIRST);
+    // Monotone in time: once a centre uses IT it keeps doing so.
+    let uses_it = luck < 0.45 + 0.1 * t + 0.15 * p.skill;
+    let score = 0.3 + 0.09 * t + 0.2 * p.skill + 0.25 * luck;
+    let rating = match score {
+        s if s > 0.75 => "good",
+        s if s > 0.5 => "fair",
+        s if s > 0.3 => "average",
+        _ => "not_rated",
+    };
+    vec![("clc_uses_it".to_string(), DataValue::Bool(uses_it)), ("clc_rating".to_string(), status(rating))]
+}
+
+fn education_values(year: i32) -> Vec<(String, DataValue)> {
+    let t = f64::from(year - FIRST);
+    let total = 58.0 + (t / 2.0).floor();
+    vec![
+        ("edu_institutions_total".to_string(), count(total)),
+        ("edu_institutions_digital".to_string(), count(total * (0.41 + 0.075 * t))),
+        ("hei_digital_university".to_string(), DataValue::Bool(year >= 2023)),
+        ("learning_district_status".to_string(), status(if year >= 2024 { "registered" } else { "not_registered" })),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xhht_domain::plan::{Severity, builtin};
+    use xhht_domain::validation::validate;
+    use xhht_domain::values::UnitValues;
+
+    #[test]
+    fn same_seed_same_data() {
+        let plan = builtin();
+        assert_eq!(generate(&plan, SEED), generate(&plan, SEED));
+        assert_ne!(generate(&plan, SEED), generate(&plan, SEED + 1));
+    }
+
+    #[test]
+    fn sample_data_pass_every_error_rule_of_the_plan() {
+        let plan = builtin();
+        let reports = generate(&plan, SEED);
+        let map = |r: &SampleReport| -> UnitValues { r.values.iter().cloned().collect() };
+        for r in &reports {
+            let unit = plan.unit(&r.unit).unwrap();
+            let prev = reports.iter().find(|p| p.unit == r.unit && p.year == r.year - 1).map(map);
+            let findings = validate(&plan, unit, &map(r), prev.as_ref());
+            let errors: Vec<_> = findings.iter().filter(|f| f.severity == Severity::Error).collect();
+            assert!(errors.is_empty(), "{} {}: {errors:?}", r.unit, r.year);
+        }
+    }
+
+    #[test]
+    fn shape_of_the_years() {
+        let plan = builtin();
+        let reports = generate(&plan, SEED);
+        let wards_2026: Vec<_> = reports.iter().filter(|r| r.year == 2026 && r.unit.len() == 5).collect();
+        let submitted = wards_2026.iter().filter(|r| matches!(r.state, ReportState::Submitted | ReportState::Approved)).count();
+        assert!(submitted * 2 < 14, "most wards have not submitted 2026");
+        assert!(reports.iter().filter(|r| r.year < 2026).all(|r| r.state == ReportState::Approved));
+        // some values are missing
+        let full = reports.iter().filter(|r| r.year < 2026 && r.unit.len() == 5 && r.values.len() < 16).count();
+        assert!(full > 0);
+    }
+}
