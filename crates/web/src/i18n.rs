@@ -1,0 +1,23 @@
+//! Vietnamese labels for the domain's codes (English names come from the plan file).
+
+use xhht_domain::indicator::ProgressStatus;
+
+pub fn progress(status: ProgressStatus) -> &'static str {
+    match status {
+        ProgressStatus::Achieved => "Đạt",
+        ProgressStatus::OnTrack => "Đúng tiến độ",
+        ProgressStatus::Behind => "Chậm tiến độ",
+        ProgressStatus::NoData => "Chưa có số liệu",
+    }
+}
+
+/// A CSS class per status; the label is always shown too, so colour is never
+/// the only signal.
+pub fn progress_class(status: ProgressStatus) -> &'static str {
+    match status {
+        ProgressStatus::Achieved => "st-achieved",
+        ProgressStatus::OnTrack => "st-on-track",
+        ProgressStatus::Behind => "st-behind",
+        ProgressStatus::NoData => "st-no-data",
+    }
+}

@@ -1,0 +1,92 @@
+//! Reads approved figures and runs the domain's indicator engine on them.
+//! No cache: every request computes from the official values, so an approval
+//! shows at the next page load.
+
+use xhht_domain::indicator::{self, Hierarchy, IndicatorValue, Inputs, Progress};
+use xhht_domain::plan::{Indicator, Plan, Target};
+use xhht_domain::workflow::ReportState;
+use xhht_storage::StorageError;
+
+use crate::state::AppState;
+
+/// Every indicator of `unit` (and its subtree) in `year`.
+pub async fn indicators(state: &AppState, year: i32, unit: &str) -> Result<Vec<IndicatorValue>, StorageError> {
+    let plan = &state.plan;
+    let values = state.store.approved_values(plan, year).await?;
+    let tree = Hierarchy::new(plan, year);
+    let inputs = Inputs { plan, tree: &tree, year, values: &values, prev: None };
+    Ok(indicator::compute_all(&inputs, unit))
+}
+
+/// An indicator's value in a year, with the target it is measured against.
+pub struct Assessed<'a> {
+    pub indicator: &'a Indicator,
+    pub value: IndicatorValue,
+    /// The next target from this year on (2025, then 2030).
+    pub target: Option<&'a Target>,
+    pub progress: Progress,
+}
+
+pub async fn assess<'a>(state: &'a AppState, year: i32, unit: &str) -> Result<Vec<Assessed<'a>>, StorageError> {
+    let plan: &'a Plan = &state.plan;
+    let base_year = plan.reporting.baseline_year;
+    let current = indicators(state, year, unit).await?;
+    let baseline = if year == base_year { current.clone() } else { indicators(state, base_year, unit).await? };
+    let out = plan
+        .indicators
+        .iter()
+        .zip(current)
+        .zip(baseline)
+        .map(|((ind, value), base)| {
+            let target = target_for(plan, &ind.code, year);
+            let progress = match target {
+                Some(t) => {
+                    let span = f64::from((t.year - base_year).max(1));
+                    let fraction = f64::from(year - base_year) / span;
+                    indicator::progress(ind, value.value, value.status.as_deref(), &t.value, base.value, fraction)
+                }
+                None => Progress { status: indicator::ProgressStatus::NoData, gap: None },
+            };
+            Assessed { indicator: ind, value, target, progress }
+        })
+        .collect();
+    Ok(out)
+}
+
+/// The first target at or after `year`, else the last one.
+pub fn target_for<'a>(plan: &'a Plan, indicator: &str, year: i32) -> Option<&'a Target> {
+    let mut targets: Vec<&Target> = plan.targets_for(indicator).collect();
+    targets.sort_by_key(|t| t.year);
+    targets.iter().find(|t| t.year >= year).or(targets.last()).copied()
+}
+
+/// How many of the year's expected reports are approved.
+pub struct Coverage {
+    pub approved: usize,
+    pub expected: usize,
+}
+
+pub async fn coverage(state: &AppState, year: i32) -> Result<Coverage, StorageError> {
+    let plan = &state.plan;
+    let expected: Vec<&str> = plan.units_in(year).filter(|u| plan.is_reporting_unit(u)).map(|u| u.code.as_str()).collect();
+    let reports = state.store.reports(year).await?;
+    let approved = reports.iter().filter(|r| r.state == ReportState::Approved && expected.contains(&r.org_unit.as_str())).count();
+    Ok(Coverage { approved, expected: expected.len() })
+}
+
+/// The latest year whose reports are all approved, else the latest with any
+/// approved report, else the plan's first year.
+pub async fn default_year(state: &AppState) -> Result<i32, StorageError> {
+    let r = &state.plan.reporting;
+    let mut any = None;
+    for year in (r.first_year..=r.last_year).rev() {
+        let c = coverage(state, year).await?;
+        if c.expected > 0 && c.approved == c.expected {
+            return Ok(year);
+        }
+        if c.approved > 0 && any.is_none() {
+            any = Some(year);
+        }
+    }
+    Ok(any.unwrap_or(r.first_year))
+}

@@ -1,0 +1,74 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// XHHT — theo dõi kế hoạch xây dựng xã hội học tập (learning-society plans, end to end).
+#[derive(Debug, Parser)]
+#[command(name = "xhht", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Chạy bản trình diễn với dữ liệu mẫu (run the demo with sample data).
+    Demo(DemoArgs),
+    /// Tạo cơ sở dữ liệu mới từ một tệp kế hoạch (create a database from a plan file).
+    Init(InitArgs),
+    /// Chạy máy chủ web trên cơ sở dữ liệu có sẵn (serve an existing database).
+    Serve(ServeArgs),
+    /// Làm việc với tệp kế hoạch (plan files).
+    #[command(subcommand)]
+    Plan(PlanCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    /// Cơ sở dữ liệu: sqlite:TỆP hoặc postgres://… (database URL).
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Địa chỉ lắng nghe (listen address).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Cơ sở dữ liệu của bản trình diễn (default: sqlite:xhht-demo.sqlite).
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Chỉ tạo cơ sở dữ liệu mẫu rồi thoát (create the sample database and exit).
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Tệp kế hoạch (plan file, TOML).
+    #[arg(long)]
+    pub plan: PathBuf,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Tên đăng nhập của quản trị viên đầu tiên (first administrator's username).
+    #[arg(long, default_value = "admin")]
+    pub admin: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Kiểm tra một tệp kế hoạch; mã thoát 0 khi không có lỗi (check a plan file).
+    Check {
+        /// Tệp kế hoạch (plan file).
+        file: PathBuf,
+    },
+}

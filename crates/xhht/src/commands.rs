@@ -1,0 +1,128 @@
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use xhht_domain::access::Role;
+use xhht_domain::plan;
+use xhht_storage::{NewUser, Stamp, Store};
+use xhht_web::AppState;
+
+use crate::cli::{Cli, Command, DemoArgs, InitArgs, PlanCommand, ServeArgs};
+
+const DEMO_DATABASE: &str = "sqlite:xhht-demo.sqlite";
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Demo(args) => demo(args).await,
+        Command::Init(args) => init(args).await,
+        Command::Serve(args) => serve(args).await,
+        Command::Plan(PlanCommand::Check { file }) => Ok(plan_check(&file)),
+    }
+}
+
+fn plan_check(file: &std::path::Path) -> ExitCode {
+    let source = match std::fs::read_to_string(file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{}: không đọc được tệp: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    };
+    match plan::load(&source) {
+        Ok(p) => {
+            println!(
+                "{}: hợp lệ — kế hoạch {} ({} đơn vị, {} chỉ số dữ liệu, {} chỉ tiêu, {} mục tiêu, {} quy tắc kiểm tra)",
+                file.display(),
+                p.info.number,
+                p.org_units.len(),
+                p.data_elements.len(),
+                p.indicators.len(),
+                p.targets.len(),
+                p.validation_rules.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("{}:{}:{}: {}", file.display(), p.line, p.column, p.message);
+            }
+            eprintln!("{}: {} lỗi", file.display(), problems.len());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn demo(args: DemoArgs) -> Result<ExitCode> {
+    let url = args.database_url.unwrap_or_else(|| DEMO_DATABASE.to_string());
+    let store = Store::open(&url).await.with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
+    let started = std::time::Instant::now();
+    if xhht_sample::load_demo(&store, xhht_sample::SEED).await? {
+        println!("Đã tạo cơ sở dữ liệu mẫu {url} trong {:.1} giây (dữ liệu mẫu, hạt giống {}).", started.elapsed().as_secs_f64(), xhht_sample::SEED);
+    } else if !store.is_sample().await? {
+        bail!("{url} đã có dữ liệu thật, không phải dữ liệu mẫu; dùng `xhht serve` thay cho `xhht demo`");
+    } else {
+        println!("Mở lại cơ sở dữ liệu mẫu {url}.");
+    }
+    if args.no_serve {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let state = AppState::load(store).await?;
+    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("không lắng nghe được trên {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    print_demo_logins(&state, addr);
+    xhht_web::serve(state, listener).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_demo_logins(state: &AppState, addr: std::net::SocketAddr) {
+    println!();
+    println!("XHHT đang chạy tại http://{addr}/  (Ctrl-C để dừng)");
+    println!("Tài khoản mẫu (sample logins; chỉ dành cho bản trình diễn):");
+    for a in xhht_sample::demo_accounts(&state.plan) {
+        let unit = state.plan.unit(&a.org_unit).map_or(a.org_unit.as_str(), |u| u.name.as_str());
+        println!("  {:<22} mật khẩu {:<10} {:<9} {}", a.username, a.password, a.role.as_str(), unit);
+    }
+    println!();
+}
+
+async fn init(args: InitArgs) -> Result<ExitCode> {
+    let url = args.db.database_url.context("cần --database-url (hoặc biến môi trường DATABASE_URL)")?;
+    let source = std::fs::read_to_string(&args.plan).with_context(|| format!("không đọc được {}", args.plan.display()))?;
+    let plan = match plan::load(&source) {
+        Ok(p) => p,
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("{}:{}:{}: {}", args.plan.display(), p.line, p.column, p.message);
+            }
+            bail!("tệp kế hoạch có {} lỗi, chưa tạo gì", problems.len());
+        }
+    };
+    let store = Store::open(&url).await.with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
+    let stamp = Stamp::now("xhht init").with_reason(format!("khởi tạo từ {}", args.plan.display()));
+    store.install_plan(&plan, &source, &stamp).await?;
+    let password = random_password();
+    let admin = NewUser { username: &args.admin, display_name: "Quản trị viên", password: &password, role: Role::Admin, org_unit: &plan.reporting.submit_to };
+    store.create_user(&stamp, &admin).await?;
+    println!("Đã nạp kế hoạch {} vào {url}.", plan.info.number);
+    println!("Quản trị viên: {}  mật khẩu: {password}", args.admin);
+    println!("Hãy đổi mật khẩu sau lần đăng nhập đầu tiên. Chạy: xhht serve --database-url {url}");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(args: ServeArgs) -> Result<ExitCode> {
+    let url = args.db.database_url.context("cần --database-url (hoặc biến môi trường DATABASE_URL)")?;
+    let store = Store::open(&url).await.with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
+    let state = AppState::load(store).await?;
+    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("không lắng nghe được trên {}", args.listen))?;
+    println!("XHHT đang chạy tại http://{}/", listener.local_addr()?);
+    xhht_web::serve(state, listener).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// 16 characters from an unambiguous alphabet, from the OS's random source.
+fn random_password() -> String {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect()
+}
