@@ -175,6 +175,14 @@ impl Store {
             .collect())
     }
 
+    /// The latest year with any report, if any.
+    pub async fn latest_report_year(&self) -> Result<Option<i32>> {
+        let (y,): (Option<i32>,) = with_db!(&self.db, pool => {
+            sqlx::query_as("SELECT MAX(year) FROM reports").fetch_one(pool).await?
+        });
+        Ok(y)
+    }
+
     /// Years that have at least one approved value, ascending.
     pub async fn approved_years(&self) -> Result<Vec<i32>> {
         let rows: Vec<(i32,)> = with_db!(&self.db, pool => {

@@ -5,7 +5,7 @@ use clap::{Args, Parser, Subcommand};
 
 /// XHHT — theo dõi kế hoạch xây dựng xã hội học tập (learning-society plans, end to end).
 #[derive(Debug, Parser)]
-#[command(name = "xhht", version, about, long_about = None)]
+#[command(name = "xhht", version)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -81,13 +81,15 @@ async fn build(state: &AppState, year: Option<&String>) -> Result<HomePage, crat
     }
     groups.retain(|g| !g.rows.is_empty());
     let r = &plan.reporting;
+    // Years to offer: the plan's, up to the latest that has any report.
+    let last = state.store.latest_report_year().await?.unwrap_or(r.first_year).clamp(r.first_year, r.last_year).max(year);
     Ok(HomePage {
         is_sample: state.is_sample,
         title: plan.info.title.clone(),
         subtitle: format!("Kế hoạch số {} {} của {}", plan.info.number, text::date_long(plan.info.date), plan.info.issuing_body),
         area_name: area.name.clone(),
         year,
-        years: (r.first_year..=r.last_year).collect(),
+        years: (r.first_year..=last).collect(),
         coverage: format!("{}/{} báo cáo đã được duyệt", cov.approved, cov.expected),
         complete: cov.approved == cov.expected,
         groups,

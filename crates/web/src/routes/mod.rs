@@ -3,7 +3,7 @@
 mod api;
 mod health;
 mod home;
-mod statics;
+pub(crate) mod statics;
 
 use std::time::Duration;
 

@@ -1,0 +1,38 @@
+//! The binary as a user runs it.
+
+use std::process::Command;
+
+const PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../plans/ba-dinh-56-2022.toml");
+
+fn xhht(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xhht")).args(args).output().expect("run xhht")
+}
+
+#[test]
+fn plan_check_accepts_the_built_in_plan() {
+    let out = xhht(&["plan", "check", PLAN]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("hợp lệ"));
+}
+
+#[test]
+fn plan_check_names_the_line_of_an_unknown_data_element() {
+    let source = std::fs::read_to_string(PLAN).unwrap();
+    let needle = "numerator = \"working_age_info_competent\"";
+    let line = source[..source.find(needle).unwrap()].matches('\n').count() + 1;
+    let broken = source.replacen(needle, "numerator = \"working_age_info\"", 1);
+    let path = std::env::temp_dir().join(format!("xhht-broken-{}.toml", std::process::id()));
+    std::fs::write(&path, broken).unwrap();
+    let out = xhht(&["plan", "check", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!(":{line}:14:")), "{err}");
+    assert!(err.contains("working_age_info"), "{err}");
+}
+
+#[test]
+fn plan_check_of_a_missing_file_fails() {
+    let out = xhht(&["plan", "check", "/khong/co/tep.toml"]);
+    assert!(!out.status.success());
+}
