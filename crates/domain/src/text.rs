@@ -24,8 +24,16 @@ pub fn number(x: f64, decimals: usize) -> String {
         }
         grouped.push(ch);
     }
-    let sign = if x < 0.0 && (int != "0" || !frac.is_empty()) { "-" } else { "" };
-    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped},{frac}") }
+    let sign = if x < 0.0 && (int != "0" || !frac.is_empty()) {
+        "-"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped},{frac}")
+    }
 }
 
 /// `99.5` → `99,5%`.
@@ -41,7 +49,11 @@ pub fn date(d: NaiveDate) -> String {
 /// `ngày 05 tháng 12 năm 2026` (leading zeros as Decree 30/2020 asks for
 /// days 1-9 and months 1-2).
 pub fn date_long(d: NaiveDate) -> String {
-    let month = if d.month() <= 2 { format!("{:02}", d.month()) } else { d.month().to_string() };
+    let month = if d.month() <= 2 {
+        format!("{:02}", d.month())
+    } else {
+        d.month().to_string()
+    };
     format!("ngày {:02} tháng {} năm {}", d.day(), month, d.year())
 }
 

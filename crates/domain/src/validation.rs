@@ -18,15 +18,30 @@ pub struct Finding {
 }
 
 /// Checks `this` (and, for `prev(...)`, last year's `prev`) of `unit`.
-pub fn validate(plan: &Plan, unit: &OrgUnit, this: &UnitValues, prev: Option<&UnitValues>) -> Vec<Finding> {
+pub fn validate(
+    plan: &Plan,
+    unit: &OrgUnit,
+    this: &UnitValues,
+    prev: Option<&UnitValues>,
+) -> Vec<Finding> {
     let mut out = type_limits(plan, unit, this);
-    let env = UnitEnv { plan, this: Some(this), prev };
+    let env = UnitEnv {
+        plan,
+        this: Some(this),
+        prev,
+    };
     for rule in &plan.validation_rules {
-        let applies = rule.elements.iter().all(|c| plan.element(c).is_some_and(|e| e.reported_by_unit(unit)));
+        let applies = rule
+            .elements
+            .iter()
+            .all(|c| plan.element(c).is_some_and(|e| e.reported_by_unit(unit)));
         if !applies {
             continue;
         }
-        let (Some(l), Some(r)) = (formula::eval(&rule.left.expr, &env), formula::eval(&rule.right.expr, &env)) else {
+        let (Some(l), Some(r)) = (
+            formula::eval(&rule.left.expr, &env),
+            formula::eval(&rule.right.expr, &env),
+        ) else {
             continue; // a missing input: nothing to check yet
         };
         if !holds(rule.op, l, r) {
@@ -55,11 +70,17 @@ fn type_limits(plan: &Plan, unit: &OrgUnit, this: &UnitValues) -> Vec<Finding> {
     let mut out = Vec::new();
     for (code, value) in this {
         let Some(el) = plan.element(code) else {
-            out.push(type_error(code, format!("Chỉ số «{code}» không có trong kế hoạch.")));
+            out.push(type_error(
+                code,
+                format!("Chỉ số «{code}» không có trong kế hoạch."),
+            ));
             continue;
         };
         if !el.reported_by_unit(unit) {
-            out.push(type_error(code, format!("Đơn vị này không báo cáo chỉ số «{}».", el.name)));
+            out.push(type_error(
+                code,
+                format!("Đơn vị này không báo cáo chỉ số «{}».", el.name),
+            ));
             continue;
         }
         if let Some(message) = type_problem(el, value) {
@@ -73,9 +94,15 @@ fn type_limits(plan: &Plan, unit: &OrgUnit, this: &UnitValues) -> Vec<Finding> {
 fn type_problem(el: &crate::plan::DataElement, value: &DataValue) -> Option<String> {
     let name = &el.name;
     match (el.value_type, value) {
-        (ValueType::Count, DataValue::Number(n)) if *n < 0.0 => Some(format!("«{name}» không được là số âm.")),
-        (ValueType::Count, DataValue::Number(n)) if n.fract() != 0.0 => Some(format!("«{name}» phải là số nguyên.")),
-        (ValueType::Count, DataValue::Number(n)) if !n.is_finite() => Some(format!("«{name}» không hợp lệ.")),
+        (ValueType::Count, DataValue::Number(n)) if *n < 0.0 => {
+            Some(format!("«{name}» không được là số âm."))
+        }
+        (ValueType::Count, DataValue::Number(n)) if n.fract() != 0.0 => {
+            Some(format!("«{name}» phải là số nguyên."))
+        }
+        (ValueType::Count, DataValue::Number(n)) if !n.is_finite() => {
+            Some(format!("«{name}» không hợp lệ."))
+        }
         (ValueType::Percentage, DataValue::Number(n)) if !(0.0..=100.0).contains(n) => {
             Some(format!("«{name}» là tỷ lệ phần trăm, phải từ 0 đến 100."))
         }
@@ -91,5 +118,10 @@ fn type_problem(el: &crate::plan::DataElement, value: &DataValue) -> Option<Stri
 }
 
 fn type_error(code: &str, message: String) -> Finding {
-    Finding { rule: format!("type:{code}"), severity: Severity::Error, message, elements: vec![code.to_string()] }
+    Finding {
+        rule: format!("type:{code}"),
+        severity: Severity::Error,
+        message,
+        elements: vec![code.to_string()],
+    }
 }

@@ -20,7 +20,11 @@ pub enum DataValue {
 
 impl DataValue {
     /// Rebuilds a value from its two storage columns, using the element's type.
-    pub fn from_columns(element: &DataElement, num: Option<f64>, text: Option<String>) -> Option<Self> {
+    pub fn from_columns(
+        element: &DataElement,
+        num: Option<f64>,
+        text: Option<String>,
+    ) -> Option<Self> {
         Some(match element.value_type {
             ValueType::Count | ValueType::Percentage => Self::Number(num?),
             ValueType::YesNo => Self::Bool(num? != 0.0),
@@ -60,7 +64,10 @@ pub struct YearValues {
 
 impl YearValues {
     pub fn set(&mut self, unit: &str, element: &str, value: DataValue) {
-        self.units.entry(unit.to_string()).or_default().insert(element.to_string(), value);
+        self.units
+            .entry(unit.to_string())
+            .or_default()
+            .insert(element.to_string(), value);
     }
 
     pub fn get(&self, unit: &str, element: &str) -> Option<&DataValue> {

@@ -16,7 +16,8 @@ pub enum ReportState {
 }
 
 impl ReportState {
-    pub const ALL: [ReportState; 4] = [Self::Draft, Self::Submitted, Self::Returned, Self::Approved];
+    pub const ALL: [ReportState; 4] =
+        [Self::Draft, Self::Submitted, Self::Returned, Self::Approved];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -21,21 +21,64 @@ pub fn demo_accounts(plan: &Plan) -> Vec<DemoAccount> {
     let edu = plan.reporting.submit_to.clone();
     let area = plan.info.area.clone();
     let mut out = vec![
-        account("admin", "Quản trị Phòng GD&ĐT", Role::Admin, &edu, DEMO_ADMIN_PASSWORD),
-        account("chuyenvien", "Chuyên viên Phòng GD&ĐT", Role::Reviewer, &edu, DEMO_PASSWORD),
-        account("lanhdao", "Lãnh đạo UBND", Role::Viewer, &area, DEMO_PASSWORD),
+        account(
+            "admin",
+            "Quản trị Phòng GD&ĐT",
+            Role::Admin,
+            &edu,
+            DEMO_ADMIN_PASSWORD,
+        ),
+        account(
+            "chuyenvien",
+            "Chuyên viên Phòng GD&ĐT",
+            Role::Reviewer,
+            &edu,
+            DEMO_PASSWORD,
+        ),
+        account(
+            "lanhdao",
+            "Lãnh đạo UBND",
+            Role::Viewer,
+            &area,
+            DEMO_PASSWORD,
+        ),
     ];
-    for unit in plan.org_units.iter().filter(|u| plan.is_reporting_unit(u) || u.parent.as_deref() == Some(&area)) {
+    for unit in plan
+        .org_units
+        .iter()
+        .filter(|u| plan.is_reporting_unit(u) || u.parent.as_deref() == Some(&area))
+    {
         let username = match unit.unit_type {
             xhht_domain::plan::UnitType::Ward => fold(unit.display_name()),
-            xhht_domain::plan::UnitType::CommunityLearningCentre => format!("tthtcd-{}", fold(unit.display_name().trim_start_matches("TTHTCĐ "))),
+            xhht_domain::plan::UnitType::CommunityLearningCentre => format!(
+                "tthtcd-{}",
+                fold(unit.display_name().trim_start_matches("TTHTCĐ "))
+            ),
             _ => unit.code.to_lowercase(),
         };
-        out.push(account(&username, &format!("Cán bộ {}", unit.name), Role::Reporter, &unit.code, DEMO_PASSWORD));
+        out.push(account(
+            &username,
+            &format!("Cán bộ {}", unit.name),
+            Role::Reporter,
+            &unit.code,
+            DEMO_PASSWORD,
+        ));
     }
     out
 }
 
-fn account(username: &str, display_name: &str, role: Role, org_unit: &str, password: &'static str) -> DemoAccount {
-    DemoAccount { username: username.into(), display_name: display_name.into(), role, org_unit: org_unit.into(), password }
+fn account(
+    username: &str,
+    display_name: &str,
+    role: Role,
+    org_unit: &str,
+    password: &'static str,
+) -> DemoAccount {
+    DemoAccount {
+        username: username.into(),
+        display_name: display_name.into(),
+        role,
+        org_unit: org_unit.into(),
+        password,
+    }
 }

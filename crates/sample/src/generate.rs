@@ -37,7 +37,11 @@ struct Profile {
 
 pub fn generate(plan: &Plan, seed: u64) -> Vec<SampleReport> {
     let mut out = Vec::new();
-    let wards: Vec<&OrgUnit> = plan.org_units.iter().filter(|u| u.unit_type == UnitType::Ward).collect();
+    let wards: Vec<&OrgUnit> = plan
+        .org_units
+        .iter()
+        .filter(|u| u.unit_type == UnitType::Ward)
+        .collect();
     for (i, ward) in wards.iter().enumerate() {
         let mut rng = rng_for(seed, &ward.code);
         let profile = Profile {
@@ -51,7 +55,10 @@ pub fn generate(plan: &Plan, seed: u64) -> Vec<SampleReport> {
             },
             units_total: rng.random_range(22.0..58.0),
         };
-        let centre = plan.org_units.iter().find(|u| u.parent.as_deref() == Some(&ward.code) && u.unit_type == UnitType::CommunityLearningCentre);
+        let centre = plan.org_units.iter().find(|u| {
+            u.parent.as_deref() == Some(&ward.code)
+                && u.unit_type == UnitType::CommunityLearningCentre
+        });
         let centre_luck: f64 = rng.random_range(0.0..1.0);
         for year in FIRST..=LAST {
             let (state, submitted_at, decided_at) = workflow(i, year, &mut rng);
@@ -63,17 +70,42 @@ pub fn generate(plan: &Plan, seed: u64) -> Vec<SampleReport> {
             if year == LAST && state == ReportState::Draft {
                 values.truncate(values.len() / 2); // a draft half filled in
             }
-            out.push(SampleReport { unit: ward.code.clone(), year, values, state, submitted_at, decided_at });
+            out.push(SampleReport {
+                unit: ward.code.clone(),
+                year,
+                values,
+                state,
+                submitted_at,
+                decided_at,
+            });
             if let Some(c) = centre {
                 let values = centre_values(&profile, centre_luck, year);
-                out.push(SampleReport { unit: c.code.clone(), year, values, state, submitted_at, decided_at });
+                out.push(SampleReport {
+                    unit: c.code.clone(),
+                    year,
+                    values,
+                    state,
+                    submitted_at,
+                    decided_at,
+                });
             }
         }
     }
     if let Some(edu) = plan.unit(&plan.reporting.submit_to) {
         for year in FIRST..=LAST {
-            let (state, submitted_at, decided_at) = if year == LAST { (ReportState::Draft, None, None) } else { approved(year, 0) };
-            out.push(SampleReport { unit: edu.code.clone(), year, values: education_values(year), state, submitted_at, decided_at });
+            let (state, submitted_at, decided_at) = if year == LAST {
+                (ReportState::Draft, None, None)
+            } else {
+                approved(year, 0)
+            };
+            out.push(SampleReport {
+                unit: edu.code.clone(),
+                year,
+                values: education_values(year),
+                state,
+                submitted_at,
+                decided_at,
+            });
         }
     }
     out
@@ -82,23 +114,39 @@ pub fn generate(plan: &Plan, seed: u64) -> Vec<SampleReport> {
 /// A deterministic stream per unit (FNV-1a of its code mixed into the seed),
 /// so adding a unit does not change the others' values.
 fn rng_for(seed: u64, code: &str) -> ChaCha8Rng {
-    let h = code.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let h = code.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
     ChaCha8Rng::seed_from_u64(seed ^ h)
 }
 
 fn at(year: i32, month: u32, day: u32, hour: u32) -> DateTime<Utc> {
-    let d = NaiveDate::from_ymd_opt(year, month, day).and_then(|d| d.and_hms_opt(hour, 0, 0)).expect("valid sample date");
+    let d = NaiveDate::from_ymd_opt(year, month, day)
+        .and_then(|d| d.and_hms_opt(hour, 0, 0))
+        .expect("valid sample date");
     Utc.from_utc_datetime(&d)
 }
 
 fn approved(year: i32, i: usize) -> (ReportState, Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
     // Most submit in the first week of December; every seventh unit is a few days late.
     let day = if i % 7 == 6 { 12 } else { 1 + (i as u32 % 8) };
-    (ReportState::Approved, Some(at(year, 12, day, 2 + (i as u32 % 6))), Some(at(year, 12, 16 + (i as u32 % 5), 3)))
+    (
+        ReportState::Approved,
+        Some(at(year, 12, day, 2 + (i as u32 % 6))),
+        Some(at(year, 12, 16 + (i as u32 % 5), 3)),
+    )
 }
 
 /// 2021-2025 approved; in 2026 (the year in progress) most wards have not submitted.
-fn workflow(i: usize, year: i32, rng: &mut ChaCha8Rng) -> (Option<ReportState>, Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+fn workflow(
+    i: usize,
+    year: i32,
+    rng: &mut ChaCha8Rng,
+) -> (
+    Option<ReportState>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+) {
     let _ = rng.random::<u32>(); // keep the stream aligned whatever the branch
     if year < LAST {
         let (s, a, b) = approved(year, i);
@@ -127,15 +175,20 @@ fn ward_values(p: &Profile, i: usize, year: i32, rng: &mut ChaCha8Rng) -> Vec<(S
     let mut noise = |sd: f64| rng.random_range(-sd..sd);
     let pop = (p.pop * (1.0 + p.growth).powf(t)).round();
     let pop_15_60 = (pop * (0.77 + 0.002 * t)).round();
-    let literate = (pop_15_60 * (99.35 + 0.07 * t + 0.3 * p.skill + noise(0.04)).clamp(98.6, 99.97) / 100.0).round();
+    let literate =
+        (pop_15_60 * (99.35 + 0.07 * t + 0.3 * p.skill + noise(0.04)).clamp(98.6, 99.97) / 100.0)
+            .round();
     let keep = literate * (91.0 + 1.1 * t + 2.5 * p.skill + noise(0.4)).clamp(80.0, 99.5) / 100.0;
     let working = (pop * 0.81).round();
-    let rate = |base: f64, slope: f64, weight: f64, n: f64| (base + slope * t + weight * p.skill + n).clamp(3.0, 97.0) / 100.0;
+    let rate = |base: f64, slope: f64, weight: f64, n: f64| {
+        (base + slope * t + weight * p.skill + n).clamp(3.0, 97.0) / 100.0
+    };
     let info = working * rate(33.0, 5.0, 7.0, noise(1.0));
     let life = working * rate(35.0, 4.2, 6.0, noise(1.0));
     let trained_rate = rate(44.0, 1.4, 4.0, noise(0.5));
     let trained = pop * trained_rate;
-    let university = pop * (trained_rate * 100.0 * 0.24 + 0.1 * t).min(trained_rate * 100.0) / 100.0;
+    let university =
+        pop * (trained_rate * 100.0 * 0.24 + 0.1 * t).min(trained_rate * 100.0) / 100.0;
     let citizens = pop * rate(24.0, 6.0, 8.0, noise(0.8));
     let units_total = (p.units_total + t.min(3.0)).round();
     let recognised = units_total * rate(36.0, 6.5, 10.0, noise(2.0));
@@ -145,10 +198,27 @@ fn ward_values(p: &Profile, i: usize, year: i32, rng: &mut ChaCha8Rng) -> Vec<(S
         ("pop_15_60", count(pop_15_60)),
         ("literate_15_60", count(literate)),
         ("literate_keep_learning", count(keep)),
-        ("literacy_level", status(if weakest && year <= 2022 { "level_1" } else { "level_2" })),
-        ("preschool_universal", DataValue::Bool(!(i == 12 && year == 2021))),
+        (
+            "literacy_level",
+            status(if weakest && year <= 2022 {
+                "level_1"
+            } else {
+                "level_2"
+            }),
+        ),
+        (
+            "preschool_universal",
+            DataValue::Bool(!(i == 12 && year == 2021)),
+        ),
         ("primary_universal_level", status("level_3")),
-        ("lower_secondary_universal_level", status(if weakest && year <= 2023 { "level_2" } else { "level_3" })),
+        (
+            "lower_secondary_universal_level",
+            status(if weakest && year <= 2023 {
+                "level_2"
+            } else {
+                "level_3"
+            }),
+        ),
         ("working_age_pop", count(working)),
         ("working_age_info_competent", count(info)),
         ("working_age_life_skills", count(life)),
@@ -160,7 +230,13 @@ fn ward_values(p: &Profile, i: usize, year: i32, rng: &mut ChaCha8Rng) -> Vec<(S
     ];
     // A few values never reported (about one in twenty of those that may be missing).
     v.retain(|(code, _)| {
-        let optional = matches!(*code, "working_age_life_skills" | "pop_university" | "literate_keep_learning" | "learning_citizens");
+        let optional = matches!(
+            *code,
+            "working_age_life_skills"
+                | "pop_university"
+                | "literate_keep_learning"
+                | "learning_citizens"
+        );
         !(optional && rng.random_range(0.0..1.0) < 0.05)
     });
     v.into_iter().map(|(c, x)| (c.to_string(), x)).collect()
@@ -177,7 +253,10 @@ fn centre_values(p: &Profile, luck: f64, year: i32) -> Vec<(String, DataValue)> 
         s if s > 0.3 => "average",
         _ => "not_rated",
     };
-    vec![("clc_uses_it".to_string(), DataValue::Bool(uses_it)), ("clc_rating".to_string(), status(rating))]
+    vec![
+        ("clc_uses_it".to_string(), DataValue::Bool(uses_it)),
+        ("clc_rating".to_string(), status(rating)),
+    ]
 }
 
 fn education_values(year: i32) -> Vec<(String, DataValue)> {
@@ -185,9 +264,22 @@ fn education_values(year: i32) -> Vec<(String, DataValue)> {
     let total = 58.0 + (t / 2.0).floor();
     vec![
         ("edu_institutions_total".to_string(), count(total)),
-        ("edu_institutions_digital".to_string(), count(total * (0.41 + 0.075 * t))),
-        ("hei_digital_university".to_string(), DataValue::Bool(year >= 2023)),
-        ("learning_district_status".to_string(), status(if year >= 2024 { "registered" } else { "not_registered" })),
+        (
+            "edu_institutions_digital".to_string(),
+            count(total * (0.41 + 0.075 * t)),
+        ),
+        (
+            "hei_digital_university".to_string(),
+            DataValue::Bool(year >= 2023),
+        ),
+        (
+            "learning_district_status".to_string(),
+            status(if year >= 2024 {
+                "registered"
+            } else {
+                "not_registered"
+            }),
+        ),
     ]
 }
 
@@ -212,9 +304,15 @@ mod tests {
         let map = |r: &SampleReport| -> UnitValues { r.values.iter().cloned().collect() };
         for r in &reports {
             let unit = plan.unit(&r.unit).unwrap();
-            let prev = reports.iter().find(|p| p.unit == r.unit && p.year == r.year - 1).map(map);
+            let prev = reports
+                .iter()
+                .find(|p| p.unit == r.unit && p.year == r.year - 1)
+                .map(map);
             let findings = validate(&plan, unit, &map(r), prev.as_ref());
-            let errors: Vec<_> = findings.iter().filter(|f| f.severity == Severity::Error).collect();
+            let errors: Vec<_> = findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .collect();
             assert!(errors.is_empty(), "{} {}: {errors:?}", r.unit, r.year);
         }
     }
@@ -223,12 +321,26 @@ mod tests {
     fn shape_of_the_years() {
         let plan = builtin();
         let reports = generate(&plan, SEED);
-        let wards_2026: Vec<_> = reports.iter().filter(|r| r.year == 2026 && r.unit.len() == 5).collect();
-        let submitted = wards_2026.iter().filter(|r| matches!(r.state, ReportState::Submitted | ReportState::Approved)).count();
+        let wards_2026: Vec<_> = reports
+            .iter()
+            .filter(|r| r.year == 2026 && r.unit.len() == 5)
+            .collect();
+        let submitted = wards_2026
+            .iter()
+            .filter(|r| matches!(r.state, ReportState::Submitted | ReportState::Approved))
+            .count();
         assert!(submitted * 2 < 14, "most wards have not submitted 2026");
-        assert!(reports.iter().filter(|r| r.year < 2026).all(|r| r.state == ReportState::Approved));
+        assert!(
+            reports
+                .iter()
+                .filter(|r| r.year < 2026)
+                .all(|r| r.state == ReportState::Approved)
+        );
         // some values are missing
-        let full = reports.iter().filter(|r| r.year < 2026 && r.unit.len() == 5 && r.values.len() < 16).count();
+        let full = reports
+            .iter()
+            .filter(|r| r.year < 2026 && r.unit.len() == 5 && r.values.len() < 16)
+            .count();
         assert!(full > 0);
     }
 }

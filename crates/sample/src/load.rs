@@ -22,7 +22,13 @@ pub async fn load_demo(store: &Store, seed: u64) -> Result<bool, xhht_storage::S
     store.install_plan(&plan, BUILTIN_BA_DINH, &stamp).await?;
     store.mark_sample(&stamp).await?;
     for a in demo_accounts(&plan) {
-        let user = NewUser { username: &a.username, display_name: &a.display_name, password: a.password, role: a.role, org_unit: &a.org_unit };
+        let user = NewUser {
+            username: &a.username,
+            display_name: &a.display_name,
+            password: a.password,
+            role: a.role,
+            org_unit: &a.org_unit,
+        };
         store.create_user(&stamp, &user).await?;
     }
     for report in generate(&plan, seed) {
@@ -32,7 +38,11 @@ pub async fn load_demo(store: &Store, seed: u64) -> Result<bool, xhht_storage::S
 }
 
 /// Replays one report's life: values saved, then submitted, then decided.
-async fn replay(store: &Store, _plan: &Plan, r: &SampleReport) -> Result<(), xhht_storage::StorageError> {
+async fn replay(
+    store: &Store,
+    _plan: &Plan,
+    r: &SampleReport,
+) -> Result<(), xhht_storage::StorageError> {
     let stamp = |at: Option<chrono::DateTime<chrono::Utc>>| {
         let mut s = Stamp::now(SAMPLE_ACTOR).with_reason(REASON);
         if let Some(at) = at {
@@ -41,18 +51,39 @@ async fn replay(store: &Store, _plan: &Plan, r: &SampleReport) -> Result<(), xhh
         s
     };
     let entered = r.submitted_at.map(|t| t - chrono::Duration::days(2));
-    let changes: Vec<_> = r.values.iter().map(|(c, v)| (c.clone(), Some(v.clone()))).collect();
-    store.save_values(&stamp(entered), &r.unit, r.year, &changes).await?;
+    let changes: Vec<_> = r
+        .values
+        .iter()
+        .map(|(c, v)| (c.clone(), Some(v.clone())))
+        .collect();
+    store
+        .save_values(&stamp(entered), &r.unit, r.year, &changes)
+        .await?;
     use ReportState::*;
     if r.state == Draft {
         return Ok(());
     }
-    store.change_state(&stamp(r.submitted_at), &r.unit, r.year, &[Draft], Submitted).await?;
+    store
+        .change_state(&stamp(r.submitted_at), &r.unit, r.year, &[Draft], Submitted)
+        .await?;
     match r.state {
-        Approved => store.change_state(&stamp(r.decided_at), &r.unit, r.year, &[Submitted], Approved).await,
+        Approved => {
+            store
+                .change_state(
+                    &stamp(r.decided_at),
+                    &r.unit,
+                    r.year,
+                    &[Submitted],
+                    Approved,
+                )
+                .await
+        }
         Returned => {
-            let s = stamp(r.decided_at).with_reason("Đề nghị kiểm tra lại số người biết chữ (dữ liệu mẫu)");
-            store.change_state(&s, &r.unit, r.year, &[Submitted], Returned).await
+            let s = stamp(r.decided_at)
+                .with_reason("Đề nghị kiểm tra lại số người biết chữ (dữ liệu mẫu)");
+            store
+                .change_state(&s, &r.unit, r.year, &[Submitted], Returned)
+                .await
         }
         _ => Ok(()),
     }

@@ -8,21 +8,40 @@ use xhht_storage::test_support;
 async fn demo_loads_once_and_gives_the_same_indicators_on_every_backend() {
     let mut results = Vec::new();
     for store in test_support::stores("sample_demo_same_everywhere").await {
-        assert!(load_demo(&store, SEED).await.unwrap(), "first load fills the store");
-        assert!(!load_demo(&store, SEED).await.unwrap(), "second load leaves it alone");
+        assert!(
+            load_demo(&store, SEED).await.unwrap(),
+            "first load fills the store"
+        );
+        assert!(
+            !load_demo(&store, SEED).await.unwrap(),
+            "second load leaves it alone"
+        );
         assert!(store.is_sample().await.unwrap());
         let (plan, _) = store.load_plan().await.unwrap().unwrap();
         let mut per_year = Vec::new();
         for year in 2021..=2026 {
             let values = store.approved_values(&plan, year).await.unwrap();
             let tree = Hierarchy::new(&plan, year);
-            let inputs = Inputs { plan: &plan, tree: &tree, year, values: &values, prev: None };
+            let inputs = Inputs {
+                plan: &plan,
+                tree: &tree,
+                year,
+                values: &values,
+                prev: None,
+            };
             per_year.push(compute_all(&inputs, &plan.info.area));
         }
         // Every 2021-2025 district figure exists; 2026 has only the approved few.
-        assert!(per_year[0].iter().all(|v| v.has_data()), "{:?}", per_year[0]);
+        assert!(
+            per_year[0].iter().all(|v| v.has_data()),
+            "{:?}",
+            per_year[0]
+        );
         assert!(per_year[4].iter().all(|v| v.has_data()));
-        let lit_2026 = per_year[5].iter().find(|v| v.indicator == "literacy_rate_15_60").unwrap();
+        let lit_2026 = per_year[5]
+            .iter()
+            .find(|v| v.indicator == "literacy_rate_15_60")
+            .unwrap();
         assert_eq!(lit_2026.units_counted, 2, "two wards approved in 2026");
         results.push((store.backend(), per_year));
     }

@@ -34,10 +34,14 @@ impl Store {
     /// `sqlite:PATH` (or a bare path) or `postgres://…`.
     pub async fn open(url: &str) -> Result<Self> {
         let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(url).map_err(|_| StorageError::BadUrl(url.into()))?;
+            let opts =
+                PgConnectOptions::from_str(url).map_err(|_| StorageError::BadUrl(url.into()))?;
             Self::open_postgres(opts).await?
         } else {
-            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            let path = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url);
             if path.is_empty() || path.contains("://") {
                 return Err(StorageError::BadUrl(url.into()));
             }
@@ -57,8 +61,13 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
-        Ok(Self { db: Db::Sqlite(pool) })
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts)
+            .await?;
+        Ok(Self {
+            db: Db::Sqlite(pool),
+        })
     }
 
     pub(crate) async fn open_postgres(opts: PgConnectOptions) -> Result<Self> {
@@ -67,7 +76,9 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(opts)
             .await?;
-        Ok(Self { db: Db::Postgres(pool) })
+        Ok(Self {
+            db: Db::Postgres(pool),
+        })
     }
 
     pub(crate) async fn migrate(&self) -> Result<()> {

@@ -44,7 +44,9 @@ impl Store {
         let row: Option<(String,)> = with_db!(&self.db, pool => {
             sqlx::query_as("SELECT source FROM plans ORDER BY id DESC LIMIT 1").fetch_optional(pool).await?
         });
-        let Some((source,)) = row else { return Ok(None) };
+        let Some((source,)) = row else {
+            return Ok(None);
+        };
         let plan = plan::load(&source).map_err(|problems| {
             let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
             StorageError::StoredPlan(list.join("; "))
@@ -61,7 +63,10 @@ fn parents_first(units: &[OrgUnit]) -> Vec<&OrgUnit> {
     while out.len() < units.len() {
         let before = out.len();
         for u in units {
-            let ready = u.parent.as_ref().is_none_or(|p| placed.contains(p.as_str()));
+            let ready = u
+                .parent
+                .as_ref()
+                .is_none_or(|p| placed.contains(p.as_str()));
             if !placed.contains(u.code.as_str()) && ready {
                 placed.insert(u.code.as_str());
                 out.push(u);

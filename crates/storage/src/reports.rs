@@ -19,7 +19,11 @@ pub struct Stamp {
 
 impl Stamp {
     pub fn now(actor: impl Into<String>) -> Self {
-        Self { actor: actor.into(), at: Utc::now(), reason: None }
+        Self {
+            actor: actor.into(),
+            at: Utc::now(),
+            reason: None,
+        }
     }
 
     pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
@@ -70,7 +74,13 @@ impl Store {
     /// draft if needed). `None` clears a value; nothing is deleted. Refused
     /// unless the report is a draft or returned. One transaction: the values,
     /// the report's timestamp and one audit event per changed value.
-    pub async fn save_values(&self, stamp: &Stamp, unit: &str, year: i32, changes: &[(String, Option<DataValue>)]) -> Result<usize> {
+    pub async fn save_values(
+        &self,
+        stamp: &Stamp,
+        unit: &str,
+        year: i32,
+        changes: &[(String, Option<DataValue>)],
+    ) -> Result<usize> {
         let at = stamp.at_text();
         with_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;
@@ -109,7 +119,14 @@ impl Store {
     /// Moves a report to `to`, checking it is currently in one of `from`. On
     /// approval the working values are copied into the official figures in
     /// the same transaction, so every page shows them at the next read.
-    pub async fn change_state(&self, stamp: &Stamp, unit: &str, year: i32, from: &[ReportState], to: ReportState) -> Result<()> {
+    pub async fn change_state(
+        &self,
+        stamp: &Stamp,
+        unit: &str,
+        year: i32,
+        from: &[ReportState],
+        to: ReportState,
+    ) -> Result<()> {
         let at = stamp.at_text();
         with_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;
@@ -158,19 +175,37 @@ impl Store {
             sqlx::query_as("SELECT org_unit_code, element_code, value_num, value_text FROM data_values WHERE org_unit_code = $1 AND year = $2")
                 .bind(unit).bind(year).fetch_all(pool).await?
         });
-        Ok(to_year_values(plan, rows).units.remove(unit).unwrap_or_default())
+        Ok(to_year_values(plan, rows)
+            .units
+            .remove(unit)
+            .unwrap_or_default())
     }
 
     /// Every report of `year`.
     pub async fn reports(&self, year: i32) -> Result<Vec<ReportRow>> {
-        let rows: Vec<(String, i32, String, Option<String>, Option<String>)> = with_db!(&self.db, pool => {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            org_unit_code: String,
+            year: i32,
+            state: String,
+            submitted_at: Option<String>,
+            approved_at: Option<String>,
+        }
+        let rows: Vec<Row> = with_db!(&self.db, pool => {
             sqlx::query_as("SELECT org_unit_code, year, state, submitted_at, approved_at FROM reports WHERE year = $1 ORDER BY org_unit_code")
                 .bind(year).fetch_all(pool).await?
         });
         Ok(rows
             .into_iter()
-            .filter_map(|(org_unit, year, state, submitted_at, approved_at)| {
-                Some(ReportRow { org_unit, year, state: ReportState::parse(&state)?, submitted_at, approved_at })
+            .filter_map(|r| {
+                let state = ReportState::parse(&r.state)?;
+                Some(ReportRow {
+                    org_unit: r.org_unit_code,
+                    year: r.year,
+                    state,
+                    submitted_at: r.submitted_at,
+                    approved_at: r.approved_at,
+                })
             })
             .collect())
     }
@@ -229,7 +264,9 @@ fn to_year_values(plan: &Plan, rows: Vec<ValueRow>) -> YearValues {
     let mut out = YearValues::default();
     for (unit, element, num, text) in rows {
         // Values of elements no longer in the plan are kept in the database but not read.
-        let Some(el) = plan.element(&element) else { continue };
+        let Some(el) = plan.element(&element) else {
+            continue;
+        };
         if let Some(v) = DataValue::from_columns(el, num, text) {
             out.set(&unit, &element, v);
         }

@@ -26,11 +26,17 @@ pub async fn stores(name: &str) -> Vec<Store> {
 
 /// A fresh SQLite database in a temporary file.
 pub async fn sqlite(name: &str) -> Store {
-    let path = std::env::temp_dir().join(format!("xhht-test-{}-{}.sqlite", safe(name), std::process::id()));
+    let path = std::env::temp_dir().join(format!(
+        "xhht-test-{}-{}.sqlite",
+        safe(name),
+        std::process::id()
+    ));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
-    Store::open(&path.display().to_string()).await.expect("open SQLite test database")
+    Store::open(&path.display().to_string())
+        .await
+        .expect("open SQLite test database")
 }
 
 /// A fresh PostgreSQL schema, or `None` (with a message) when no server answers.
@@ -40,22 +46,48 @@ pub async fn postgres(name: &str) -> Option<Store> {
     let schema = format!("t_{}", safe(name));
     let mut admin = match PgConnection::connect(&url).await {
         Ok(c) => c,
-        Err(e) if required => panic!("PostgreSQL is required ({REQUIRE_POSTGRES_VAR}=1) but {url} is unreachable: {e}"),
+        Err(e) if required => panic!(
+            "PostgreSQL is required ({REQUIRE_POSTGRES_VAR}=1) but {url} is unreachable: {e}"
+        ),
         Err(e) => {
-            eprintln!("SKIPPED: PostgreSQL run of «{name}»: no server at {url} ({e}); set {POSTGRES_URL_VAR} to run it");
+            eprintln!(
+                "SKIPPED: PostgreSQL run of «{name}»: no server at {url} ({e}); set {POSTGRES_URL_VAR} to run it"
+            );
             return None;
         }
     };
-    for sql in [format!("DROP SCHEMA IF EXISTS {schema} CASCADE"), format!("CREATE SCHEMA {schema}")] {
-        sqlx::query(&sql).execute(&mut admin).await.expect("prepare test schema");
+    for sql in [
+        format!("DROP SCHEMA IF EXISTS {schema} CASCADE"),
+        format!("CREATE SCHEMA {schema}"),
+    ] {
+        sqlx::query(&sql)
+            .execute(&mut admin)
+            .await
+            .expect("prepare test schema");
     }
-    let opts = PgConnectOptions::from_str(&url).expect("valid URL").options([("search_path", schema.as_str())]);
-    let store = Store::open_postgres(opts).await.expect("connect to PostgreSQL");
-    store.migrate().await.expect("migrate PostgreSQL test schema");
+    let opts = PgConnectOptions::from_str(&url)
+        .expect("valid URL")
+        .options([("search_path", schema.as_str())]);
+    let store = Store::open_postgres(opts)
+        .await
+        .expect("connect to PostgreSQL");
+    store
+        .migrate()
+        .await
+        .expect("migrate PostgreSQL test schema");
     Some(store)
 }
 
 fn safe(name: &str) -> String {
-    let s: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
     s.chars().take(50).collect()
 }

@@ -35,7 +35,11 @@ pub fn hash_password(password: &str) -> Result<String> {
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 impl Store {
@@ -73,8 +77,17 @@ impl Store {
             sqlx::query_as("SELECT id, username, display_name, role, org_unit_code, disabled, password_hash FROM users WHERE username = $1")
                 .bind(&username).fetch_optional(pool).await?
         });
-        Ok(row.and_then(|(id, username, display_name, role, org_unit_code, disabled, hash)| {
-            (!disabled && verify_password(password, &hash)).then_some(UserRow { id, username, display_name, role, org_unit_code, disabled })
-        }))
+        Ok(row.and_then(
+            |(id, username, display_name, role, org_unit_code, disabled, hash)| {
+                (!disabled && verify_password(password, &hash)).then_some(UserRow {
+                    id,
+                    username,
+                    display_name,
+                    role,
+                    org_unit_code,
+                    disabled,
+                })
+            },
+        ))
     }
 }

@@ -19,7 +19,9 @@ fn amount(ind: &Indicator, x: f64) -> String {
 /// The value as people read it: "99,5%", "Duy trì", or "—".
 pub fn value(ind: &Indicator, v: &IndicatorValue) -> String {
     if let Some(code) = &v.status {
-        return ind.option(code).map_or_else(|| code.clone(), |o| o.name.clone());
+        return ind
+            .option(code)
+            .map_or_else(|| code.clone(), |o| o.name.clone());
     }
     v.value.map_or_else(|| "—".to_string(), |x| amount(ind, x))
 }
@@ -27,7 +29,9 @@ pub fn value(ind: &Indicator, v: &IndicatorValue) -> String {
 /// What the value is made of: "10.450 / 10.512" or "12 / 14 đơn vị".
 pub fn detail(ind: &Indicator, v: &IndicatorValue) -> String {
     match (&ind.kind, v.numerator, v.denominator) {
-        (IndicatorKind::Ratio { .. }, Some(n), Some(d)) => format!("{} / {}", text::number(n, 0), text::number(d, 0)),
+        (IndicatorKind::Ratio { .. }, Some(n), Some(d)) => {
+            format!("{} / {}", text::number(n, 0), text::number(d, 0))
+        }
         (_, Some(n), Some(d)) => format!("{} / {} đơn vị", text::number(n, 0), text::number(d, 0)),
         _ => String::new(),
     }
@@ -36,7 +40,9 @@ pub fn detail(ind: &Indicator, v: &IndicatorValue) -> String {
 pub fn target(ind: &Indicator, t: &TargetValue) -> String {
     match t {
         TargetValue::Number(x) => amount(ind, *x),
-        TargetValue::Status(code) => ind.option(code).map_or_else(|| code.clone(), |o| o.name.clone()),
+        TargetValue::Status(code) => ind
+            .option(code)
+            .map_or_else(|| code.clone(), |o| o.name.clone()),
     }
 }
 

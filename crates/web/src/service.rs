@@ -10,11 +10,21 @@ use xhht_storage::StorageError;
 use crate::state::AppState;
 
 /// Every indicator of `unit` (and its subtree) in `year`.
-pub async fn indicators(state: &AppState, year: i32, unit: &str) -> Result<Vec<IndicatorValue>, StorageError> {
+pub async fn indicators(
+    state: &AppState,
+    year: i32,
+    unit: &str,
+) -> Result<Vec<IndicatorValue>, StorageError> {
     let plan = &state.plan;
     let values = state.store.approved_values(plan, year).await?;
     let tree = Hierarchy::new(plan, year);
-    let inputs = Inputs { plan, tree: &tree, year, values: &values, prev: None };
+    let inputs = Inputs {
+        plan,
+        tree: &tree,
+        year,
+        values: &values,
+        prev: None,
+    };
     Ok(indicator::compute_all(&inputs, unit))
 }
 
@@ -27,11 +37,19 @@ pub struct Assessed<'a> {
     pub progress: Progress,
 }
 
-pub async fn assess<'a>(state: &'a AppState, year: i32, unit: &str) -> Result<Vec<Assessed<'a>>, StorageError> {
+pub async fn assess<'a>(
+    state: &'a AppState,
+    year: i32,
+    unit: &str,
+) -> Result<Vec<Assessed<'a>>, StorageError> {
     let plan: &'a Plan = &state.plan;
     let base_year = plan.reporting.baseline_year;
     let current = indicators(state, year, unit).await?;
-    let baseline = if year == base_year { current.clone() } else { indicators(state, base_year, unit).await? };
+    let baseline = if year == base_year {
+        current.clone()
+    } else {
+        indicators(state, base_year, unit).await?
+    };
     let out = plan
         .indicators
         .iter()
@@ -43,11 +61,26 @@ pub async fn assess<'a>(state: &'a AppState, year: i32, unit: &str) -> Result<Ve
                 Some(t) => {
                     let span = f64::from((t.year - base_year).max(1));
                     let fraction = f64::from(year - base_year) / span;
-                    indicator::progress(ind, value.value, value.status.as_deref(), &t.value, base.value, fraction)
+                    indicator::progress(
+                        ind,
+                        value.value,
+                        value.status.as_deref(),
+                        &t.value,
+                        base.value,
+                        fraction,
+                    )
                 }
-                None => Progress { status: indicator::ProgressStatus::NoData, gap: None },
+                None => Progress {
+                    status: indicator::ProgressStatus::NoData,
+                    gap: None,
+                },
             };
-            Assessed { indicator: ind, value, target, progress }
+            Assessed {
+                indicator: ind,
+                value,
+                target,
+                progress,
+            }
         })
         .collect();
     Ok(out)
@@ -57,7 +90,11 @@ pub async fn assess<'a>(state: &'a AppState, year: i32, unit: &str) -> Result<Ve
 pub fn target_for<'a>(plan: &'a Plan, indicator: &str, year: i32) -> Option<&'a Target> {
     let mut targets: Vec<&Target> = plan.targets_for(indicator).collect();
     targets.sort_by_key(|t| t.year);
-    targets.iter().find(|t| t.year >= year).or(targets.last()).copied()
+    targets
+        .iter()
+        .find(|t| t.year >= year)
+        .or(targets.last())
+        .copied()
 }
 
 /// How many of the year's expected reports are approved.
@@ -68,10 +105,20 @@ pub struct Coverage {
 
 pub async fn coverage(state: &AppState, year: i32) -> Result<Coverage, StorageError> {
     let plan = &state.plan;
-    let expected: Vec<&str> = plan.units_in(year).filter(|u| plan.is_reporting_unit(u)).map(|u| u.code.as_str()).collect();
+    let expected: Vec<&str> = plan
+        .units_in(year)
+        .filter(|u| plan.is_reporting_unit(u))
+        .map(|u| u.code.as_str())
+        .collect();
     let reports = state.store.reports(year).await?;
-    let approved = reports.iter().filter(|r| r.state == ReportState::Approved && expected.contains(&r.org_unit.as_str())).count();
-    Ok(Coverage { approved, expected: expected.len() })
+    let approved = reports
+        .iter()
+        .filter(|r| r.state == ReportState::Approved && expected.contains(&r.org_unit.as_str()))
+        .count();
+    Ok(Coverage {
+        approved,
+        expected: expected.len(),
+    })
 }
 
 /// The latest year whose reports are all approved, else the latest with any

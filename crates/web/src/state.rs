@@ -15,11 +15,14 @@ pub struct AppState {
 impl AppState {
     /// Reads the installed plan from the store.
     pub async fn load(store: Store) -> Result<Self, StorageError> {
-        let (plan, _) = store
-            .load_plan()
-            .await?
-            .ok_or_else(|| StorageError::NotFound("chưa có kế hoạch trong cơ sở dữ liệu (chạy `xhht init`)".into()))?;
+        let (plan, _) = store.load_plan().await?.ok_or_else(|| {
+            StorageError::NotFound("chưa có kế hoạch trong cơ sở dữ liệu (chạy `xhht init`)".into())
+        })?;
         let is_sample = store.is_sample().await?;
-        Ok(Self { store, plan: Arc::new(plan), is_sample })
+        Ok(Self {
+            store,
+            plan: Arc::new(plan),
+            is_sample,
+        })
     }
 }

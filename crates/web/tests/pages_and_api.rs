@@ -24,7 +24,11 @@ async fn demo_apps(name: &str) -> Vec<(Store, Router)> {
 }
 
 async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
-    let res = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let res = app
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = res.status();
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
     (status, String::from_utf8(bytes.to_vec()).unwrap())
@@ -32,11 +36,19 @@ async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
 
 async fn get_json(app: &Router, uri: &str) -> (StatusCode, Value) {
     let (s, body) = get(app, uri).await;
-    (s, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: {e}: {body}")))
+    (
+        s,
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{uri}: {e}: {body}")),
+    )
 }
 
 fn indicator<'a>(body: &'a Value, code: &str) -> &'a Value {
-    body["indicators"].as_array().unwrap().iter().find(|i| i["code"] == code).unwrap()
+    body["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == code)
+        .unwrap()
 }
 
 /// Sums of a ward element pair over the generated sample, independent of
@@ -44,8 +56,16 @@ fn indicator<'a>(body: &'a Value, code: &str) -> &'a Value {
 fn hand_sums(year: i32, num: &str, den: &str) -> (f64, f64, f64) {
     let plan = builtin();
     let (mut n, mut d, mut ratios) = (0.0, 0.0, Vec::new());
-    for r in generate(&plan, SEED).iter().filter(|r| r.year == year && r.unit.len() == 5 && r.state == ReportState::Approved) {
-        let get = |c: &str| r.values.iter().find(|(k, _)| k == c).map(|(_, v)| v.clone());
+    for r in generate(&plan, SEED)
+        .iter()
+        .filter(|r| r.year == year && r.unit.len() == 5 && r.state == ReportState::Approved)
+    {
+        let get = |c: &str| {
+            r.values
+                .iter()
+                .find(|(k, _)| k == c)
+                .map(|(_, v)| v.clone())
+        };
         if let (Some(DataValue::Number(a)), Some(DataValue::Number(b))) = (get(num), get(den)) {
             n += a;
             d += b;
@@ -63,7 +83,11 @@ async fn home_page_lists_every_target_in_vietnamese() {
         let (status, html) = get(&app, "/").await;
         assert_eq!(status, StatusCode::OK, "{:?}", store.backend());
         assert!(html.contains("<html lang=\"vi\">"));
-        assert!(html.contains(&plan.info.title.replace('“', "&#8220;")) || html.contains(&plan.info.title), "title shown");
+        assert!(
+            html.contains(&plan.info.title.replace('“', "&#8220;"))
+                || html.contains(&plan.info.title),
+            "title shown"
+        );
         assert!(html.contains("Dữ liệu mẫu"), "sample data are labelled");
         for ind in &plan.indicators {
             let name = askama_escape(&ind.name);
@@ -72,7 +96,10 @@ async fn home_page_lists_every_target_in_vietnamese() {
         // 2025 is the latest complete year, the default.
         assert!(html.contains("năm 2025"));
         let (n, d, _) = hand_sums(2025, "literate_15_60", "pop_15_60");
-        assert!(html.contains(&xhht_domain::text::percent(n / d * 100.0)), "district literacy rate shown");
+        assert!(
+            html.contains(&xhht_domain::text::percent(n / d * 100.0)),
+            "district literacy rate shown"
+        );
         let (status, _) = get(&app, "/?year=2026").await;
         assert_eq!(status, StatusCode::OK);
         let (status, html) = get(&app, "/khong-co").await;
@@ -86,7 +113,11 @@ async fn home_page_lists_every_target_in_vietnamese() {
 
 /// askama escapes HTML-significant characters; the plan's names contain quotes.
 fn askama_escape(s: &str) -> String {
-    s.replace('&', "&#38;").replace('"', "&#34;").replace('\'', "&#39;").replace('<', "&#60;").replace('>', "&#62;")
+    s.replace('&', "&#38;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
 }
 
 #[tokio::test]
@@ -99,8 +130,16 @@ async fn api_values_equal_hand_computed_sums() {
         assert_eq!(body["indicators"].as_array().unwrap().len(), 16);
         for (code, num, den) in [
             ("literacy_rate_15_60", "literate_15_60", "pop_15_60"),
-            ("info_competency_rate", "working_age_info_competent", "working_age_pop"),
-            ("learning_unit_rate", "learning_units_recognised", "learning_units_total"),
+            (
+                "info_competency_rate",
+                "working_age_info_competent",
+                "working_age_pop",
+            ),
+            (
+                "learning_unit_rate",
+                "learning_units_recognised",
+                "learning_units_total",
+            ),
         ] {
             let (n, d, average) = hand_sums(2025, num, den);
             let v = indicator(&body, code);
@@ -108,7 +147,10 @@ async fn api_values_equal_hand_computed_sums() {
             assert_eq!(v["denominator"].as_f64(), Some(d), "{code} on {b:?}");
             let value = v["value"].as_f64().unwrap();
             assert!((value - n / d * 100.0).abs() < 1e-9, "{code}");
-            assert!((value - average).abs() > 1e-6, "{code}: the roll-up is not an average of ratios");
+            assert!(
+                (value - average).abs() > 1e-6,
+                "{code}: the roll-up is not an average of ratios"
+            );
         }
         // A ward on its own.
         let (_, ward) = get_json(&app, "/api/v1/indicators?year=2025&org_unit=00001").await;
@@ -118,7 +160,13 @@ async fn api_values_equal_hand_computed_sums() {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(plan["indicators"].as_array().unwrap().len(), 16);
         assert_eq!(plan["info"]["number"], "56/KH-UBND");
-        assert!(plan["org_units"].as_array().unwrap().iter().any(|u| u["code"] == "00034"));
+        assert!(
+            plan["org_units"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|u| u["code"] == "00034")
+        );
     }
 }
 
@@ -141,12 +189,33 @@ async fn an_approval_shows_at_the_next_request() {
     for (store, app) in demo_apps("web_approval_is_live").await {
         let uri = "/api/v1/indicators?year=2026";
         let (_, before) = get_json(&app, uri).await;
-        let counted = |b: &Value| indicator(b, "literacy_rate_15_60")["units_counted"].as_u64().unwrap();
+        let counted = |b: &Value| {
+            indicator(b, "literacy_rate_15_60")["units_counted"]
+                .as_u64()
+                .unwrap()
+        };
         // Trúc Bạch (00004) submitted its 2026 report in the sample; approve it.
         let reviewer = Stamp::now("chuyenvien");
-        store.change_state(&reviewer, "00004", 2026, &[ReportState::Submitted], ReportState::Approved).await.unwrap();
+        store
+            .change_state(
+                &reviewer,
+                "00004",
+                2026,
+                &[ReportState::Submitted],
+                ReportState::Approved,
+            )
+            .await
+            .unwrap();
         let (_, after) = get_json(&app, uri).await;
-        assert_eq!(counted(&after), counted(&before) + 1, "{:?}", store.backend());
-        assert_ne!(indicator(&before, "literacy_rate_15_60")["numerator"], indicator(&after, "literacy_rate_15_60")["numerator"]);
+        assert_eq!(
+            counted(&after),
+            counted(&before) + 1,
+            "{:?}",
+            store.backend()
+        );
+        assert_ne!(
+            indicator(&before, "literacy_rate_15_60")["numerator"],
+            indicator(&after, "literacy_rate_15_60")["numerator"]
+        );
     }
 }

@@ -52,13 +52,23 @@ fn plan_check(file: &std::path::Path) -> ExitCode {
 }
 
 async fn demo(args: DemoArgs) -> Result<ExitCode> {
-    let url = args.database_url.unwrap_or_else(|| DEMO_DATABASE.to_string());
-    let store = Store::open(&url).await.with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
+    let url = args
+        .database_url
+        .unwrap_or_else(|| DEMO_DATABASE.to_string());
+    let store = Store::open(&url)
+        .await
+        .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
     let started = std::time::Instant::now();
     if xhht_sample::load_demo(&store, xhht_sample::SEED).await? {
-        println!("Đã tạo cơ sở dữ liệu mẫu {url} trong {:.1} giây (dữ liệu mẫu, hạt giống {}).", started.elapsed().as_secs_f64(), xhht_sample::SEED);
+        println!(
+            "Đã tạo cơ sở dữ liệu mẫu {url} trong {:.1} giây (dữ liệu mẫu, hạt giống {}).",
+            started.elapsed().as_secs_f64(),
+            xhht_sample::SEED
+        );
     } else if !store.is_sample().await? {
-        bail!("{url} đã có dữ liệu thật, không phải dữ liệu mẫu; dùng `xhht serve` thay cho `xhht demo`");
+        bail!(
+            "{url} đã có dữ liệu thật, không phải dữ liệu mẫu; dùng `xhht serve` thay cho `xhht demo`"
+        );
     } else {
         println!("Mở lại cơ sở dữ liệu mẫu {url}.");
     }
@@ -66,7 +76,9 @@ async fn demo(args: DemoArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let state = AppState::load(store).await?;
-    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("không lắng nghe được trên {}", args.listen))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("không lắng nghe được trên {}", args.listen))?;
     let addr = listener.local_addr()?;
     print_demo_logins(&state, addr);
     xhht_web::serve(state, listener).await?;
@@ -78,29 +90,56 @@ fn print_demo_logins(state: &AppState, addr: std::net::SocketAddr) {
     println!("XHHT đang chạy tại http://{addr}/  (Ctrl-C để dừng)");
     println!("Tài khoản mẫu (sample logins; chỉ dành cho bản trình diễn):");
     for a in xhht_sample::demo_accounts(&state.plan) {
-        let unit = state.plan.unit(&a.org_unit).map_or(a.org_unit.as_str(), |u| u.name.as_str());
-        println!("  {:<22} mật khẩu {:<10} {:<9} {}", a.username, a.password, a.role.as_str(), unit);
+        let unit = state
+            .plan
+            .unit(&a.org_unit)
+            .map_or(a.org_unit.as_str(), |u| u.name.as_str());
+        println!(
+            "  {:<22} mật khẩu {:<10} {:<9} {}",
+            a.username,
+            a.password,
+            a.role.as_str(),
+            unit
+        );
     }
     println!();
 }
 
 async fn init(args: InitArgs) -> Result<ExitCode> {
-    let url = args.db.database_url.context("cần --database-url (hoặc biến môi trường DATABASE_URL)")?;
-    let source = std::fs::read_to_string(&args.plan).with_context(|| format!("không đọc được {}", args.plan.display()))?;
+    let url = args
+        .db
+        .database_url
+        .context("cần --database-url (hoặc biến môi trường DATABASE_URL)")?;
+    let source = std::fs::read_to_string(&args.plan)
+        .with_context(|| format!("không đọc được {}", args.plan.display()))?;
     let plan = match plan::load(&source) {
         Ok(p) => p,
         Err(problems) => {
             for p in &problems {
-                eprintln!("{}:{}:{}: {}", args.plan.display(), p.line, p.column, p.message);
+                eprintln!(
+                    "{}:{}:{}: {}",
+                    args.plan.display(),
+                    p.line,
+                    p.column,
+                    p.message
+                );
             }
             bail!("tệp kế hoạch có {} lỗi, chưa tạo gì", problems.len());
         }
     };
-    let store = Store::open(&url).await.with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
+    let store = Store::open(&url)
+        .await
+        .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
     let stamp = Stamp::now("xhht init").with_reason(format!("khởi tạo từ {}", args.plan.display()));
     store.install_plan(&plan, &source, &stamp).await?;
     let password = random_password();
-    let admin = NewUser { username: &args.admin, display_name: "Quản trị viên", password: &password, role: Role::Admin, org_unit: &plan.reporting.submit_to };
+    let admin = NewUser {
+        username: &args.admin,
+        display_name: "Quản trị viên",
+        password: &password,
+        role: Role::Admin,
+        org_unit: &plan.reporting.submit_to,
+    };
     store.create_user(&stamp, &admin).await?;
     println!("Đã nạp kế hoạch {} vào {url}.", plan.info.number);
     println!("Quản trị viên: {}  mật khẩu: {password}", args.admin);
@@ -109,10 +148,17 @@ async fn init(args: InitArgs) -> Result<ExitCode> {
 }
 
 async fn serve(args: ServeArgs) -> Result<ExitCode> {
-    let url = args.db.database_url.context("cần --database-url (hoặc biến môi trường DATABASE_URL)")?;
-    let store = Store::open(&url).await.with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
+    let url = args
+        .db
+        .database_url
+        .context("cần --database-url (hoặc biến môi trường DATABASE_URL)")?;
+    let store = Store::open(&url)
+        .await
+        .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
     let state = AppState::load(store).await?;
-    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("không lắng nghe được trên {}", args.listen))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("không lắng nghe được trên {}", args.listen))?;
     println!("XHHT đang chạy tại http://{}/", listener.local_addr()?);
     xhht_web::serve(state, listener).await?;
     Ok(ExitCode::SUCCESS)
@@ -124,5 +170,8 @@ fn random_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     let mut bytes = [0u8; 16];
     OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect()
+    bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect()
 }

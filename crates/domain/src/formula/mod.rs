@@ -162,6 +162,9 @@ pub struct FormulaError {
 
 impl FormulaError {
     pub fn new(span: Span, message: impl Into<String>) -> Self {
-        Self { span, message: message.into() }
+        Self {
+            span,
+            message: message.into(),
+        }
     }
 }

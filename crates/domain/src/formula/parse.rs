@@ -24,7 +24,9 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, FormulaError> {
             i += c.len_utf8();
             continue;
         }
-        let tok = if c.is_ascii_digit() || (c == '.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)) {
+        let tok = if c.is_ascii_digit()
+            || (c == '.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+        {
             while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
                 i += 1;
             }
@@ -44,7 +46,13 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, FormulaError> {
         } else if c == '\'' || c == '"' {
             let rest = &src[i + 1..];
             let Some(len) = rest.find(c) else {
-                return Err(FormulaError::new(Span { start, end: src.len() }, "thiếu dấu nháy đóng"));
+                return Err(FormulaError::new(
+                    Span {
+                        start,
+                        end: src.len(),
+                    },
+                    "thiếu dấu nháy đóng",
+                ));
             };
             i += len + 2;
             Tok::Str(rest[..len].to_string())
@@ -71,7 +79,10 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, FormulaError> {
                     ',' => (Tok::Comma, 1),
                     _ => {
                         let end = i + c.len_utf8();
-                        return Err(FormulaError::new(Span { start, end }, format!("ký tự không hợp lệ «{c}»")));
+                        return Err(FormulaError::new(
+                            Span { start, end },
+                            format!("ký tự không hợp lệ «{c}»"),
+                        ));
                     }
                 },
             };
@@ -87,13 +98,23 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, FormulaError> {
 /// [`super::check_types`].
 pub fn parse(src: &str) -> Result<Expr, FormulaError> {
     let toks = lex(src)?;
-    let mut p = Parser { toks, pos: 0, len: src.len() };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        len: src.len(),
+    };
     if p.toks.is_empty() {
-        return Err(FormulaError::new(Span { start: 0, end: 0 }, "công thức trống"));
+        return Err(FormulaError::new(
+            Span { start: 0, end: 0 },
+            "công thức trống",
+        ));
     }
     let e = p.or()?;
     if let Some((t, span)) = p.toks.get(p.pos) {
-        return Err(FormulaError::new(*span, format!("thừa «{}» ở cuối công thức", show(t))));
+        return Err(FormulaError::new(
+            *span,
+            format!("thừa «{}» ở cuối công thức", show(t)),
+        ));
     }
     Ok(e)
 }
@@ -122,7 +143,10 @@ impl Parser {
     }
 
     fn span(&self) -> Span {
-        self.toks.get(self.pos).map(|(_, s)| *s).unwrap_or(Span { start: self.len, end: self.len })
+        self.toks.get(self.pos).map(|(_, s)| *s).unwrap_or(Span {
+            start: self.len,
+            end: self.len,
+        })
     }
 
     fn eat_word(&mut self, word: &str) -> bool {
@@ -134,11 +158,11 @@ impl Parser {
     }
 
     fn eat_op(&mut self, ops: &[&'static str]) -> Option<&'static str> {
-        if let Some(Tok::Op(o)) = self.peek() {
-            if let Some(found) = ops.iter().find(|x| *x == o) {
-                self.pos += 1;
-                return Some(found);
-            }
+        if let Some(Tok::Op(o)) = self.peek()
+            && let Some(found) = ops.iter().find(|x| *x == o)
+        {
+            self.pos += 1;
+            return Some(found);
         }
         None
     }
@@ -189,7 +213,11 @@ impl Parser {
     fn sum(&mut self) -> Result<Expr, FormulaError> {
         let mut left = self.term()?;
         while let Some(op) = self.eat_op(&["+", "-"]) {
-            let op = if op == "+" { ArithOp::Add } else { ArithOp::Sub };
+            let op = if op == "+" {
+                ArithOp::Add
+            } else {
+                ArithOp::Sub
+            };
             left = Expr::Arith(op, Box::new(left), Box::new(self.term()?));
         }
         Ok(left)
@@ -198,7 +226,11 @@ impl Parser {
     fn term(&mut self) -> Result<Expr, FormulaError> {
         let mut left = self.unary()?;
         while let Some(op) = self.eat_op(&["*", "/"]) {
-            let op = if op == "*" { ArithOp::Mul } else { ArithOp::Div };
+            let op = if op == "*" {
+                ArithOp::Mul
+            } else {
+                ArithOp::Div
+            };
             left = Expr::Arith(op, Box::new(left), Box::new(self.unary()?));
         }
         Ok(left)
@@ -226,11 +258,15 @@ impl Parser {
                 Ok(e)
             }
             Tok::Ident(name) if self.peek() == Some(&Tok::LParen) => self.call(&name, span),
-            Tok::Ident(name) if is_keyword(&name) => {
-                Err(FormulaError::new(span, format!("từ khóa «{name}» đặt sai chỗ")))
-            }
+            Tok::Ident(name) if is_keyword(&name) => Err(FormulaError::new(
+                span,
+                format!("từ khóa «{name}» đặt sai chỗ"),
+            )),
             Tok::Ident(name) => Ok(Expr::Element(name, span)),
-            other => Err(FormulaError::new(span, format!("không mong đợi «{}»", show(&other)))),
+            other => Err(FormulaError::new(
+                span,
+                format!("không mong đợi «{}»", show(&other)),
+            )),
         }
     }
 
@@ -239,7 +275,10 @@ impl Parser {
         if name == "prev" {
             let arg_span = self.span();
             let Some(Tok::Ident(code)) = self.peek().cloned() else {
-                return Err(FormulaError::new(arg_span, "prev(...) cần đúng một mã chỉ số dữ liệu"));
+                return Err(FormulaError::new(
+                    arg_span,
+                    "prev(...) cần đúng một mã chỉ số dữ liệu",
+                ));
             };
             self.pos += 1;
             self.expect(Tok::RParen, ")")?;
@@ -249,7 +288,12 @@ impl Parser {
             "min" => Func::Min,
             "max" => Func::Max,
             "abs" => Func::Abs,
-            _ => return Err(FormulaError::new(span, format!("hàm không tồn tại «{name}» (có: min, max, abs, prev)"))),
+            _ => {
+                return Err(FormulaError::new(
+                    span,
+                    format!("hàm không tồn tại «{name}» (có: min, max, abs, prev)"),
+                ));
+            }
         };
         let mut args = vec![self.or()?];
         while self.peek() == Some(&Tok::Comma) {
@@ -262,14 +306,19 @@ impl Parser {
             Func::Min | Func::Max => args.len() >= 2,
         };
         if !arity_ok {
-            return Err(FormulaError::new(span, format!("số đối số của {name}(...) không đúng")));
+            return Err(FormulaError::new(
+                span,
+                format!("số đối số của {name}(...) không đúng"),
+            ));
         }
         Ok(Expr::Call(func, args, span))
     }
 }
 
 fn is_keyword(w: &str) -> bool {
-    ["and", "or", "not"].iter().any(|k| w.eq_ignore_ascii_case(k))
+    ["and", "or", "not"]
+        .iter()
+        .any(|k| w.eq_ignore_ascii_case(k))
 }
 
 #[cfg(test)]
@@ -277,7 +326,13 @@ mod tests {
     use super::*;
 
     fn el(c: &str, start: usize) -> Box<Expr> {
-        Box::new(Expr::Element(c.into(), Span { start, end: start + c.len() }))
+        Box::new(Expr::Element(
+            c.into(),
+            Span {
+                start,
+                end: start + c.len(),
+            },
+        ))
     }
 
     #[test]
@@ -286,7 +341,11 @@ mod tests {
         let want = Expr::Arith(
             ArithOp::Add,
             el("a", 0),
-            Box::new(Expr::Arith(ArithOp::Mul, el("b", 4), Box::new(Expr::Number(2.0)))),
+            Box::new(Expr::Arith(
+                ArithOp::Mul,
+                el("b", 4),
+                Box::new(Expr::Number(2.0)),
+            )),
         );
         assert_eq!(e, want);
     }

@@ -69,7 +69,10 @@ pub fn resolve_comparison(
         (Type::Status(opts), Type::StatusLiteral(lit)) => to_rank(right, opts, lit),
         (Type::StatusLiteral(lit), Type::Status(opts)) => to_rank(left, opts, lit),
         (Type::Status(a), Type::Status(b)) if a == b => Ok(()),
-        _ => Err(FormulaError::new(span, format!("không so sánh được {} với {}", lt.name(), rt.name()))),
+        _ => Err(FormulaError::new(
+            span,
+            format!("không so sánh được {} với {}", lt.name(), rt.name()),
+        )),
     }
 }
 
@@ -85,17 +88,26 @@ fn to_rank(side: &mut Expr, options: &[String], lit: &str) -> Result<(), Formula
         }
         None => Err(FormulaError::new(
             span,
-            format!("«{lit}» không phải một mức hợp lệ (có: {})", options.join(", ")),
+            format!(
+                "«{lit}» không phải một mức hợp lệ (có: {})",
+                options.join(", ")
+            ),
         )),
     }
 }
 
-fn walk(e: &mut Expr, lookup: &dyn Fn(&str) -> Option<ElementKind>, errs: &mut Vec<FormulaError>) -> Option<Type> {
+fn walk(
+    e: &mut Expr,
+    lookup: &dyn Fn(&str) -> Option<ElementKind>,
+    errs: &mut Vec<FormulaError>,
+) -> Option<Type> {
     match e {
         Expr::Number(_) => Some(Type::Number),
         Expr::Rank(_) => Some(Type::Number),
         Expr::Status(s, _) => Some(Type::StatusLiteral(s.clone())),
-        Expr::Element(code, span) | Expr::Prev(code, span) => element_type(code, *span, lookup, errs),
+        Expr::Element(code, span) | Expr::Prev(code, span) => {
+            element_type(code, *span, lookup, errs)
+        }
         Expr::Neg(a) => expect_number(a, lookup, errs),
         Expr::Arith(_, a, b) => {
             let ta = expect_number(a, lookup, errs);
@@ -116,7 +128,9 @@ fn walk(e: &mut Expr, lookup: &dyn Fn(&str) -> Option<ElementKind>, errs: &mut V
         }
         Expr::Not(a) => expect_bool(a, lookup, errs),
         Expr::Cmp(op, a, b) => {
-            let span = first_span(a).or_else(|| first_span(b)).unwrap_or(Span { start: 0, end: 0 });
+            let span = first_span(a)
+                .or_else(|| first_span(b))
+                .unwrap_or(Span { start: 0, end: 0 });
             let ta = walk(a, lookup, errs)?;
             let tb = walk(b, lookup, errs)?;
             let is_order = !matches!(op, super::CmpOp::Eq | super::CmpOp::Ne);
@@ -142,38 +156,62 @@ fn element_type(
         Some(ElementKind::YesNo) => Some(Type::Bool),
         Some(ElementKind::Status(opts)) => Some(Type::Status(opts)),
         Some(ElementKind::Text) => {
-            errs.push(FormulaError::new(span, format!("«{code}» là chỉ số dạng văn bản, không dùng được trong công thức")));
+            errs.push(FormulaError::new(
+                span,
+                format!("«{code}» là chỉ số dạng văn bản, không dùng được trong công thức"),
+            ));
             None
         }
         None => {
-            errs.push(FormulaError::new(span, format!("không có chỉ số dữ liệu (data element) «{code}» trong kế hoạch")));
+            errs.push(FormulaError::new(
+                span,
+                format!("không có chỉ số dữ liệu (data element) «{code}» trong kế hoạch"),
+            ));
             None
         }
     }
 }
 
-fn expect_number(e: &mut Expr, lookup: &dyn Fn(&str) -> Option<ElementKind>, errs: &mut Vec<FormulaError>) -> Option<Type> {
+fn expect_number(
+    e: &mut Expr,
+    lookup: &dyn Fn(&str) -> Option<ElementKind>,
+    errs: &mut Vec<FormulaError>,
+) -> Option<Type> {
     expect(e, lookup, errs, Type::Number)
 }
 
-fn expect_bool(e: &mut Expr, lookup: &dyn Fn(&str) -> Option<ElementKind>, errs: &mut Vec<FormulaError>) -> Option<Type> {
+fn expect_bool(
+    e: &mut Expr,
+    lookup: &dyn Fn(&str) -> Option<ElementKind>,
+    errs: &mut Vec<FormulaError>,
+) -> Option<Type> {
     expect(e, lookup, errs, Type::Bool)
 }
 
-fn expect(e: &mut Expr, lookup: &dyn Fn(&str) -> Option<ElementKind>, errs: &mut Vec<FormulaError>, want: Type) -> Option<Type> {
+fn expect(
+    e: &mut Expr,
+    lookup: &dyn Fn(&str) -> Option<ElementKind>,
+    errs: &mut Vec<FormulaError>,
+    want: Type,
+) -> Option<Type> {
     let span = first_span(e);
     let got = walk(e, lookup, errs)?;
     if got == want {
         return Some(got);
     }
     let span = span.unwrap_or(Span { start: 0, end: 0 });
-    errs.push(FormulaError::new(span, format!("cần giá trị {} nhưng đây là {}", want.name(), got.name())));
+    errs.push(FormulaError::new(
+        span,
+        format!("cần giá trị {} nhưng đây là {}", want.name(), got.name()),
+    ));
     None
 }
 
 fn first_span(e: &Expr) -> Option<Span> {
     match e {
-        Expr::Element(_, s) | Expr::Prev(_, s) | Expr::Status(_, s) | Expr::Call(_, _, s) => Some(*s),
+        Expr::Element(_, s) | Expr::Prev(_, s) | Expr::Status(_, s) | Expr::Call(_, _, s) => {
+            Some(*s)
+        }
         Expr::Neg(a) | Expr::Not(a) => first_span(a),
         Expr::Arith(_, a, b) | Expr::Cmp(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
             first_span(a).or_else(|| first_span(b))
@@ -191,7 +229,11 @@ mod tests {
         match code {
             "n" | "m" => Some(ElementKind::Number),
             "flag" => Some(ElementKind::YesNo),
-            "lvl" => Some(ElementKind::Status(vec!["none".into(), "l1".into(), "l2".into()])),
+            "lvl" => Some(ElementKind::Status(vec![
+                "none".into(),
+                "l1".into(),
+                "l2".into(),
+            ])),
             "note" => Some(ElementKind::Text),
             _ => None,
         }
@@ -212,7 +254,9 @@ mod tests {
     fn status_literal_becomes_rank() {
         let (e, t) = typed("lvl >= 'l1'").unwrap();
         assert_eq!(t, Type::Bool);
-        let Expr::Cmp(_, _, right) = e else { panic!("not a comparison") };
+        let Expr::Cmp(_, _, right) = e else {
+            panic!("not a comparison")
+        };
         assert_eq!(*right, Expr::Rank(1));
     }
 

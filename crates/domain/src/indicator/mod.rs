@@ -51,13 +51,22 @@ pub struct Inputs<'a> {
 
 impl Inputs<'_> {
     fn env<'b>(&'b self, unit: &str) -> UnitEnv<'b> {
-        UnitEnv { plan: self.plan, this: self.values.unit(unit), prev: self.prev.and_then(|p| p.unit(unit)) }
+        UnitEnv {
+            plan: self.plan,
+            this: self.values.unit(unit),
+            prev: self.prev.and_then(|p| p.unit(unit)),
+        }
     }
 }
 
 /// Computes every indicator of the plan for `unit`.
 pub fn compute_all(inputs: &Inputs, unit: &str) -> Vec<IndicatorValue> {
-    inputs.plan.indicators.iter().map(|i| compute(inputs, i, unit)).collect()
+    inputs
+        .plan
+        .indicators
+        .iter()
+        .map(|i| compute(inputs, i, unit))
+        .collect()
 }
 
 /// Computes one indicator for the subtree rooted at `unit`.
@@ -75,34 +84,76 @@ pub fn compute(inputs: &Inputs, indicator: &Indicator, unit: &str) -> IndicatorV
     };
     let subtree = inputs.tree.subtree(unit);
     match &indicator.kind {
-        IndicatorKind::Ratio { numerator, denominator, scale } => {
-            ratio(inputs, &subtree, &numerator.expr, &denominator.expr, *scale, &mut out)
-        }
-        IndicatorKind::Share { unit_type, condition } => {
+        IndicatorKind::Ratio {
+            numerator,
+            denominator,
+            scale,
+        } => ratio(
+            inputs,
+            &subtree,
+            &numerator.expr,
+            &denominator.expr,
+            *scale,
+            &mut out,
+        ),
+        IndicatorKind::Share {
+            unit_type,
+            condition,
+        } => {
             share(inputs, &subtree, *unit_type, &condition.expr, &mut out);
         }
-        IndicatorKind::StatusDerived { unit_type, condition, at_least, met, not_met } => {
+        IndicatorKind::StatusDerived {
+            unit_type,
+            condition,
+            at_least,
+            met,
+            not_met,
+        } => {
             if let Some(pct) = share(inputs, &subtree, *unit_type, &condition.expr, &mut out) {
-                out.status = Some(if pct + 1e-9 >= *at_least { met.clone() } else { not_met.clone() });
+                out.status = Some(if pct + 1e-9 >= *at_least {
+                    met.clone()
+                } else {
+                    not_met.clone()
+                });
             }
         }
-        IndicatorKind::StatusElement { element } => status_element(inputs, indicator, &subtree, element, &mut out),
+        IndicatorKind::StatusElement { element } => {
+            status_element(inputs, indicator, &subtree, element, &mut out)
+        }
     }
     out
 }
 
-fn ratio(inputs: &Inputs, subtree: &[&OrgUnit], num: &Expr, den: &Expr, scale: f64, out: &mut IndicatorValue) {
-    let codes: Vec<&str> = num.element_codes().into_iter().chain(den.element_codes()).collect();
+fn ratio(
+    inputs: &Inputs,
+    subtree: &[&OrgUnit],
+    num: &Expr,
+    den: &Expr,
+    scale: f64,
+    out: &mut IndicatorValue,
+) {
+    let codes: Vec<&str> = num
+        .element_codes()
+        .into_iter()
+        .chain(den.element_codes())
+        .collect();
     let (mut n_sum, mut d_sum) = (0.0, 0.0);
     for unit in subtree {
-        let reports_all = codes.iter().all(|c| inputs.plan.element(c).is_some_and(|e| e.reported_by_unit(unit)));
+        let reports_all = codes.iter().all(|c| {
+            inputs
+                .plan
+                .element(c)
+                .is_some_and(|e| e.reported_by_unit(unit))
+        });
         if !reports_all {
             continue;
         }
         out.units_expected += 1;
         let env = inputs.env(&unit.code);
         // A unit counts only with both parts, so numerator and denominator stay paired.
-        if let (Some(Value::Number(n)), Some(Value::Number(d))) = (formula::eval(num, &env), formula::eval(den, &env)) {
+        if let (Some(Value::Number(n)), Some(Value::Number(d))) =
+            (formula::eval(num, &env), formula::eval(den, &env))
+        {
             n_sum += n;
             d_sum += d;
             out.units_counted += 1;
@@ -116,7 +167,13 @@ fn ratio(inputs: &Inputs, subtree: &[&OrgUnit], num: &Expr, den: &Expr, scale: f
 }
 
 /// Share (in %) of the units of `unit_type` meeting `condition`; returns it.
-fn share(inputs: &Inputs, subtree: &[&OrgUnit], unit_type: UnitType, condition: &Expr, out: &mut IndicatorValue) -> Option<f64> {
+fn share(
+    inputs: &Inputs,
+    subtree: &[&OrgUnit],
+    unit_type: UnitType,
+    condition: &Expr,
+    out: &mut IndicatorValue,
+) -> Option<f64> {
     let mut met = 0usize;
     for unit in subtree.iter().filter(|u| u.unit_type == unit_type) {
         out.units_expected += 1;
@@ -137,8 +194,16 @@ fn share(inputs: &Inputs, subtree: &[&OrgUnit], unit_type: UnitType, condition: 
 
 /// The status of the reporting units of the subtree: the weakest one, since
 /// an area keeps a standard only as far as every unit reporting it does.
-fn status_element(inputs: &Inputs, indicator: &Indicator, subtree: &[&OrgUnit], element: &str, out: &mut IndicatorValue) {
-    let Some(el) = inputs.plan.element(element) else { return };
+fn status_element(
+    inputs: &Inputs,
+    indicator: &Indicator,
+    subtree: &[&OrgUnit],
+    element: &str,
+    out: &mut IndicatorValue,
+) {
+    let Some(el) = inputs.plan.element(element) else {
+        return;
+    };
     let mut worst: Option<usize> = None;
     for unit in subtree.iter().filter(|u| el.reported_by_unit(u)) {
         out.units_expected += 1;

@@ -49,18 +49,43 @@ pub fn progress(
     }
 }
 
-fn numeric(direction: Direction, value: Option<f64>, target: f64, baseline: Option<f64>, fraction: f64) -> Progress {
-    let Some(v) = value else { return Progress { status: ProgressStatus::NoData, gap: None } };
+fn numeric(
+    direction: Direction,
+    value: Option<f64>,
+    target: f64,
+    baseline: Option<f64>,
+    fraction: f64,
+) -> Progress {
+    let Some(v) = value else {
+        return Progress {
+            status: ProgressStatus::NoData,
+            gap: None,
+        };
+    };
     // Work in "higher is better" terms.
-    let sign = if direction == Direction::Increase { 1.0 } else { -1.0 };
+    let sign = if direction == Direction::Increase {
+        1.0
+    } else {
+        -1.0
+    };
     let gap = (target - v) * sign;
     if gap <= 1e-9 {
-        return Progress { status: ProgressStatus::Achieved, gap: None };
+        return Progress {
+            status: ProgressStatus::Achieved,
+            gap: None,
+        };
     }
     let path = baseline.map(|b| b + (target - b) * fraction.clamp(0.0, 1.0));
     let on_track = path.is_some_and(|p| (v - p) * sign >= -1e-9);
-    let status = if on_track { ProgressStatus::OnTrack } else { ProgressStatus::Behind };
-    Progress { status, gap: Some(gap) }
+    let status = if on_track {
+        ProgressStatus::OnTrack
+    } else {
+        ProgressStatus::Behind
+    };
+    Progress {
+        status,
+        gap: Some(gap),
+    }
 }
 
 #[cfg(test)]
@@ -73,13 +98,31 @@ mod tests {
         let p = numeric(Direction::Increase, Some(46.0), 50.0, Some(40.0), 0.5);
         assert_eq!(p.status, ProgressStatus::OnTrack);
         assert!((p.gap.unwrap() - 4.0).abs() < 1e-9);
-        assert_eq!(numeric(Direction::Increase, Some(44.0), 50.0, Some(40.0), 0.5).status, ProgressStatus::Behind);
-        assert_eq!(numeric(Direction::Increase, Some(50.0), 50.0, Some(40.0), 0.5).status, ProgressStatus::Achieved);
-        assert_eq!(numeric(Direction::Increase, None, 50.0, Some(40.0), 0.5).status, ProgressStatus::NoData);
+        assert_eq!(
+            numeric(Direction::Increase, Some(44.0), 50.0, Some(40.0), 0.5).status,
+            ProgressStatus::Behind
+        );
+        assert_eq!(
+            numeric(Direction::Increase, Some(50.0), 50.0, Some(40.0), 0.5).status,
+            ProgressStatus::Achieved
+        );
+        assert_eq!(
+            numeric(Direction::Increase, None, 50.0, Some(40.0), 0.5).status,
+            ProgressStatus::NoData
+        );
         // without a baseline a value short of the target is behind
-        assert_eq!(numeric(Direction::Increase, Some(49.0), 50.0, None, 0.5).status, ProgressStatus::Behind);
+        assert_eq!(
+            numeric(Direction::Increase, Some(49.0), 50.0, None, 0.5).status,
+            ProgressStatus::Behind
+        );
         // lower is better
-        assert_eq!(numeric(Direction::Decrease, Some(4.0), 5.0, Some(9.0), 0.5).status, ProgressStatus::Achieved);
-        assert_eq!(numeric(Direction::Decrease, Some(6.0), 5.0, Some(9.0), 0.5).status, ProgressStatus::OnTrack);
+        assert_eq!(
+            numeric(Direction::Decrease, Some(4.0), 5.0, Some(9.0), 0.5).status,
+            ProgressStatus::Achieved
+        );
+        assert_eq!(
+            numeric(Direction::Decrease, Some(6.0), 5.0, Some(9.0), 0.5).status,
+            ProgressStatus::OnTrack
+        );
     }
 }

@@ -159,7 +159,13 @@ fn setup() -> (plan::Plan, YearValues) {
 fn at(unit: &str, code: &str) -> IndicatorValue {
     let (plan, values) = setup();
     let tree = Hierarchy::new(&plan, 2025);
-    let inputs = Inputs { plan: &plan, tree: &tree, year: 2025, values: &values, prev: None };
+    let inputs = Inputs {
+        plan: &plan,
+        tree: &tree,
+        year: 2025,
+        values: &values,
+        prev: None,
+    };
     compute(&inputs, plan.indicator(code).unwrap(), unit)
 }
 
@@ -172,7 +178,11 @@ fn ratio_rolls_up_sums_not_an_average_of_ratios() {
     assert_eq!(r.denominator, Some(1100.0));
     assert!((r.value.unwrap() - 1040.0 / 1100.0 * 100.0).abs() < 1e-9);
     assert!((r.value.unwrap() - 74.5).abs() > 20.0);
-    assert_eq!((r.units_counted, r.units_expected), (2, 3), "W3 is expected but silent");
+    assert_eq!(
+        (r.units_counted, r.units_expected),
+        (2, 3),
+        "W3 is expected but silent"
+    );
 }
 
 #[test]
@@ -234,6 +244,12 @@ fn progress_against_targets() {
     let title = plan.indicator("title_status").unwrap();
     let t = &plan.target("title_status", 2025).unwrap().value;
     assert_eq!(t, &TargetValue::Status("reg".into()));
-    assert_eq!(progress(title, None, Some("rec"), t, None, 1.0).status, ProgressStatus::Achieved);
-    assert_eq!(progress(title, None, Some("no"), t, None, 1.0).status, ProgressStatus::Behind);
+    assert_eq!(
+        progress(title, None, Some("rec"), t, None, 1.0).status,
+        ProgressStatus::Achieved
+    );
+    assert_eq!(
+        progress(title, None, Some("no"), t, None, 1.0).status,
+        ProgressStatus::Behind
+    );
 }

@@ -24,7 +24,11 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "dòng {}, cột {}: {}", self.line, self.column, self.message)
+        write!(
+            f,
+            "dòng {}, cột {}: {}",
+            self.line, self.column, self.message
+        )
     }
 }
 
@@ -35,7 +39,11 @@ impl Problem {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = src[line_start..offset].chars().count() + 1;
-        Self { line, column, message }
+        Self {
+            line,
+            column,
+            message,
+        }
     }
 }
 
@@ -43,9 +51,16 @@ impl Problem {
 pub fn load(source: &str) -> Result<Plan, Vec<Problem>> {
     let file: PlanFile = toml::from_str(source).map_err(|e| {
         let at = e.span().map_or(0, |r| r.start);
-        vec![Problem::at(source, at, format!("tệp TOML không hợp lệ: {}", e.message().trim()))]
+        vec![Problem::at(
+            source,
+            at,
+            format!("tệp TOML không hợp lệ: {}", e.message().trim()),
+        )]
     })?;
-    let mut cx = Checker { src: source, problems: Vec::new() };
+    let mut cx = Checker {
+        src: source,
+        problems: Vec::new(),
+    };
     let plan = cx.plan(file);
     if cx.problems.is_empty() {
         Ok(plan)
@@ -64,22 +79,46 @@ type Kinds = HashMap<String, ElementKind>;
 
 impl Checker<'_> {
     fn err(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.problems.push(Problem::at(self.src, span.start, message.into()));
+        self.problems
+            .push(Problem::at(self.src, span.start, message.into()));
     }
 
     fn plan(&mut self, f: PlanFile) -> Plan {
         if *f.format.get_ref() != 1 {
-            self.err(f.format.span(), format!("định dạng (format) {} không được hỗ trợ; phiên bản hiện có: 1", f.format.get_ref()));
+            self.err(
+                f.format.span(),
+                format!(
+                    "định dạng (format) {} không được hỗ trợ; phiên bản hiện có: 1",
+                    f.format.get_ref()
+                ),
+            );
         }
         let org_units = self.org_units(f.org_units);
-        let units: HashMap<String, usize> = org_units.iter().enumerate().map(|(i, u)| (u.code.clone(), i)).collect();
+        let units: HashMap<String, usize> = org_units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.code.clone(), i))
+            .collect();
         let target_groups = self.target_groups(f.target_groups);
         let group_codes: HashSet<String> = target_groups.iter().map(|g| g.code.clone()).collect();
         let data_elements = self.data_elements(f.data_elements, &units, &group_codes);
-        let kinds: Kinds = data_elements.iter().map(|e| (e.code.clone(), element_kind(e))).collect();
+        let kinds: Kinds = data_elements
+            .iter()
+            .map(|e| (e.code.clone(), element_kind(e)))
+            .collect();
         // Targets of an indicator that failed its own checks are not reported again.
-        let declared: HashSet<String> = f.indicators.iter().map(|i| i.code.get_ref().clone()).collect();
-        let indicators = self.indicators(f.indicators, &kinds, &data_elements, &org_units, &group_codes);
+        let declared: HashSet<String> = f
+            .indicators
+            .iter()
+            .map(|i| i.code.get_ref().clone())
+            .collect();
+        let indicators = self.indicators(
+            f.indicators,
+            &kinds,
+            &data_elements,
+            &org_units,
+            &group_codes,
+        );
         let reporting = self.reporting(f.reporting, &units);
         let targets = self.targets(f.targets, &indicators, &declared, &units, &reporting);
         let validation_rules = self.rules(f.validation_rules, &kinds, &data_elements);
@@ -90,8 +129,16 @@ impl Checker<'_> {
         let funding_sources = self.funding(f.funding_sources);
         let index = PlanIndex {
             units,
-            elements: data_elements.iter().enumerate().map(|(i, e)| (e.code.clone(), i)).collect(),
-            indicators: indicators.iter().enumerate().map(|(i, x)| (x.code.clone(), i)).collect(),
+            elements: data_elements
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.code.clone(), i))
+                .collect(),
+            indicators: indicators
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (x.code.clone(), i))
+                .collect(),
         };
         Plan {
             format: *f.format.get_ref(),
@@ -114,13 +161,22 @@ impl Checker<'_> {
     /// Reports a second use of the same code.
     fn unique(&mut self, seen: &mut HashSet<String>, code: &SStr, what: &str) {
         if !seen.insert(code.get_ref().clone()) {
-            self.err(code.span(), format!("mã {what} «{}» bị trùng", code.get_ref()));
+            self.err(
+                code.span(),
+                format!("mã {what} «{}» bị trùng", code.get_ref()),
+            );
         }
     }
 
     fn unit_ref(&mut self, code: &SStr, units: &HashMap<String, usize>) -> String {
         if !units.contains_key(code.get_ref()) {
-            self.err(code.span(), format!("không có đơn vị «{}» trong danh sách org_units", code.get_ref()));
+            self.err(
+                code.span(),
+                format!(
+                    "không có đơn vị «{}» trong danh sách org_units",
+                    code.get_ref()
+                ),
+            );
         }
         code.get_ref().clone()
     }
@@ -130,11 +186,18 @@ impl Checker<'_> {
         let date = match (dt.date, dt.time, dt.offset) {
             (Some(date), None, None) => date,
             _ => {
-                self.err(d.span(), format!("«{dt}» phải là một ngày (YYYY-MM-DD), không kèm giờ"));
+                self.err(
+                    d.span(),
+                    format!("«{dt}» phải là một ngày (YYYY-MM-DD), không kèm giờ"),
+                );
                 return None;
             }
         };
-        let parsed = NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day));
+        let parsed = NaiveDate::from_ymd_opt(
+            i32::from(date.year),
+            u32::from(date.month),
+            u32::from(date.day),
+        );
         if parsed.is_none() {
             self.err(d.span(), format!("ngày «{dt}» không tồn tại"));
         }
@@ -153,7 +216,14 @@ impl Checker<'_> {
         let parsed = UnitType::parse(t.get_ref());
         if parsed.is_none() {
             let all: Vec<_> = UnitType::ALL.iter().map(|t| t.code()).collect();
-            self.err(t.span(), format!("loại đơn vị «{}» không hợp lệ (có: {})", t.get_ref(), all.join(", ")));
+            self.err(
+                t.span(),
+                format!(
+                    "loại đơn vị «{}» không hợp lệ (có: {})",
+                    t.get_ref(),
+                    all.join(", ")
+                ),
+            );
         }
         parsed
     }
@@ -166,17 +236,20 @@ impl Checker<'_> {
         let mut out = Vec::new();
         for e in &entries {
             let unit_type = self.unit_type(&e.unit_type);
-            if let Some(p) = &e.parent {
-                if !seen.contains(p.get_ref()) {
-                    self.err(p.span(), format!("đơn vị cấp trên «{}» không tồn tại", p.get_ref()));
-                }
+            if let Some(p) = &e.parent
+                && !seen.contains(p.get_ref())
+            {
+                self.err(
+                    p.span(),
+                    format!("đơn vị cấp trên «{}» không tồn tại", p.get_ref()),
+                );
             }
             let valid_from = e.valid_from.as_ref().and_then(|d| self.date(d));
             let valid_to = e.valid_to.as_ref().and_then(|d| self.date(d));
-            if let (Some(a), Some(b), Some(to)) = (valid_from, valid_to, &e.valid_to) {
-                if b < a {
-                    self.err(to.span(), format!("valid_to ({b}) trước valid_from ({a})"));
-                }
+            if let (Some(a), Some(b), Some(to)) = (valid_from, valid_to, &e.valid_to)
+                && b < a
+            {
+                self.err(to.span(), format!("valid_to ({b}) trước valid_from ({a})"));
             }
             let Some(unit_type) = unit_type else { continue };
             out.push(OrgUnit {
@@ -199,7 +272,11 @@ impl Checker<'_> {
     fn hierarchy_cycles(&mut self, entries: &[file::OrgUnitEntry]) {
         let parent: HashMap<&str, &str> = entries
             .iter()
-            .filter_map(|e| e.parent.as_ref().map(|p| (e.code.get_ref().as_str(), p.get_ref().as_str())))
+            .filter_map(|e| {
+                e.parent
+                    .as_ref()
+                    .map(|p| (e.code.get_ref().as_str(), p.get_ref().as_str()))
+            })
             .collect();
         for e in entries {
             let start = e.code.get_ref().as_str();
@@ -208,7 +285,10 @@ impl Checker<'_> {
                 match parent.get(cur) {
                     Some(&p) if p == start => {
                         let span = e.parent.as_ref().map_or(e.code.span(), |p| p.span());
-                        self.err(span, format!("vòng lặp trong cây đơn vị: «{start}» nằm dưới chính nó"));
+                        self.err(
+                            span,
+                            format!("vòng lặp trong cây đơn vị: «{start}» nằm dưới chính nó"),
+                        );
                         break;
                     }
                     Some(&p) => cur = p,
@@ -223,10 +303,19 @@ impl Checker<'_> {
         let by_code: HashMap<&str, &OrgUnit> = units.iter().map(|u| (u.code.as_str(), u)).collect();
         let mut first: HashMap<&str, Vec<&OrgUnit>> = HashMap::new();
         for e in entries {
-            let (Some(g), Some(u)) = (&e.gso_code, by_code.get(e.code.get_ref().as_str())) else { continue };
+            let (Some(g), Some(u)) = (&e.gso_code, by_code.get(e.code.get_ref().as_str())) else {
+                continue;
+            };
             let others = first.entry(g.get_ref().as_str()).or_default();
             if let Some(o) = others.iter().find(|o| overlaps(o, u)) {
-                self.err(g.span(), format!("mã thống kê «{}» đã dùng cho «{}» trong cùng thời gian hiệu lực", g.get_ref(), o.code));
+                self.err(
+                    g.span(),
+                    format!(
+                        "mã thống kê «{}» đã dùng cho «{}» trong cùng thời gian hiệu lực",
+                        g.get_ref(),
+                        o.code
+                    ),
+                );
             }
             others.push(u);
         }
@@ -238,7 +327,11 @@ impl Checker<'_> {
             .into_iter()
             .map(|g| {
                 self.unique(&mut seen, &g.code, "nhóm mục tiêu");
-                TargetGroup { code: g.code.into_inner(), name: nfc(&g.name), name_en: g.name_en }
+                TargetGroup {
+                    code: g.code.into_inner(),
+                    name: nfc(&g.name),
+                    name_en: g.name_en,
+                }
             })
             .collect()
     }
@@ -249,14 +342,24 @@ impl Checker<'_> {
             .into_iter()
             .map(|o| {
                 self.unique(&mut seen, &o.code, "mức");
-                StatusOption { code: o.code.into_inner(), name: nfc(&o.name), name_en: o.name_en }
+                StatusOption {
+                    code: o.code.into_inner(),
+                    name: nfc(&o.name),
+                    name_en: o.name_en,
+                }
             })
             .collect()
     }
 
     fn group_ref(&mut self, g: &SStr, groups: &HashSet<String>) {
         if !groups.contains(g.get_ref()) {
-            self.err(g.span(), format!("nhóm mục tiêu «{}» không tồn tại trong target_groups", g.get_ref()));
+            self.err(
+                g.span(),
+                format!(
+                    "nhóm mục tiêu «{}» không tồn tại trong target_groups",
+                    g.get_ref()
+                ),
+            );
         }
     }
 
@@ -280,14 +383,27 @@ impl Checker<'_> {
             let options_span = e.value_type.span();
             let options = self.options(e.options);
             match (value_type, options.len()) {
-                (ValueType::Status, n) if n < 2 => self.err(options_span, "kiểu status cần ít nhất hai mức trong options"),
+                (ValueType::Status, n) if n < 2 => self.err(
+                    options_span,
+                    "kiểu status cần ít nhất hai mức trong options",
+                ),
                 (ValueType::Status, _) | (_, 0) => {}
                 _ => self.err(options_span, "chỉ kiểu status mới có options"),
             }
             if e.reported_by.is_empty() {
-                self.err(e.code.span(), format!("«{}» chưa có đơn vị nào báo cáo (reported_by trống)", e.code.get_ref()));
+                self.err(
+                    e.code.span(),
+                    format!(
+                        "«{}» chưa có đơn vị nào báo cáo (reported_by trống)",
+                        e.code.get_ref()
+                    ),
+                );
             }
-            let reported_by = e.reported_by.iter().filter_map(|r| self.reporter(r, units)).collect();
+            let reported_by = e
+                .reported_by
+                .iter()
+                .filter_map(|r| self.reporter(r, units))
+                .collect();
             out.push(DataElement {
                 code: e.code.into_inner(),
                 name: nfc(&e.name),
@@ -310,7 +426,10 @@ impl Checker<'_> {
         if units.contains_key(r.get_ref()) {
             return Some(Reporter::Unit(r.get_ref().clone()));
         }
-        self.err(r.span(), format!("«{}» không phải loại đơn vị hay mã đơn vị", r.get_ref()));
+        self.err(
+            r.span(),
+            format!("«{}» không phải loại đơn vị hay mã đơn vị", r.get_ref()),
+        );
         None
     }
 
@@ -319,7 +438,10 @@ impl Checker<'_> {
     fn formula(&mut self, s: &SStr, kinds: &Kinds, want_bool: bool) -> Option<Formula> {
         let base = s.span().start + 1; // skip the opening quote
         let report = |cx: &mut Self, e: FormulaError| {
-            cx.err(base + e.span.start..base + e.span.end, format!("công thức «{}»: {}", s.get_ref(), e.message));
+            cx.err(
+                base + e.span.start..base + e.span.end,
+                format!("công thức «{}»: {}", s.get_ref(), e.message),
+            );
         };
         let mut expr = match formula::parse(s.get_ref()) {
             Ok(e) => e,
@@ -333,11 +455,21 @@ impl Checker<'_> {
             Ok(t) => {
                 let is_bool = t == formula::Type::Bool;
                 if is_bool != want_bool {
-                    let want = if want_bool { "một điều kiện (đúng/sai)" } else { "một giá trị số" };
-                    self.err(s.span(), format!("công thức «{}» phải cho {want}", s.get_ref()));
+                    let want = if want_bool {
+                        "một điều kiện (đúng/sai)"
+                    } else {
+                        "một giá trị số"
+                    };
+                    self.err(
+                        s.span(),
+                        format!("công thức «{}» phải cho {want}", s.get_ref()),
+                    );
                     return None;
                 }
-                Some(Formula { text: s.get_ref().clone(), expr })
+                Some(Formula {
+                    text: s.get_ref().clone(),
+                    expr,
+                })
             }
             Err(errs) => {
                 errs.into_iter().for_each(|e| report(self, e));
@@ -360,7 +492,10 @@ impl Checker<'_> {
         for mut e in entries {
             self.unique(&mut seen, &e.code, "chỉ tiêu");
             if !numbers.insert(*e.number.get_ref()) {
-                self.err(e.number.span(), format!("số thứ tự chỉ tiêu {} bị trùng", e.number.get_ref()));
+                self.err(
+                    e.number.span(),
+                    format!("số thứ tự chỉ tiêu {} bị trùng", e.number.get_ref()),
+                );
             }
             self.group_ref(&e.group, groups);
             let direction = match e.direction.as_ref().map(|d| d.get_ref().as_str()) {
@@ -368,14 +503,20 @@ impl Checker<'_> {
                 Some("decrease") => Direction::Decrease,
                 Some(other) => {
                     let span = e.direction.as_ref().map_or(0..0, |d| d.span());
-                    self.err(span, format!("hướng «{other}» không hợp lệ (có: increase, decrease)"));
+                    self.err(
+                        span,
+                        format!("hướng «{other}» không hợp lệ (có: increase, decrease)"),
+                    );
                     Direction::Increase
                 }
             };
             let code_span = e.code.span();
             let declared = std::mem::take(&mut e.options);
             let declared = self.options(declared);
-            let Some((kind, options)) = self.indicator_kind(&e, kinds, elements, units, declared) else { continue };
+            let Some((kind, options)) = self.indicator_kind(&e, kinds, elements, units, declared)
+            else {
+                continue;
+            };
             if matches!(kind, IndicatorKind::StatusDerived { .. }) && options.is_empty() {
                 self.err(code_span, "chỉ tiêu trạng thái suy ra cần options");
             }
@@ -395,23 +536,48 @@ impl Checker<'_> {
         out
     }
 
-    fn required<'f>(&mut self, field: &'f Option<SStr>, name: &str, e: &file::IndicatorEntry) -> Option<&'f SStr> {
+    fn required<'f>(
+        &mut self,
+        field: &'f Option<SStr>,
+        name: &str,
+        e: &file::IndicatorEntry,
+    ) -> Option<&'f SStr> {
         if field.is_none() {
-            self.err(e.kind.span(), format!("chỉ tiêu loại «{}» cần trường «{name}»", e.kind.get_ref()));
+            self.err(
+                e.kind.span(),
+                format!("chỉ tiêu loại «{}» cần trường «{name}»", e.kind.get_ref()),
+            );
         }
         field.as_ref()
     }
 
     /// Checks that every unit type of a share has units and reports the condition's elements.
-    fn population(&mut self, t: &SStr, cond: &Formula, elements: &[DataElement], units: &[OrgUnit]) -> Option<UnitType> {
+    fn population(
+        &mut self,
+        t: &SStr,
+        cond: &Formula,
+        elements: &[DataElement],
+        units: &[OrgUnit],
+    ) -> Option<UnitType> {
         let ut = self.unit_type(t)?;
         if !units.iter().any(|u| u.unit_type == ut) {
-            self.err(t.span(), format!("không có đơn vị nào thuộc loại «{}»", t.get_ref()));
+            self.err(
+                t.span(),
+                format!("không có đơn vị nào thuộc loại «{}»", t.get_ref()),
+            );
         }
         for code in cond.expr.element_codes() {
-            let reported = elements.iter().any(|d| d.code == code && d.reported_by.contains(&Reporter::UnitType(ut)));
+            let reported = elements
+                .iter()
+                .any(|d| d.code == code && d.reported_by.contains(&Reporter::UnitType(ut)));
             if !reported {
-                self.err(t.span(), format!("chỉ số «{code}» không do loại đơn vị «{}» báo cáo", t.get_ref()));
+                self.err(
+                    t.span(),
+                    format!(
+                        "chỉ số «{code}» không do loại đơn vị «{}» báo cáo",
+                        t.get_ref()
+                    ),
+                );
             }
         }
         Some(ut)
@@ -433,25 +599,50 @@ impl Checker<'_> {
                 let denominator = self.formula(den, kinds, false);
                 let scale = e.scale.as_ref().map_or(1.0, |s| *s.get_ref());
                 let (numerator, denominator) = (numerator?, denominator?);
-                let mut codes: Vec<String> = numerator.expr.element_codes().into_iter().chain(denominator.expr.element_codes()).map(String::from).collect();
+                let mut codes: Vec<String> = numerator
+                    .expr
+                    .element_codes()
+                    .into_iter()
+                    .chain(denominator.expr.element_codes())
+                    .map(String::from)
+                    .collect();
                 codes.sort();
                 codes.dedup();
                 // Units contribute numerator and denominator as a pair, so one unit must report both.
                 if codes.is_empty() || !has_common_reporter(&codes, elements) {
-                    self.err(num.span(), "tử số và mẫu số phải do cùng một đơn vị báo cáo");
+                    self.err(
+                        num.span(),
+                        "tử số và mẫu số phải do cùng một đơn vị báo cáo",
+                    );
                 }
-                Some((IndicatorKind::Ratio { numerator, denominator, scale }, declared))
+                Some((
+                    IndicatorKind::Ratio {
+                        numerator,
+                        denominator,
+                        scale,
+                    },
+                    declared,
+                ))
             }
             "share" => {
                 let t = self.required(&e.unit_type, "unit_type", e)?;
                 let c = self.required(&e.condition, "condition", e)?;
                 let condition = self.formula(c, kinds, true)?;
                 let unit_type = self.population(t, &condition, elements, units)?;
-                Some((IndicatorKind::Share { unit_type, condition }, declared))
+                Some((
+                    IndicatorKind::Share {
+                        unit_type,
+                        condition,
+                    },
+                    declared,
+                ))
             }
             "status" => self.status_kind(e, kinds, elements, units, declared),
             other => {
-                self.err(e.kind.span(), format!("loại chỉ tiêu «{other}» không hợp lệ (có: ratio, share, status)"));
+                self.err(
+                    e.kind.span(),
+                    format!("loại chỉ tiêu «{other}» không hợp lệ (có: ratio, share, status)"),
+                );
                 None
             }
         }
@@ -467,21 +658,35 @@ impl Checker<'_> {
     ) -> Option<(IndicatorKind, Vec<StatusOption>)> {
         if let Some(el) = &e.element {
             let Some(d) = elements.iter().find(|d| &d.code == el.get_ref()) else {
-                self.err(el.span(), format!("không có chỉ số dữ liệu «{}»", el.get_ref()));
+                self.err(
+                    el.span(),
+                    format!("không có chỉ số dữ liệu «{}»", el.get_ref()),
+                );
                 return None;
             };
             let options = match d.value_type {
                 ValueType::Status => d.options.clone(),
                 ValueType::YesNo => yes_no_options(),
                 _ => {
-                    self.err(el.span(), format!("«{}» phải có kiểu status hoặc yes_no", el.get_ref()));
+                    self.err(
+                        el.span(),
+                        format!("«{}» phải có kiểu status hoặc yes_no", el.get_ref()),
+                    );
                     return None;
                 }
             };
-            return Some((IndicatorKind::StatusElement { element: el.get_ref().clone() }, options));
+            return Some((
+                IndicatorKind::StatusElement {
+                    element: el.get_ref().clone(),
+                },
+                options,
+            ));
         }
         let Some(d) = &e.derived else {
-            self.err(e.kind.span(), "chỉ tiêu loại status cần «element» hoặc «derived»");
+            self.err(
+                e.kind.span(),
+                "chỉ tiêu loại status cần «element» hoặc «derived»",
+            );
             return None;
         };
         let condition = self.formula(&d.condition, kinds, true)?;
@@ -492,7 +697,10 @@ impl Checker<'_> {
         }
         for o in [&d.met, &d.not_met] {
             if !declared.iter().any(|x| &x.code == o.get_ref()) {
-                self.err(o.span(), format!("«{}» không có trong options của chỉ tiêu", o.get_ref()));
+                self.err(
+                    o.span(),
+                    format!("«{}» không có trong options của chỉ tiêu", o.get_ref()),
+                );
             }
         }
         let kind = IndicatorKind::StatusDerived {
@@ -507,12 +715,21 @@ impl Checker<'_> {
 
     fn reporting(&mut self, r: file::ReportingEntry, units: &HashMap<String, usize>) -> Reporting {
         if r.frequency.get_ref() != "yearly" {
-            self.err(r.frequency.span(), "hiện chỉ hỗ trợ báo cáo hằng năm (frequency = \"yearly\")");
+            self.err(
+                r.frequency.span(),
+                "hiện chỉ hỗ trợ báo cáo hằng năm (frequency = \"yearly\")",
+            );
         }
         let (m, d) = (*r.due_month.get_ref(), *r.due_day.get_ref());
-        let valid_day = u32::try_from(m).ok().zip(u32::try_from(d).ok()).and_then(|(m, d)| NaiveDate::from_ymd_opt(2023, m, d));
+        let valid_day = u32::try_from(m)
+            .ok()
+            .zip(u32::try_from(d).ok())
+            .and_then(|(m, d)| NaiveDate::from_ymd_opt(2023, m, d));
         if valid_day.is_none() {
-            self.err(r.due_day.span(), format!("hạn báo cáo ngày {d} tháng {m} không tồn tại"));
+            self.err(
+                r.due_day.span(),
+                format!("hạn báo cáo ngày {d} tháng {m} không tồn tại"),
+            );
         }
         let submit_to = self.unit_ref(&r.submit_to, units);
         let first_year = self.year(&r.first_year);
@@ -522,23 +739,36 @@ impl Checker<'_> {
             self.err(r.last_year.span(), "last_year phải sau first_year");
         }
         if !(first_year - 1..=last_year).contains(&baseline_year) {
-            self.err(r.baseline_year.span(), "năm gốc (baseline_year) nằm ngoài thời gian của kế hoạch");
+            self.err(
+                r.baseline_year.span(),
+                "năm gốc (baseline_year) nằm ngoài thời gian của kế hoạch",
+            );
         }
         let mut reviews = Vec::new();
         for rv in r.reviews {
             let year = self.year(&rv.year);
             if !(first_year..=last_year).contains(&year) {
-                self.err(rv.year.span(), format!("năm {year} nằm ngoài thời gian của kế hoạch"));
+                self.err(
+                    rv.year.span(),
+                    format!("năm {year} nằm ngoài thời gian của kế hoạch"),
+                );
             }
             let kind = match rv.kind.get_ref().as_str() {
                 "mid_term" => ReviewKind::MidTerm,
                 "final" => ReviewKind::Final,
                 other => {
-                    self.err(rv.kind.span(), format!("loại tổng kết «{other}» không hợp lệ (có: mid_term, final)"));
+                    self.err(
+                        rv.kind.span(),
+                        format!("loại tổng kết «{other}» không hợp lệ (có: mid_term, final)"),
+                    );
                     continue;
                 }
             };
-            reviews.push(Review { year, kind, name: rv.name.as_deref().map(nfc) });
+            reviews.push(Review {
+                year,
+                kind,
+                name: rv.name.as_deref().map(nfc),
+            });
         }
         Reporting {
             frequency: r.frequency.into_inner(),
@@ -565,22 +795,45 @@ impl Checker<'_> {
         for t in entries {
             let year = self.year(&t.year);
             if !(reporting.first_year..=reporting.last_year).contains(&year) {
-                self.err(t.year.span(), format!("năm {year} nằm ngoài thời gian của kế hoạch"));
+                self.err(
+                    t.year.span(),
+                    format!("năm {year} nằm ngoài thời gian của kế hoạch"),
+                );
             }
             let org_unit = t.org_unit.as_ref().map(|u| self.unit_ref(u, units));
             let key = (t.indicator.get_ref().clone(), year, org_unit.clone());
             if !seen.insert(key) {
-                self.err(t.indicator.span(), format!("chỉ tiêu «{}» đã có mục tiêu năm {year}", t.indicator.get_ref()));
+                self.err(
+                    t.indicator.span(),
+                    format!(
+                        "chỉ tiêu «{}» đã có mục tiêu năm {year}",
+                        t.indicator.get_ref()
+                    ),
+                );
             }
             let Some(ind) = indicators.iter().find(|i| &i.code == t.indicator.get_ref()) else {
                 if declared.contains(t.indicator.get_ref()) {
                     continue;
                 }
-                self.err(t.indicator.span(), format!("mục tiêu cho chỉ tiêu không tồn tại «{}»", t.indicator.get_ref()));
+                self.err(
+                    t.indicator.span(),
+                    format!(
+                        "mục tiêu cho chỉ tiêu không tồn tại «{}»",
+                        t.indicator.get_ref()
+                    ),
+                );
                 continue;
             };
-            let Some(value) = self.target_value(&t, ind) else { continue };
-            out.push(Target { indicator: ind.code.clone(), year, value, org_unit, text: t.text.as_deref().map(nfc) });
+            let Some(value) = self.target_value(&t, ind) else {
+                continue;
+            };
+            out.push(Target {
+                indicator: ind.code.clone(),
+                year,
+                value,
+                org_unit,
+                text: t.text.as_deref().map(nfc),
+            });
         }
         out
     }
@@ -591,56 +844,114 @@ impl Checker<'_> {
             (true, None, Some(s)) => {
                 if ind.option(s.get_ref()).is_none() {
                     let codes: Vec<_> = ind.options.iter().map(|o| o.code.as_str()).collect();
-                    self.err(s.span(), format!("«{}» không phải mức của chỉ tiêu «{}» (có: {})", s.get_ref(), ind.code, codes.join(", ")));
+                    self.err(
+                        s.span(),
+                        format!(
+                            "«{}» không phải mức của chỉ tiêu «{}» (có: {})",
+                            s.get_ref(),
+                            ind.code,
+                            codes.join(", ")
+                        ),
+                    );
                     return None;
                 }
                 Some(TargetValue::Status(s.get_ref().clone()))
             }
             (false, ..) => {
-                self.err(t.indicator.span(), format!("mục tiêu của «{}» cần «value» là một số (và không có «status»)", ind.code));
+                self.err(
+                    t.indicator.span(),
+                    format!(
+                        "mục tiêu của «{}» cần «value» là một số (và không có «status»)",
+                        ind.code
+                    ),
+                );
                 None
             }
             (true, ..) => {
-                self.err(t.indicator.span(), format!("mục tiêu của «{}» cần «status» (và không có «value»)", ind.code));
+                self.err(
+                    t.indicator.span(),
+                    format!(
+                        "mục tiêu của «{}» cần «status» (và không có «value»)",
+                        ind.code
+                    ),
+                );
                 None
             }
         }
     }
 
-    fn rules(&mut self, entries: Vec<file::RuleEntry>, kinds: &Kinds, elements: &[DataElement]) -> Vec<ValidationRule> {
+    fn rules(
+        &mut self,
+        entries: Vec<file::RuleEntry>,
+        kinds: &Kinds,
+        elements: &[DataElement],
+    ) -> Vec<ValidationRule> {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for r in entries {
             self.unique(&mut seen, &r.code, "quy tắc kiểm tra");
             let Some(op) = formula::CmpOp::parse(r.op.get_ref()) else {
-                self.err(r.op.span(), format!("phép so sánh «{}» không hợp lệ (có: <=, <, >=, >, =, !=)", r.op.get_ref()));
+                self.err(
+                    r.op.span(),
+                    format!(
+                        "phép so sánh «{}» không hợp lệ (có: <=, <, >=, >, =, !=)",
+                        r.op.get_ref()
+                    ),
+                );
                 continue;
             };
             let severity = match r.severity.get_ref().as_str() {
                 "error" => Severity::Error,
                 "warning" => Severity::Warning,
                 other => {
-                    self.err(r.severity.span(), format!("mức độ «{other}» không hợp lệ (có: error, warning)"));
+                    self.err(
+                        r.severity.span(),
+                        format!("mức độ «{other}» không hợp lệ (có: error, warning)"),
+                    );
                     continue;
                 }
             };
-            let Some((left, right)) = self.rule_sides(&r, op, kinds) else { continue };
-            let mut codes: Vec<String> = left.expr.element_codes().into_iter().chain(right.expr.element_codes()).map(String::from).collect();
+            let Some((left, right)) = self.rule_sides(&r, op, kinds) else {
+                continue;
+            };
+            let mut codes: Vec<String> = left
+                .expr
+                .element_codes()
+                .into_iter()
+                .chain(right.expr.element_codes())
+                .map(String::from)
+                .collect();
             codes.sort();
             codes.dedup();
             if codes.is_empty() {
-                self.err(r.left.span(), "quy tắc không dùng chỉ số dữ liệu nào nên không bao giờ thay đổi kết quả");
+                self.err(
+                    r.left.span(),
+                    "quy tắc không dùng chỉ số dữ liệu nào nên không bao giờ thay đổi kết quả",
+                );
                 continue;
             }
             if !has_common_reporter(&codes, elements) {
                 self.err(r.left.span(), "không đơn vị nào báo cáo đủ các chỉ số của quy tắc này nên quy tắc không bao giờ được kiểm tra");
             }
-            out.push(ValidationRule { code: r.code.into_inner(), left, op, right, severity, message: nfc(&r.message), elements: codes });
+            out.push(ValidationRule {
+                code: r.code.into_inner(),
+                left,
+                op,
+                right,
+                severity,
+                message: nfc(&r.message),
+                elements: codes,
+            });
         }
         out
     }
 
-    fn rule_sides(&mut self, r: &file::RuleEntry, op: formula::CmpOp, kinds: &Kinds) -> Option<(Formula, Formula)> {
+    fn rule_sides(
+        &mut self,
+        r: &file::RuleEntry,
+        op: formula::CmpOp,
+        kinds: &Kinds,
+    ) -> Option<(Formula, Formula)> {
         let lookup = |c: &str| kinds.get(c).cloned();
         let mut sides = Vec::new();
         for s in [&r.left, &r.right] {
@@ -648,7 +959,10 @@ impl Checker<'_> {
             let mut expr = match formula::parse(s.get_ref()) {
                 Ok(e) => e,
                 Err(e) => {
-                    self.err(base + e.span.start..base + e.span.end, format!("công thức «{}»: {}", s.get_ref(), e.message));
+                    self.err(
+                        base + e.span.start..base + e.span.end,
+                        format!("công thức «{}»: {}", s.get_ref(), e.message),
+                    );
                     return None;
                 }
             };
@@ -656,7 +970,10 @@ impl Checker<'_> {
                 Ok(t) => sides.push((expr, t)),
                 Err(errs) => {
                     for e in errs {
-                        self.err(base + e.span.start..base + e.span.end, format!("công thức «{}»: {}", s.get_ref(), e.message));
+                        self.err(
+                            base + e.span.start..base + e.span.end,
+                            format!("công thức «{}»: {}", s.get_ref(), e.message),
+                        );
                     }
                     return None;
                 }
@@ -666,13 +983,20 @@ impl Checker<'_> {
         let (mut left, lt) = sides.pop()?;
         let is_order = !matches!(op, formula::CmpOp::Eq | formula::CmpOp::Ne);
         let span = formula::Span { start: 0, end: 0 };
-        if let Err(e) = formula::resolve_comparison(&mut left, &lt, &mut right, &rt, is_order, span) {
+        if let Err(e) = formula::resolve_comparison(&mut left, &lt, &mut right, &rt, is_order, span)
+        {
             self.err(r.op.span(), e.message);
             return None;
         }
         Some((
-            Formula { text: r.left.get_ref().clone(), expr: left },
-            Formula { text: r.right.get_ref().clone(), expr: right },
+            Formula {
+                text: r.left.get_ref().clone(),
+                expr: left,
+            },
+            Formula {
+                text: r.right.get_ref().clone(),
+                expr: right,
+            },
         ))
     }
 
@@ -707,22 +1031,38 @@ impl Checker<'_> {
             .into_iter()
             .map(|g| {
                 if !numbers.insert(*g.number.get_ref()) {
-                    self.err(g.number.span(), format!("nhóm nhiệm vụ số {} bị trùng", g.number.get_ref()));
+                    self.err(
+                        g.number.span(),
+                        format!("nhóm nhiệm vụ số {} bị trùng", g.number.get_ref()),
+                    );
                 }
                 let tasks = g
                     .tasks
                     .into_iter()
                     .map(|t| {
                         self.unique(&mut codes, &t.code, "nhiệm vụ");
-                        Task { code: t.code.into_inner(), heading: t.heading.as_deref().map(nfc), text: nfc(&t.text) }
+                        Task {
+                            code: t.code.into_inner(),
+                            heading: t.heading.as_deref().map(nfc),
+                            text: nfc(&t.text),
+                        }
                     })
                     .collect();
-                TaskGroup { number: *g.number.get_ref(), title: nfc(&g.title), title_en: g.title_en, tasks }
+                TaskGroup {
+                    number: *g.number.get_ref(),
+                    title: nfc(&g.title),
+                    title_en: g.title_en,
+                    tasks,
+                }
             })
             .collect()
     }
 
-    fn responsibilities(&mut self, entries: Vec<file::ResponsibilityEntry>, units: &HashMap<String, usize>) -> Vec<Responsibility> {
+    fn responsibilities(
+        &mut self,
+        entries: Vec<file::ResponsibilityEntry>,
+        units: &HashMap<String, usize>,
+    ) -> Vec<Responsibility> {
         let mut seen = HashSet::new();
         entries
             .into_iter()
@@ -740,20 +1080,31 @@ impl Checker<'_> {
             .collect()
     }
 
-    fn component_plans(&mut self, entries: Vec<file::ComponentPlanEntry>, units: &HashMap<String, usize>) -> Vec<ComponentPlan> {
+    fn component_plans(
+        &mut self,
+        entries: Vec<file::ComponentPlanEntry>,
+        units: &HashMap<String, usize>,
+    ) -> Vec<ComponentPlan> {
         let mut numbers = HashSet::new();
         entries
             .into_iter()
             .map(|c| {
                 if !numbers.insert(*c.number.get_ref()) {
-                    self.err(c.number.span(), format!("kế hoạch thành phần số {} bị trùng", c.number.get_ref()));
+                    self.err(
+                        c.number.span(),
+                        format!("kế hoạch thành phần số {} bị trùng", c.number.get_ref()),
+                    );
                 }
                 ComponentPlan {
                     number: *c.number.get_ref(),
                     title: nfc(&c.title),
                     content: nfc(&c.content),
                     lead: self.unit_ref(&c.lead, units),
-                    coordinating: c.coordinating.iter().map(|u| self.unit_ref(u, units)).collect(),
+                    coordinating: c
+                        .coordinating
+                        .iter()
+                        .map(|u| self.unit_ref(u, units))
+                        .collect(),
                     approval_deadline: self.date(&c.approval_deadline).unwrap_or_default(),
                     approval_deadline_label: c.approval_deadline_label.as_deref().map(nfc),
                 }
@@ -767,7 +1118,11 @@ impl Checker<'_> {
             .into_iter()
             .map(|f| {
                 self.unique(&mut seen, &f.code, "nguồn kinh phí");
-                FundingSource { code: f.code.into_inner(), name: nfc(&f.name), description: f.description.as_deref().map(nfc) }
+                FundingSource {
+                    code: f.code.into_inner(),
+                    name: nfc(&f.name),
+                    description: f.description.as_deref().map(nfc),
+                }
             })
             .collect()
     }
@@ -785,21 +1140,39 @@ fn element_kind(e: &DataElement) -> ElementKind {
     match e.value_type {
         ValueType::Count | ValueType::Percentage => ElementKind::Number,
         ValueType::YesNo => ElementKind::YesNo,
-        ValueType::Status => ElementKind::Status(e.options.iter().map(|o| o.code.clone()).collect()),
+        ValueType::Status => {
+            ElementKind::Status(e.options.iter().map(|o| o.code.clone()).collect())
+        }
         ValueType::Text => ElementKind::Text,
     }
 }
 
 fn yes_no_options() -> Vec<StatusOption> {
     vec![
-        StatusOption { code: "no".into(), name: "Chưa".into(), name_en: Some("No".into()) },
-        StatusOption { code: "yes".into(), name: "Có".into(), name_en: Some("Yes".into()) },
+        StatusOption {
+            code: "no".into(),
+            name: "Chưa".into(),
+            name_en: Some("No".into()),
+        },
+        StatusOption {
+            code: "yes".into(),
+            name: "Có".into(),
+            name_en: Some("Yes".into()),
+        },
     ]
 }
 
 /// Whether some reporter (a unit type or a unit) reports every code.
 fn has_common_reporter(codes: &[String], elements: &[DataElement]) -> bool {
-    let reporters = |c: &String| elements.iter().find(|e| &e.code == c).map(|e| e.reported_by.clone()).unwrap_or_default();
+    let reporters = |c: &String| {
+        elements
+            .iter()
+            .find(|e| &e.code == c)
+            .map(|e| e.reported_by.clone())
+            .unwrap_or_default()
+    };
     let first = reporters(&codes[0]);
-    first.iter().any(|r| codes[1..].iter().all(|c| reporters(c).contains(r)))
+    first
+        .iter()
+        .any(|r| codes[1..].iter().all(|c| reporters(c).contains(r)))
 }

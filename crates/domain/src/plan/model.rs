@@ -40,11 +40,17 @@ impl Plan {
     }
 
     pub fn element(&self, code: &str) -> Option<&DataElement> {
-        self.index.elements.get(code).map(|&i| &self.data_elements[i])
+        self.index
+            .elements
+            .get(code)
+            .map(|&i| &self.data_elements[i])
     }
 
     pub fn indicator(&self, code: &str) -> Option<&Indicator> {
-        self.index.indicators.get(code).map(|&i| &self.indicators[i])
+        self.index
+            .indicators
+            .get(code)
+            .map(|&i| &self.indicators[i])
     }
 
     /// The plan's area (for Ba Đình, the district).
@@ -59,7 +65,9 @@ impl Plan {
 
     /// Data elements that `unit` reports.
     pub fn elements_for(&self, unit: &OrgUnit) -> impl Iterator<Item = &DataElement> {
-        self.data_elements.iter().filter(move |e| e.reported_by_unit(unit))
+        self.data_elements
+            .iter()
+            .filter(move |e| e.reported_by_unit(unit))
     }
 
     /// Whether `unit` reports at least one data element.
@@ -68,7 +76,9 @@ impl Plan {
     }
 
     pub fn targets_for(&self, indicator: &str) -> impl Iterator<Item = &Target> {
-        self.targets.iter().filter(move |t| t.indicator == indicator && t.org_unit.is_none())
+        self.targets
+            .iter()
+            .filter(move |t| t.indicator == indicator && t.org_unit.is_none())
     }
 
     pub fn target(&self, indicator: &str, year: i32) -> Option<&Target> {
@@ -201,7 +211,9 @@ impl OrgUnit {
     /// wards merged on 1 July 2025 still report 2025, their successors from
     /// 2026 on, and no year is counted twice.
     pub fn active_in(&self, year: i32) -> bool {
-        let Some(jan1) = NaiveDate::from_ymd_opt(year, 1, 1) else { return false };
+        let Some(jan1) = NaiveDate::from_ymd_opt(year, 1, 1) else {
+            return false;
+        };
         self.valid_from.is_none_or(|d| d <= jan1) && self.valid_to.is_none_or(|d| d >= jan1)
     }
 
@@ -300,13 +312,26 @@ pub enum Direction {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum IndicatorKind {
     /// numerator / denominator × scale, summed up the hierarchy before dividing.
-    Ratio { numerator: Formula, denominator: Formula, scale: f64 },
+    Ratio {
+        numerator: Formula,
+        denominator: Formula,
+        scale: f64,
+    },
     /// Share (in %) of the units of a type whose condition holds.
-    Share { unit_type: UnitType, condition: Formula },
+    Share {
+        unit_type: UnitType,
+        condition: Formula,
+    },
     /// A status read from the one unit that reports `element`.
     StatusElement { element: String },
     /// "met" when at least `at_least` % of the units of a type meet `condition`.
-    StatusDerived { unit_type: UnitType, condition: Formula, at_least: f64, met: String, not_met: String },
+    StatusDerived {
+        unit_type: UnitType,
+        condition: Formula,
+        at_least: f64,
+        met: String,
+        not_met: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -327,7 +352,10 @@ pub struct Indicator {
 
 impl Indicator {
     pub fn is_status(&self) -> bool {
-        matches!(self.kind, IndicatorKind::StatusElement { .. } | IndicatorKind::StatusDerived { .. })
+        matches!(
+            self.kind,
+            IndicatorKind::StatusElement { .. } | IndicatorKind::StatusDerived { .. }
+        )
     }
 
     pub fn option(&self, code: &str) -> Option<&StatusOption> {

@@ -8,15 +8,22 @@ fn builtin_plan_loads_clean() {
     assert_eq!(plan.indicators.len(), 16, "every target of II and III.4");
     let numbers: Vec<i64> = plan.indicators.iter().map(|i| i.number).collect();
     assert_eq!(numbers, (1..=16).collect::<Vec<_>>());
-    let wards: Vec<&OrgUnit> = plan.org_units.iter().filter(|u| u.unit_type == UnitType::Ward).collect();
+    let wards: Vec<&OrgUnit> = plan
+        .org_units
+        .iter()
+        .filter(|u| u.unit_type == UnitType::Ward)
+        .collect();
     assert_eq!(wards.len(), 14);
     assert_eq!(plan.unit("00001").unwrap().name, "Phường Phúc Xá");
     assert_eq!(plan.unit("00034").unwrap().name, "Phường Thành Công");
     assert_eq!(plan.task_groups.len(), 6);
     assert_eq!(plan.component_plans.len(), 5);
     // all nine responsibility groups of section V
-    let groups: std::collections::BTreeSet<&str> =
-        plan.responsibilities.iter().map(|r| r.number.trim_end_matches(|c: char| c.is_alphabetic())).collect();
+    let groups: std::collections::BTreeSet<&str> = plan
+        .responsibilities
+        .iter()
+        .map(|r| r.number.trim_end_matches(|c: char| c.is_alphabetic()))
+        .collect();
     assert_eq!(groups.len(), 9);
     assert_eq!(plan.due_date(2026).unwrap().to_string(), "2026-12-10");
     assert_eq!(plan.reporting.reviews.len(), 2);
@@ -42,13 +49,20 @@ fn builtin_targets_match_the_plan_text() {
     assert_eq!(status("learning_district_title", 2030), "recognised");
     assert_eq!(status("literacy_standard_kept", 2030), "kept");
     for ind in &plan.indicators {
-        assert!(plan.target(&ind.code, 2030).is_some(), "{} has a 2030 target", ind.code);
+        assert!(
+            plan.target(&ind.code, 2030).is_some(),
+            "{} has a 2030 target",
+            ind.code
+        );
     }
 }
 
 /// Replaces `from` (which must occur) in the built-in plan and loads it.
 fn load_with(from: &str, to: &str) -> Vec<Problem> {
-    assert!(BUILTIN_BA_DINH.contains(from), "fixture text not found: {from}");
+    assert!(
+        BUILTIN_BA_DINH.contains(from),
+        "fixture text not found: {from}"
+    );
     let src = BUILTIN_BA_DINH.replacen(from, to, 1);
     match load(&src) {
         Ok(_) => panic!("the broken plan must be refused"),
@@ -68,7 +82,11 @@ fn unknown_element_in_formula_names_line_and_column() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].line, line_of(needle));
     assert_eq!(problems[0].column, "numerator = \"".len() + 1);
-    assert!(problems[0].message.contains("literate_15_6O"), "{}", problems[0].message);
+    assert!(
+        problems[0].message.contains("literate_15_6O"),
+        "{}",
+        problems[0].message
+    );
 }
 
 #[test]
@@ -82,15 +100,29 @@ fn target_for_unknown_indicator() {
 #[test]
 fn duplicate_code() {
     let problems = load_with("code = \"00034\"", "code = \"00001\"");
-    assert!(problems.iter().any(|p| p.message.contains("00001") && p.message.contains("trùng")), "{problems:?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.contains("00001") && p.message.contains("trùng")),
+        "{problems:?}"
+    );
 }
 
 #[test]
 fn cycle_in_hierarchy() {
     // Make the city a child of the district: 01 → 001 → 01.
-    let src = BUILTIN_BA_DINH.replacen("gso_code = \"01\"", "gso_code = \"01\"\nparent = \"001\"", 1);
-    let Err(problems) = load(&src) else { panic!("a cycle must be refused") };
-    assert!(problems.iter().any(|p| p.message.contains("vòng lặp")), "{problems:?}");
+    let src = BUILTIN_BA_DINH.replacen(
+        "gso_code = \"01\"",
+        "gso_code = \"01\"\nparent = \"001\"",
+        1,
+    );
+    let Err(problems) = load(&src) else {
+        panic!("a cycle must be refused")
+    };
+    assert!(
+        problems.iter().any(|p| p.message.contains("vòng lặp")),
+        "{problems:?}"
+    );
 }
 
 #[test]
@@ -98,7 +130,10 @@ fn bad_date() {
     let problems = load_with("date = 2022-02-08", "date = 2022-02-30");
     assert!(!problems.is_empty());
     assert_eq!(problems[0].line, line_of("date = 2022-02-08"));
-    let problems = load_with("approval_deadline = 2022-06-30", "approval_deadline = 2022-06-30T10:00:00");
+    let problems = load_with(
+        "approval_deadline = 2022-06-30",
+        "approval_deadline = 2022-06-30T10:00:00",
+    );
     assert!(problems[0].message.contains("YYYY-MM-DD"), "{problems:?}");
 }
 
@@ -120,12 +155,17 @@ fn unknown_unit_type_and_unknown_parent() {
 fn rule_with_no_data_element_is_refused() {
     let needle = "left = \"literate_15_60\"\nop = \"<=\"\nright = \"pop_15_60\"";
     let problems = load_with(needle, "left = \"1\"\nop = \"<=\"\nright = \"2\"");
-    assert!(problems.iter().any(|p| p.message.contains("không bao giờ")), "{problems:?}");
+    assert!(
+        problems.iter().any(|p| p.message.contains("không bao giờ")),
+        "{problems:?}"
+    );
 }
 
 #[test]
 fn toml_syntax_error_has_a_place() {
-    let Err(problems) = load("format = 1\n[plan\ncode = 1") else { panic!("bad TOML accepted") };
+    let Err(problems) = load("format = 1\n[plan\ncode = 1") else {
+        panic!("bad TOML accepted")
+    };
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].line, 2);
 }

@@ -55,10 +55,14 @@ pub async fn indicators(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let year = parse_year(&state, q.get("year")).await?;
     let plan = &state.plan;
-    let code = q.get("org_unit").map_or(plan.info.area.as_str(), String::as_str);
+    let code = q
+        .get("org_unit")
+        .map_or(plan.info.area.as_str(), String::as_str);
     let unit = plan.unit(code).filter(|u| u.active_in(year));
     let Some(unit) = unit else {
-        return Err(ApiError::NotFound(format!("không có đơn vị «{code}» trong năm {year}")));
+        return Err(ApiError::NotFound(format!(
+            "không có đơn vị «{code}» trong năm {year}"
+        )));
     };
     let assessed = service::assess(&state, year, &unit.code).await?;
     let indicators: Vec<IndicatorDto> = assessed
@@ -80,17 +84,34 @@ pub async fn indicators(
         })
         .collect();
     // Serialise while the borrows of `state` are alive, then hand back owned JSON.
-    let body = IndicatorsResponse { year, org_unit: UnitRef { code: &unit.code, name: &unit.name }, indicators };
-    Ok(Json(serde_json::to_value(&body).expect("plain structs serialise")))
+    let body = IndicatorsResponse {
+        year,
+        org_unit: UnitRef {
+            code: &unit.code,
+            name: &unit.name,
+        },
+        indicators,
+    };
+    Ok(Json(
+        serde_json::to_value(&body).expect("plain structs serialise"),
+    ))
 }
 
 /// Parses `year`, defaulting to the latest complete year.
 pub async fn parse_year(state: &AppState, raw: Option<&String>) -> Result<i32, ApiError> {
     let r = &state.plan.reporting;
-    let Some(raw) = raw else { return Ok(service::default_year(state).await?) };
-    let year: i32 = raw.trim().parse().map_err(|_| ApiError::BadRequest(format!("năm «{raw}» không hợp lệ")))?;
+    let Some(raw) = raw else {
+        return Ok(service::default_year(state).await?);
+    };
+    let year: i32 = raw
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::BadRequest(format!("năm «{raw}» không hợp lệ")))?;
     if !(r.first_year..=r.last_year).contains(&year) {
-        return Err(ApiError::BadRequest(format!("năm {year} nằm ngoài thời gian của kế hoạch ({}-{})", r.first_year, r.last_year)));
+        return Err(ApiError::BadRequest(format!(
+            "năm {year} nằm ngoài thời gian của kế hoạch ({}-{})",
+            r.first_year, r.last_year
+        )));
     }
     Ok(year)
 }

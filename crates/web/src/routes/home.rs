@@ -46,21 +46,44 @@ pub struct HomePage {
     pub due: String,
 }
 
-pub async fn page(State(state): State<AppState>, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     match build(&state, q.get("year")).await {
         Ok(page) => page.into_response(),
         Err(e) => e.into_response(),
     }
 }
 
-async fn build(state: &AppState, year: Option<&String>) -> Result<HomePage, crate::error::ApiError> {
+async fn build(
+    state: &AppState,
+    year: Option<&String>,
+) -> Result<HomePage, crate::error::ApiError> {
     let year = super::api::parse_year(state, year).await?;
     let plan = &state.plan;
     let area = plan.area();
     let assessed = service::assess(state, year, &area.code).await?;
     let cov = service::coverage(state, year).await?;
-    let target_text = |code: &str, y: i32| plan.target(code, y).map(|t| present::target(plan.indicator(code).expect("target of a known indicator"), &t.value)).unwrap_or_else(|| "—".into());
-    let mut groups: Vec<Group> = plan.target_groups.iter().map(|g| Group { code: g.code.clone(), name: g.name.clone(), rows: Vec::new() }).collect();
+    let target_text = |code: &str, y: i32| {
+        plan.target(code, y)
+            .map(|t| {
+                present::target(
+                    plan.indicator(code).expect("target of a known indicator"),
+                    &t.value,
+                )
+            })
+            .unwrap_or_else(|| "—".into())
+    };
+    let mut groups: Vec<Group> = plan
+        .target_groups
+        .iter()
+        .map(|g| Group {
+            code: g.code.clone(),
+            name: g.name.clone(),
+            rows: Vec::new(),
+        })
+        .collect();
     for a in assessed {
         let ind = a.indicator;
         let row = Row {
@@ -82,11 +105,22 @@ async fn build(state: &AppState, year: Option<&String>) -> Result<HomePage, crat
     groups.retain(|g| !g.rows.is_empty());
     let r = &plan.reporting;
     // Years to offer: the plan's, up to the latest that has any report.
-    let last = state.store.latest_report_year().await?.unwrap_or(r.first_year).clamp(r.first_year, r.last_year).max(year);
+    let last = state
+        .store
+        .latest_report_year()
+        .await?
+        .unwrap_or(r.first_year)
+        .clamp(r.first_year, r.last_year)
+        .max(year);
     Ok(HomePage {
         is_sample: state.is_sample,
         title: plan.info.title.clone(),
-        subtitle: format!("Kế hoạch số {} {} của {}", plan.info.number, text::date_long(plan.info.date), plan.info.issuing_body),
+        subtitle: format!(
+            "Kế hoạch số {} {} của {}",
+            plan.info.number,
+            text::date_long(plan.info.date),
+            plan.info.issuing_body
+        ),
         area_name: area.name.clone(),
         year,
         years: (r.first_year..=last).collect(),
@@ -104,5 +138,11 @@ pub struct NotFoundPage {
 }
 
 pub async fn not_found(State(state): State<AppState>) -> Response {
-    (StatusCode::NOT_FOUND, NotFoundPage { is_sample: state.is_sample }).into_response()
+    (
+        StatusCode::NOT_FOUND,
+        NotFoundPage {
+            is_sample: state.is_sample,
+        },
+    )
+        .into_response()
 }
