@@ -6,7 +6,9 @@
 //! run is skipped with a message, unless `XHHT_REQUIRE_POSTGRES=1` (set by
 //! `.ci/run`), in which case the test fails.
 
+use std::io::Write;
 use std::str::FromStr;
+use std::time::Duration;
 
 use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
@@ -44,15 +46,20 @@ pub async fn postgres(name: &str) -> Option<Store> {
     let url = std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_string());
     let required = std::env::var(REQUIRE_POSTGRES_VAR).is_ok_and(|v| v == "1");
     let schema = format!("t_{}", safe(name));
-    let mut admin = match PgConnection::connect(&url).await {
-        Ok(c) => c,
-        Err(e) if required => panic!(
-            "PostgreSQL is required ({REQUIRE_POSTGRES_VAR}=1) but {url} is unreachable: {e}"
+    let connect = tokio::time::timeout(Duration::from_secs(5), PgConnection::connect(&url)).await;
+    let mut admin = match connect {
+        Ok(Ok(c)) => c,
+        failed if required => panic!(
+            "PostgreSQL is required ({REQUIRE_POSTGRES_VAR}=1) but {url} is unreachable: {failed:?}"
         ),
-        Err(e) => {
-            eprintln!(
-                "SKIPPED: PostgreSQL run of «{name}»: no server at {url} ({e}); set {POSTGRES_URL_VAR} to run it"
-            );
+        failed => {
+            let why = match failed {
+                Ok(Err(e)) => e.to_string(),
+                _ => "no answer in 5 s".to_string(),
+            };
+            say_uncaptured(&format!(
+                "SKIPPED: PostgreSQL run of «{name}»: no server at {url} ({why}); set {POSTGRES_URL_VAR} to run it\n"
+            ));
             return None;
         }
     };
@@ -90,4 +97,20 @@ fn safe(name: &str) -> String {
         })
         .collect();
     s.chars().take(50).collect()
+}
+
+/// Writes to the process's real standard error. The test harness captures
+/// `eprintln!` and `io::stderr()` of passing tests, but a skipped PostgreSQL
+/// run must be visible in a plain `cargo test`.
+fn say_uncaptured(message: &str) {
+    #[cfg(unix)]
+    {
+        use std::os::fd::FromRawFd;
+        // SAFETY: descriptor 2 stays open for the whole process; ManuallyDrop
+        // keeps this File from closing it.
+        let mut fd2 = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(2) });
+        let _ = fd2.write_all(message.as_bytes());
+    }
+    #[cfg(not(unix))]
+    eprint!("{message}");
 }
