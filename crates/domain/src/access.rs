@@ -1,6 +1,8 @@
-//! Roles of accounts. Every account is bound to one org unit.
+//! Roles and what each may see and do. Every account is bound to one org unit.
 
 use serde::Serialize;
+
+use crate::plan::Plan;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -29,5 +31,81 @@ impl Role {
 
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn reviews(self) -> bool {
+        matches!(self, Self::Admin | Self::Reviewer)
+    }
+}
+
+/// An account as access rules see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub role: Role,
+    pub org_unit: String,
+}
+
+impl Principal {
+    /// Whether the account may read `unit`'s report, drafts included.
+    /// Reporters see their own unit; reviewers, administrators and viewers
+    /// see every unit of the plan's area.
+    pub fn can_read(&self, plan: &Plan, unit: &str) -> bool {
+        match self.role {
+            Role::Reporter => self.org_unit == unit,
+            Role::Admin | Role::Reviewer | Role::Viewer => in_area(plan, unit),
+        }
+    }
+
+    /// Whether the account may enter values for `unit`: only its own reporter.
+    pub fn can_write(&self, unit: &str) -> bool {
+        self.role == Role::Reporter && self.org_unit == unit
+    }
+
+    /// Whether the account may review (return, approve, reopen) `unit`'s report.
+    pub fn can_review(&self, plan: &Plan, unit: &str) -> bool {
+        self.role.reviews() && in_area(plan, unit)
+    }
+}
+
+/// `unit` is the plan's area or below it.
+fn in_area(plan: &Plan, unit: &str) -> bool {
+    let mut cur = plan.unit(unit);
+    while let Some(u) = cur {
+        if u.code == plan.info.area {
+            return true;
+        }
+        cur = u.parent.as_deref().and_then(|p| plan.unit(p));
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::builtin;
+
+    fn who(role: Role, unit: &str) -> Principal {
+        Principal { role, org_unit: unit.into() }
+    }
+
+    #[test]
+    fn reporters_reach_only_their_own_unit() {
+        let plan = builtin();
+        let p = who(Role::Reporter, "00001");
+        assert!(p.can_read(&plan, "00001") && p.can_write("00001"));
+        assert!(!p.can_read(&plan, "00004") && !p.can_write("00004"));
+        assert!(!p.can_read(&plan, "TTHTCD-00001"), "not even the ward's own centre");
+        assert!(!p.can_review(&plan, "00001"));
+    }
+
+    #[test]
+    fn reviewers_and_viewers_cover_the_area() {
+        let plan = builtin();
+        let r = who(Role::Reviewer, "PGDDT");
+        assert!(r.can_read(&plan, "00034") && r.can_review(&plan, "TTHTCD-00034"));
+        assert!(!r.can_write("00034"));
+        assert!(!r.can_read(&plan, "01"), "the city is above the plan's area");
+        let v = who(Role::Viewer, "001");
+        assert!(v.can_read(&plan, "00010") && !v.can_review(&plan, "00010") && !v.can_write("001"));
     }
 }
