@@ -123,6 +123,17 @@ pub fn transition(from: ReportState, action: Action, role: Role, facts: Facts) -
     }
 }
 
+/// Vietnam's offset from UTC (no daylight saving).
+const VIETNAM_OFFSET_HOURS: i64 = 7;
+
+/// A report is late when its first submission came after the end of its due
+/// day in Vietnam. "Before 10 December" is read as "by the end of 10 December":
+/// the due date is the last day accepted. Computed, never stored.
+pub fn is_late(first_submitted: chrono::DateTime<chrono::Utc>, due: chrono::NaiveDate) -> bool {
+    let local = first_submitted.naive_utc() + chrono::Duration::hours(VIETNAM_OFFSET_HOURS);
+    local.date() > due
+}
+
 fn reasoned(facts: Facts, to: ReportState) -> Result<ReportState, Refusal> {
     if facts.has_reason { Ok(to) } else { Err(Refusal::MissingReason) }
 }
@@ -197,6 +208,17 @@ mod tests {
         assert_eq!(transition(Submitted, Return, Role::Reviewer, none), Err(Refusal::MissingReason));
         assert_eq!(transition(Approved, Reopen, Role::Admin, none), Err(Refusal::MissingReason));
         assert_eq!(transition(Submitted, Approve, Role::Reviewer, none), Ok(Approved));
+    }
+
+    #[test]
+    fn lateness_uses_the_end_of_the_due_day_in_vietnam() {
+        use chrono::{NaiveDate, TimeZone, Utc};
+        let due = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
+        // 23:30 on 10 December in Hà Nội is 16:30 UTC: on time.
+        assert!(!is_late(Utc.with_ymd_and_hms(2026, 12, 10, 16, 30, 0).unwrap(), due));
+        // 00:30 on 11 December in Hà Nội is 17:30 UTC on the 10th: late.
+        assert!(is_late(Utc.with_ymd_and_hms(2026, 12, 10, 17, 30, 0).unwrap(), due));
+        assert!(!is_late(Utc.with_ymd_and_hms(2026, 11, 30, 3, 0, 0).unwrap(), due));
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub enum StorageError {
     Conflict(String),
     #[error("không tìm thấy: {0}")]
     NotFound(String),
+    #[error("{0}")]
+    Refused(xhht_domain::workflow::Refusal),
     #[error("lỗi mã hóa mật khẩu: {0}")]
     Password(String),
 }

@@ -8,13 +8,15 @@ mod connect;
 mod error;
 mod plans;
 mod reports;
+mod sessions;
 pub mod test_support;
 mod users;
 
 pub use connect::{Backend, Store};
 pub use error::StorageError;
-pub use reports::{AuditEvent, ReportRow, Stamp};
-pub use users::{NewUser, UserRow};
+pub use reports::{AuditEvent, FormChanges, ReportRow, Stamp};
+pub use sessions::NewSession;
+pub use users::{NewUser, UserRow, hash_password, verify_password};
 
 /// The two concrete pools. (sqlx's `Any` driver cannot decode what
 /// PostgreSQL's aggregates return, so we keep the real drivers.)

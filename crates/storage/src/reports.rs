@@ -1,10 +1,12 @@
 //! Yearly reports: their values, their state, and the audit trail.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
 use xhht_domain::plan::Plan;
 use xhht_domain::values::{DataValue, UnitValues, YearValues};
-use xhht_domain::workflow::ReportState;
+use xhht_domain::workflow::{Refusal, ReportState};
 
 use crate::{Result, StorageError, Store, with_db};
 
@@ -42,7 +44,18 @@ pub struct ReportRow {
     pub year: i32,
     pub state: ReportState,
     pub submitted_at: Option<String>,
+    pub first_submitted_at: Option<String>,
     pub approved_at: Option<String>,
+    pub explanation: Option<String>,
+}
+
+/// What one save of a form changes.
+#[derive(Debug, Clone, Default)]
+pub struct FormChanges {
+    pub values: Vec<(String, Option<DataValue>)>,
+    /// ((task group number, kind), text); kinds: results, difficulties, proposals.
+    pub narratives: Vec<((i64, String), String)>,
+    pub explanation: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
@@ -71,28 +84,30 @@ fn show(v: &(Option<f64>, Option<String>)) -> Option<String> {
 
 impl Store {
     /// Saves changed values of a unit's report (creating the report as a
-    /// draft if needed). `None` clears a value; nothing is deleted. Refused
-    /// unless the report is a draft or returned. One transaction: the values,
-    /// the report's timestamp and one audit event per changed value.
-    pub async fn save_values(
-        &self,
-        stamp: &Stamp,
-        unit: &str,
-        year: i32,
-        changes: &[(String, Option<DataValue>)],
-    ) -> Result<usize> {
+    /// draft if needed). `None` clears a value; nothing is deleted.
+    pub async fn save_values(&self, stamp: &Stamp, unit: &str, year: i32, changes: &[(String, Option<DataValue>)]) -> Result<usize> {
+        let form = FormChanges { values: changes.to_vec(), ..FormChanges::default() };
+        self.save_form(stamp, unit, year, &form).await
+    }
+
+    /// Saves a form: values, narratives and the warnings' explanation.
+    /// Refused unless the report is a draft or returned. One transaction: the
+    /// changes, the report's timestamp and one audit event per changed item.
+    /// Returns how many items changed.
+    pub async fn save_form(&self, stamp: &Stamp, unit: &str, year: i32, form: &FormChanges) -> Result<usize> {
         let at = stamp.at_text();
         with_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query("INSERT INTO reports (org_unit_code, year, state, updated_at, updated_by) VALUES ($1, $2, 'draft', $3, $4) ON CONFLICT (org_unit_code, year) DO NOTHING")
                 .bind(unit).bind(year).bind(&at).bind(&stamp.actor).execute(&mut *tx).await?;
-            let (state,): (String,) = sqlx::query_as("SELECT state FROM reports WHERE org_unit_code = $1 AND year = $2")
+            let (state, old_explanation): (String, Option<String>) = sqlx::query_as("SELECT state, explanation FROM reports WHERE org_unit_code = $1 AND year = $2")
                 .bind(unit).bind(year).fetch_one(&mut *tx).await?;
-            if !matches!(ReportState::parse(&state), Some(ReportState::Draft | ReportState::Returned)) {
-                return Err(StorageError::Conflict(format!("báo cáo năm {year} của đơn vị {unit} đang ở trạng thái «{state}», không sửa được")));
+            if !ReportState::parse(&state).is_some_and(ReportState::is_editable) {
+                return Err(StorageError::Conflict(format!("Báo cáo năm {year} đang ở trạng thái «{}», không sửa được.", state_name(&state))));
             }
+            let audit = "INSERT INTO audit_events (at, actor, action, org_unit_code, year, element_code, old_value, new_value, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
             let mut changed = 0;
-            for (element, value) in changes {
+            for (element, value) in &form.values {
                 let new = value.as_ref().map(DataValue::to_columns).unwrap_or((None, None));
                 let old: Option<(Option<f64>, Option<String>)> = sqlx::query_as("SELECT value_num, value_text FROM data_values WHERE org_unit_code = $1 AND element_code = $2 AND year = $3")
                     .bind(unit).bind(element).bind(year).fetch_optional(&mut *tx).await?;
@@ -104,10 +119,32 @@ impl Store {
                              ON CONFLICT (org_unit_code, element_code, year) DO UPDATE SET value_num = excluded.value_num, value_text = excluded.value_text, updated_at = excluded.updated_at, updated_by = excluded.updated_by")
                     .bind(unit).bind(element).bind(year).bind(new.0).bind(&new.1).bind(&at).bind(&stamp.actor)
                     .execute(&mut *tx).await?;
-                sqlx::query("INSERT INTO audit_events (at, actor, action, org_unit_code, year, element_code, old_value, new_value, reason) VALUES ($1, $2, 'value.set', $3, $4, $5, $6, $7, $8)")
-                    .bind(&at).bind(&stamp.actor).bind(unit).bind(year).bind(element).bind(show(&old)).bind(show(&new)).bind(&stamp.reason)
+                sqlx::query(audit).bind(&at).bind(&stamp.actor).bind("value.set").bind(unit).bind(year).bind(element).bind(show(&old)).bind(show(&new)).bind(&stamp.reason)
                     .execute(&mut *tx).await?;
                 changed += 1;
+            }
+            for ((group, kind), body) in &form.narratives {
+                let old: Option<(String,)> = sqlx::query_as("SELECT body FROM narratives WHERE org_unit_code = $1 AND year = $2 AND task_group = $3 AND kind = $4")
+                    .bind(unit).bind(year).bind(group).bind(kind).fetch_optional(&mut *tx).await?;
+                let old = old.map(|(b,)| b);
+                if old.as_deref().unwrap_or("") == body.as_str() {
+                    continue;
+                }
+                sqlx::query("INSERT INTO narratives (org_unit_code, year, task_group, kind, body, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                             ON CONFLICT (org_unit_code, year, task_group, kind) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at, updated_by = excluded.updated_by")
+                    .bind(unit).bind(year).bind(group).bind(kind).bind(body).bind(&at).bind(&stamp.actor)
+                    .execute(&mut *tx).await?;
+                sqlx::query(audit).bind(&at).bind(&stamp.actor).bind("narrative.set").bind(unit).bind(year).bind(format!("narrative:{group}:{kind}")).bind(&old).bind(body).bind(&stamp.reason)
+                    .execute(&mut *tx).await?;
+                changed += 1;
+            }
+            if let Some(explanation) = &form.explanation {
+                if old_explanation.as_deref().unwrap_or("") != explanation.as_str() {
+                    sqlx::query("UPDATE reports SET explanation = $1 WHERE org_unit_code = $2 AND year = $3").bind(explanation).bind(unit).bind(year).execute(&mut *tx).await?;
+                    sqlx::query(audit).bind(&at).bind(&stamp.actor).bind("explanation.set").bind(unit).bind(year).bind(None::<String>).bind(&old_explanation).bind(explanation).bind(&stamp.reason)
+                        .execute(&mut *tx).await?;
+                    changed += 1;
+                }
             }
             sqlx::query("UPDATE reports SET updated_at = $1, updated_by = $2 WHERE org_unit_code = $3 AND year = $4")
                 .bind(&at).bind(&stamp.actor).bind(unit).bind(year).execute(&mut *tx).await?;
@@ -116,30 +153,42 @@ impl Store {
         })
     }
 
-    /// Moves a report to `to`, checking it is currently in one of `from`. On
-    /// approval the working values are copied into the official figures in
-    /// the same transaction, so every page shows them at the next read.
-    pub async fn change_state(
-        &self,
-        stamp: &Stamp,
-        unit: &str,
-        year: i32,
-        from: &[ReportState],
-        to: ReportState,
-    ) -> Result<()> {
+    /// Moves a report to `to`, checking it is currently in one of `from`.
+    pub async fn change_state(&self, stamp: &Stamp, unit: &str, year: i32, from: &[ReportState], to: ReportState) -> Result<()> {
+        let decide = |state: ReportState, _: &UnitValues| {
+            if from.contains(&state) { Ok(to) } else { Err(Refusal::WrongState) }
+        };
+        self.transition(stamp, None, unit, year, decide).await.map(|_| ())
+    }
+
+    /// Moves a report through the workflow. Inside one transaction: reads the
+    /// report's state and working values, asks `decide` (the domain's state
+    /// machine and validation, given the values when `plan` is passed) for the
+    /// next state, writes it with its audit event, and on approval copies the
+    /// values into the official figures, so every page shows them at the next read.
+    pub async fn transition<F>(&self, stamp: &Stamp, plan: Option<&Plan>, unit: &str, year: i32, decide: F) -> Result<ReportState>
+    where
+        F: FnOnce(ReportState, &UnitValues) -> std::result::Result<ReportState, Refusal>,
+    {
         let at = stamp.at_text();
         with_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;
             let row: Option<(String,)> = sqlx::query_as("SELECT state FROM reports WHERE org_unit_code = $1 AND year = $2")
                 .bind(unit).bind(year).fetch_optional(&mut *tx).await?;
-            let Some((state,)) = row else {
+            let Some(state) = row.and_then(|(s,)| ReportState::parse(&s)) else {
                 return Err(StorageError::NotFound(format!("báo cáo năm {year} của đơn vị {unit}")));
             };
-            if !from.iter().any(|s| s.as_str() == state) {
-                return Err(StorageError::Conflict(format!("báo cáo đang ở trạng thái «{state}», không chuyển sang «{}» được", to.as_str())));
-            }
+            let values = match plan {
+                Some(plan) => {
+                    let rows: Vec<ValueRow> = sqlx::query_as("SELECT org_unit_code, element_code, value_num, value_text FROM data_values WHERE org_unit_code = $1 AND year = $2")
+                        .bind(unit).bind(year).fetch_all(&mut *tx).await?;
+                    to_year_values(plan, rows).units.remove(unit).unwrap_or_default()
+                }
+                None => UnitValues::default(),
+            };
+            let to = decide(state, &values).map_err(StorageError::Refused)?;
             let extra = match to {
-                ReportState::Submitted => ", submitted_at = $2",
+                ReportState::Submitted => ", submitted_at = $2, first_submitted_at = COALESCE(first_submitted_at, $2)",
                 ReportState::Approved => ", approved_at = $2",
                 _ => "",
             };
@@ -153,11 +202,46 @@ impl Store {
                     .bind(&at).bind(&stamp.actor).bind(unit).bind(year).execute(&mut *tx).await?;
             }
             sqlx::query("INSERT INTO audit_events (at, actor, action, org_unit_code, year, old_value, new_value, reason) VALUES ($1, $2, 'report.state', $3, $4, $5, $6, $7)")
-                .bind(&at).bind(&stamp.actor).bind(unit).bind(year).bind(&state).bind(to.as_str()).bind(&stamp.reason)
+                .bind(&at).bind(&stamp.actor).bind(unit).bind(year).bind(state.as_str()).bind(to.as_str()).bind(&stamp.reason)
                 .execute(&mut *tx).await?;
             tx.commit().await?;
-            Ok(())
+            Ok(to)
         })
+    }
+
+    /// Narratives of one report: ((task group, kind), text).
+    pub async fn narratives(&self, unit: &str, year: i32) -> Result<Vec<((i64, String), String)>> {
+        let rows: Vec<(i64, String, String)> = with_db!(&self.db, pool => {
+            sqlx::query_as("SELECT task_group, kind, body FROM narratives WHERE org_unit_code = $1 AND year = $2 ORDER BY task_group, kind")
+                .bind(unit).bind(year).fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(|(g, k, b)| ((g, k), b)).collect())
+    }
+
+    /// Gives one unit its own deadline for a year (audited).
+    pub async fn extend_deadline(&self, stamp: &Stamp, unit: &str, year: i32, due: NaiveDate, reason: &str) -> Result<()> {
+        let at = stamp.at_text();
+        with_db!(&self.db, pool => {
+            let mut tx = pool.begin().await?;
+            let old: Option<(String,)> = sqlx::query_as("SELECT due_date FROM deadline_extensions WHERE org_unit_code = $1 AND year = $2")
+                .bind(unit).bind(year).fetch_optional(&mut *tx).await?;
+            sqlx::query("INSERT INTO deadline_extensions (org_unit_code, year, due_date, granted_by, granted_at, reason) VALUES ($1, $2, $3, $4, $5, $6) \
+                         ON CONFLICT (org_unit_code, year) DO UPDATE SET due_date = excluded.due_date, granted_by = excluded.granted_by, granted_at = excluded.granted_at, reason = excluded.reason")
+                .bind(unit).bind(year).bind(due.to_string()).bind(&stamp.actor).bind(&at).bind(reason).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO audit_events (at, actor, action, org_unit_code, year, old_value, new_value, reason) VALUES ($1, $2, 'deadline.extend', $3, $4, $5, $6, $7)")
+                .bind(&at).bind(&stamp.actor).bind(unit).bind(year).bind(old.map(|(d,)| d)).bind(due.to_string()).bind(reason)
+                .execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Units' own deadlines for `year`.
+    pub async fn deadline_extensions(&self, year: i32) -> Result<HashMap<String, NaiveDate>> {
+        let rows: Vec<(String, String)> = with_db!(&self.db, pool => {
+            sqlx::query_as("SELECT org_unit_code, due_date FROM deadline_extensions WHERE year = $1").bind(year).fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().filter_map(|(u, d)| Some((u, d.parse().ok()?))).collect())
     }
 
     /// The official (approved) values of every unit for `year`.
@@ -189,10 +273,12 @@ impl Store {
             year: i32,
             state: String,
             submitted_at: Option<String>,
+            first_submitted_at: Option<String>,
             approved_at: Option<String>,
+            explanation: Option<String>,
         }
         let rows: Vec<Row> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT org_unit_code, year, state, submitted_at, approved_at FROM reports WHERE year = $1 ORDER BY org_unit_code")
+            sqlx::query_as("SELECT org_unit_code, year, state, submitted_at, first_submitted_at, approved_at, explanation FROM reports WHERE year = $1 ORDER BY org_unit_code")
                 .bind(year).fetch_all(pool).await?
         });
         Ok(rows
@@ -204,7 +290,9 @@ impl Store {
                     year: r.year,
                     state,
                     submitted_at: r.submitted_at,
+                    first_submitted_at: r.first_submitted_at,
                     approved_at: r.approved_at,
+                    explanation: r.explanation,
                 })
             })
             .collect())
@@ -272,4 +360,15 @@ fn to_year_values(plan: &Plan, rows: Vec<ValueRow>) -> YearValues {
         }
     }
     out
+}
+
+/// The Vietnamese name of a stored state, for messages.
+pub fn state_name(state: &str) -> &'static str {
+    match ReportState::parse(state) {
+        Some(ReportState::Draft) => "đang soạn",
+        Some(ReportState::Submitted) => "đã gửi",
+        Some(ReportState::Returned) => "bị trả lại",
+        Some(ReportState::Approved) => "đã duyệt",
+        None => "không rõ",
+    }
 }
