@@ -3,6 +3,7 @@
 use xhht_domain::access::Role;
 use xhht_domain::plan::{self, BUILTIN_BA_DINH};
 use xhht_domain::values::DataValue;
+use xhht_domain::workflow::Refusal;
 use xhht_domain::workflow::ReportState::*;
 use xhht_storage::{NewUser, Stamp, StorageError, Store, test_support};
 
@@ -98,7 +99,7 @@ async fn report_lifecycle_with_audit() {
         let wrong = store
             .change_state(&stamp, "00001", 2026, &[Draft], Submitted)
             .await;
-        assert!(matches!(wrong, Err(StorageError::Conflict(_))), "{b:?}");
+        assert!(matches!(wrong, Err(StorageError::Refused(Refusal::WrongState))), "{b:?}");
 
         // Returned with a comment, then resubmitted (this once failed on PostgreSQL).
         let back = Stamp::now("chuyen-vien").with_reason("Kiểm tra lại");
