@@ -85,7 +85,10 @@ mod tests {
     use crate::plan::builtin;
 
     fn who(role: Role, unit: &str) -> Principal {
-        Principal { role, org_unit: unit.into() }
+        Principal {
+            role,
+            org_unit: unit.into(),
+        }
     }
 
     #[test]

@@ -18,12 +18,7 @@ pub struct Finding {
 }
 
 /// Checks `this` (and, for `prev(...)`, last year's `prev`) of `unit`.
-pub fn validate(
-    plan: &Plan,
-    unit: &OrgUnit,
-    this: &UnitValues,
-    prev: Option<&UnitValues>,
-) -> Vec<Finding> {
+pub fn validate(plan: &Plan, unit: &OrgUnit, this: &UnitValues, prev: Option<&UnitValues>) -> Vec<Finding> {
     let mut out = type_limits(plan, unit, this);
     let env = UnitEnv {
         plan,
@@ -56,6 +51,20 @@ pub fn validate(
     out
 }
 
+/// Values the unit reports but has not entered: warnings, so a unit that
+/// truly has no figure can still submit with an explanation.
+pub fn missing_values(plan: &Plan, unit: &OrgUnit, this: &UnitValues) -> Vec<Finding> {
+    plan.elements_for(unit)
+        .filter(|e| e.value_type != ValueType::Text && !this.contains_key(&e.code))
+        .map(|e| Finding {
+            rule: format!("missing:{}", e.code),
+            severity: Severity::Warning,
+            message: format!("Chưa nhập «{}».", e.name),
+            elements: vec![e.code.clone()],
+        })
+        .collect()
+}
+
 fn holds(op: formula::CmpOp, l: Value, r: Value) -> bool {
     let ord = match (l, r) {
         (Value::Number(a), Value::Number(b)) => a.partial_cmp(&b),
@@ -70,10 +79,7 @@ fn type_limits(plan: &Plan, unit: &OrgUnit, this: &UnitValues) -> Vec<Finding> {
     let mut out = Vec::new();
     for (code, value) in this {
         let Some(el) = plan.element(code) else {
-            out.push(type_error(
-                code,
-                format!("Chỉ số «{code}» không có trong kế hoạch."),
-            ));
+            out.push(type_error(code, format!("Chỉ số «{code}» không có trong kế hoạch.")));
             continue;
         };
         if !el.reported_by_unit(unit) {
@@ -94,15 +100,9 @@ fn type_limits(plan: &Plan, unit: &OrgUnit, this: &UnitValues) -> Vec<Finding> {
 fn type_problem(el: &crate::plan::DataElement, value: &DataValue) -> Option<String> {
     let name = &el.name;
     match (el.value_type, value) {
-        (ValueType::Count, DataValue::Number(n)) if *n < 0.0 => {
-            Some(format!("«{name}» không được là số âm."))
-        }
-        (ValueType::Count, DataValue::Number(n)) if n.fract() != 0.0 => {
-            Some(format!("«{name}» phải là số nguyên."))
-        }
-        (ValueType::Count, DataValue::Number(n)) if !n.is_finite() => {
-            Some(format!("«{name}» không hợp lệ."))
-        }
+        (ValueType::Count, DataValue::Number(n)) if *n < 0.0 => Some(format!("«{name}» không được là số âm.")),
+        (ValueType::Count, DataValue::Number(n)) if n.fract() != 0.0 => Some(format!("«{name}» phải là số nguyên.")),
+        (ValueType::Count, DataValue::Number(n)) if !n.is_finite() => Some(format!("«{name}» không hợp lệ.")),
         (ValueType::Percentage, DataValue::Number(n)) if !(0.0..=100.0).contains(n) => {
             Some(format!("«{name}» là tỷ lệ phần trăm, phải từ 0 đến 100."))
         }

@@ -20,11 +20,7 @@ pub enum DataValue {
 
 impl DataValue {
     /// Rebuilds a value from its two storage columns, using the element's type.
-    pub fn from_columns(
-        element: &DataElement,
-        num: Option<f64>,
-        text: Option<String>,
-    ) -> Option<Self> {
+    pub fn from_columns(element: &DataElement, num: Option<f64>, text: Option<String>) -> Option<Self> {
         Some(match element.value_type {
             ValueType::Count | ValueType::Percentage => Self::Number(num?),
             ValueType::YesNo => Self::Bool(num? != 0.0),

@@ -135,7 +135,11 @@ pub fn is_late(first_submitted: chrono::DateTime<chrono::Utc>, due: chrono::Naiv
 }
 
 fn reasoned(facts: Facts, to: ReportState) -> Result<ReportState, Refusal> {
-    if facts.has_reason { Ok(to) } else { Err(Refusal::MissingReason) }
+    if facts.has_reason {
+        Ok(to)
+    } else {
+        Err(Refusal::MissingReason)
+    }
 }
 
 #[cfg(test)]
@@ -145,7 +149,12 @@ mod tests {
     use ReportState::*;
 
     fn ok_facts() -> Facts {
-        Facts { own_unit: true, has_errors: false, unexplained_warnings: false, has_reason: true }
+        Facts {
+            own_unit: true,
+            has_errors: false,
+            unexplained_warnings: false,
+            has_reason: true,
+        }
     }
 
     #[test]
@@ -181,32 +190,69 @@ mod tests {
                 }
             }
         }
-        assert_eq!(allowed, 4 + 2 * 3, "2 states × 2 reporter actions + 3 reviewer moves × 2 roles");
+        assert_eq!(
+            allowed,
+            4 + 2 * 3,
+            "2 states × 2 reporter actions + 3 reviewer moves × 2 roles"
+        );
     }
 
     #[test]
     fn reporters_act_only_on_their_own_unit() {
-        let foreign = Facts { own_unit: false, ..ok_facts() };
-        assert_eq!(transition(Draft, Save, Role::Reporter, foreign), Err(Refusal::NotAllowed));
-        assert_eq!(transition(Draft, Submit, Role::Reporter, foreign), Err(Refusal::NotAllowed));
-        assert_eq!(transition(Draft, Save, Role::Viewer, ok_facts()), Err(Refusal::NotAllowed));
+        let foreign = Facts {
+            own_unit: false,
+            ..ok_facts()
+        };
+        assert_eq!(
+            transition(Draft, Save, Role::Reporter, foreign),
+            Err(Refusal::NotAllowed)
+        );
+        assert_eq!(
+            transition(Draft, Submit, Role::Reporter, foreign),
+            Err(Refusal::NotAllowed)
+        );
+        assert_eq!(
+            transition(Draft, Save, Role::Viewer, ok_facts()),
+            Err(Refusal::NotAllowed)
+        );
     }
 
     #[test]
     fn submission_needs_clean_values_and_explained_warnings() {
-        let errors = Facts { has_errors: true, ..ok_facts() };
-        assert_eq!(transition(Draft, Submit, Role::Reporter, errors), Err(Refusal::HasErrors));
-        let warnings = Facts { unexplained_warnings: true, ..ok_facts() };
-        assert_eq!(transition(Returned, Submit, Role::Reporter, warnings), Err(Refusal::UnexplainedWarnings));
+        let errors = Facts {
+            has_errors: true,
+            ..ok_facts()
+        };
+        assert_eq!(
+            transition(Draft, Submit, Role::Reporter, errors),
+            Err(Refusal::HasErrors)
+        );
+        let warnings = Facts {
+            unexplained_warnings: true,
+            ..ok_facts()
+        };
+        assert_eq!(
+            transition(Returned, Submit, Role::Reporter, warnings),
+            Err(Refusal::UnexplainedWarnings)
+        );
         // Saving a draft with errors is allowed: it is a draft.
         assert_eq!(transition(Draft, Save, Role::Reporter, errors), Ok(Draft));
     }
 
     #[test]
     fn return_and_reopen_need_a_reason() {
-        let none = Facts { has_reason: false, ..ok_facts() };
-        assert_eq!(transition(Submitted, Return, Role::Reviewer, none), Err(Refusal::MissingReason));
-        assert_eq!(transition(Approved, Reopen, Role::Admin, none), Err(Refusal::MissingReason));
+        let none = Facts {
+            has_reason: false,
+            ..ok_facts()
+        };
+        assert_eq!(
+            transition(Submitted, Return, Role::Reviewer, none),
+            Err(Refusal::MissingReason)
+        );
+        assert_eq!(
+            transition(Approved, Reopen, Role::Admin, none),
+            Err(Refusal::MissingReason)
+        );
         assert_eq!(transition(Submitted, Approve, Role::Reviewer, none), Ok(Approved));
     }
 
@@ -223,8 +269,17 @@ mod tests {
 
     #[test]
     fn approved_is_locked() {
-        assert_eq!(transition(Approved, Save, Role::Reporter, ok_facts()), Err(Refusal::WrongState));
-        assert_eq!(transition(Approved, Submit, Role::Reporter, ok_facts()), Err(Refusal::WrongState));
-        assert_eq!(transition(Approved, Approve, Role::Reviewer, ok_facts()), Err(Refusal::WrongState));
+        assert_eq!(
+            transition(Approved, Save, Role::Reporter, ok_facts()),
+            Err(Refusal::WrongState)
+        );
+        assert_eq!(
+            transition(Approved, Submit, Role::Reporter, ok_facts()),
+            Err(Refusal::WrongState)
+        );
+        assert_eq!(
+            transition(Approved, Approve, Role::Reviewer, ok_facts()),
+            Err(Refusal::WrongState)
+        );
     }
 }

@@ -21,13 +21,7 @@ pub fn demo_accounts(plan: &Plan) -> Vec<DemoAccount> {
     let edu = plan.reporting.submit_to.clone();
     let area = plan.info.area.clone();
     let mut out = vec![
-        account(
-            "admin",
-            "Quản trị Phòng GD&ĐT",
-            Role::Admin,
-            &edu,
-            DEMO_ADMIN_PASSWORD,
-        ),
+        account("admin", "Quản trị Phòng GD&ĐT", Role::Admin, &edu, DEMO_ADMIN_PASSWORD),
         account(
             "chuyenvien",
             "Chuyên viên Phòng GD&ĐT",
@@ -35,13 +29,7 @@ pub fn demo_accounts(plan: &Plan) -> Vec<DemoAccount> {
             &edu,
             DEMO_PASSWORD,
         ),
-        account(
-            "lanhdao",
-            "Lãnh đạo UBND",
-            Role::Viewer,
-            &area,
-            DEMO_PASSWORD,
-        ),
+        account("lanhdao", "Lãnh đạo UBND", Role::Viewer, &area, DEMO_PASSWORD),
     ];
     for unit in plan
         .org_units
@@ -50,10 +38,9 @@ pub fn demo_accounts(plan: &Plan) -> Vec<DemoAccount> {
     {
         let username = match unit.unit_type {
             xhht_domain::plan::UnitType::Ward => fold(unit.display_name()),
-            xhht_domain::plan::UnitType::CommunityLearningCentre => format!(
-                "tthtcd-{}",
-                fold(unit.display_name().trim_start_matches("TTHTCĐ "))
-            ),
+            xhht_domain::plan::UnitType::CommunityLearningCentre => {
+                format!("tthtcd-{}", fold(unit.display_name().trim_start_matches("TTHTCĐ ")))
+            }
             _ => unit.code.to_lowercase(),
         };
         out.push(account(
@@ -67,13 +54,7 @@ pub fn demo_accounts(plan: &Plan) -> Vec<DemoAccount> {
     out
 }
 
-fn account(
-    username: &str,
-    display_name: &str,
-    role: Role,
-    org_unit: &str,
-    password: &'static str,
-) -> DemoAccount {
+fn account(username: &str, display_name: &str, role: Role, org_unit: &str, password: &'static str) -> DemoAccount {
     DemoAccount {
         username: username.into(),
         display_name: display_name.into(),

@@ -55,10 +55,10 @@ pub fn generate(plan: &Plan, seed: u64) -> Vec<SampleReport> {
             },
             units_total: rng.random_range(22.0..58.0),
         };
-        let centre = plan.org_units.iter().find(|u| {
-            u.parent.as_deref() == Some(&ward.code)
-                && u.unit_type == UnitType::CommunityLearningCentre
-        });
+        let centre = plan
+            .org_units
+            .iter()
+            .find(|u| u.parent.as_deref() == Some(&ward.code) && u.unit_type == UnitType::CommunityLearningCentre);
         let centre_luck: f64 = rng.random_range(0.0..1.0);
         for year in FIRST..=LAST {
             let (state, submitted_at, decided_at) = workflow(i, year, &mut rng);
@@ -142,11 +142,7 @@ fn workflow(
     i: usize,
     year: i32,
     rng: &mut ChaCha8Rng,
-) -> (
-    Option<ReportState>,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-) {
+) -> (Option<ReportState>, Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
     let _ = rng.random::<u32>(); // keep the stream aligned whatever the branch
     if year < LAST {
         let (s, a, b) = approved(year, i);
@@ -175,20 +171,16 @@ fn ward_values(p: &Profile, i: usize, year: i32, rng: &mut ChaCha8Rng) -> Vec<(S
     let mut noise = |sd: f64| rng.random_range(-sd..sd);
     let pop = (p.pop * (1.0 + p.growth).powf(t)).round();
     let pop_15_60 = (pop * (0.77 + 0.002 * t)).round();
-    let literate =
-        (pop_15_60 * (99.35 + 0.07 * t + 0.3 * p.skill + noise(0.04)).clamp(98.6, 99.97) / 100.0)
-            .round();
+    let literate = (pop_15_60 * (99.35 + 0.07 * t + 0.3 * p.skill + noise(0.04)).clamp(98.6, 99.97) / 100.0).round();
     let keep = literate * (91.0 + 1.1 * t + 2.5 * p.skill + noise(0.4)).clamp(80.0, 99.5) / 100.0;
     let working = (pop * 0.81).round();
-    let rate = |base: f64, slope: f64, weight: f64, n: f64| {
-        (base + slope * t + weight * p.skill + n).clamp(3.0, 97.0) / 100.0
-    };
+    let rate =
+        |base: f64, slope: f64, weight: f64, n: f64| (base + slope * t + weight * p.skill + n).clamp(3.0, 97.0) / 100.0;
     let info = working * rate(33.0, 5.0, 7.0, noise(1.0));
     let life = working * rate(35.0, 4.2, 6.0, noise(1.0));
     let trained_rate = rate(44.0, 1.4, 4.0, noise(0.5));
     let trained = pop * trained_rate;
-    let university =
-        pop * (trained_rate * 100.0 * 0.24 + 0.1 * t).min(trained_rate * 100.0) / 100.0;
+    let university = pop * (trained_rate * 100.0 * 0.24 + 0.1 * t).min(trained_rate * 100.0) / 100.0;
     let citizens = pop * rate(24.0, 6.0, 8.0, noise(0.8));
     let units_total = (p.units_total + t.min(3.0)).round();
     let recognised = units_total * rate(36.0, 6.5, 10.0, noise(2.0));
@@ -200,24 +192,13 @@ fn ward_values(p: &Profile, i: usize, year: i32, rng: &mut ChaCha8Rng) -> Vec<(S
         ("literate_keep_learning", count(keep)),
         (
             "literacy_level",
-            status(if weakest && year <= 2022 {
-                "level_1"
-            } else {
-                "level_2"
-            }),
+            status(if weakest && year <= 2022 { "level_1" } else { "level_2" }),
         ),
-        (
-            "preschool_universal",
-            DataValue::Bool(!(i == 12 && year == 2021)),
-        ),
+        ("preschool_universal", DataValue::Bool(!(i == 12 && year == 2021))),
         ("primary_universal_level", status("level_3")),
         (
             "lower_secondary_universal_level",
-            status(if weakest && year <= 2023 {
-                "level_2"
-            } else {
-                "level_3"
-            }),
+            status(if weakest && year <= 2023 { "level_2" } else { "level_3" }),
         ),
         ("working_age_pop", count(working)),
         ("working_age_info_competent", count(info)),
@@ -232,10 +213,7 @@ fn ward_values(p: &Profile, i: usize, year: i32, rng: &mut ChaCha8Rng) -> Vec<(S
     v.retain(|(code, _)| {
         let optional = matches!(
             *code,
-            "working_age_life_skills"
-                | "pop_university"
-                | "literate_keep_learning"
-                | "learning_citizens"
+            "working_age_life_skills" | "pop_university" | "literate_keep_learning" | "learning_citizens"
         );
         !(optional && rng.random_range(0.0..1.0) < 0.05)
     });
@@ -268,17 +246,10 @@ fn education_values(year: i32) -> Vec<(String, DataValue)> {
             "edu_institutions_digital".to_string(),
             count(total * (0.41 + 0.075 * t)),
         ),
-        (
-            "hei_digital_university".to_string(),
-            DataValue::Bool(year >= 2023),
-        ),
+        ("hei_digital_university".to_string(), DataValue::Bool(year >= 2023)),
         (
             "learning_district_status".to_string(),
-            status(if year >= 2024 {
-                "registered"
-            } else {
-                "not_registered"
-            }),
+            status(if year >= 2024 { "registered" } else { "not_registered" }),
         ),
     ]
 }
@@ -309,10 +280,7 @@ mod tests {
                 .find(|p| p.unit == r.unit && p.year == r.year - 1)
                 .map(map);
             let findings = validate(&plan, unit, &map(r), prev.as_ref());
-            let errors: Vec<_> = findings
-                .iter()
-                .filter(|f| f.severity == Severity::Error)
-                .collect();
+            let errors: Vec<_> = findings.iter().filter(|f| f.severity == Severity::Error).collect();
             assert!(errors.is_empty(), "{} {}: {errors:?}", r.unit, r.year);
         }
     }
@@ -321,10 +289,7 @@ mod tests {
     fn shape_of_the_years() {
         let plan = builtin();
         let reports = generate(&plan, SEED);
-        let wards_2026: Vec<_> = reports
-            .iter()
-            .filter(|r| r.year == 2026 && r.unit.len() == 5)
-            .collect();
+        let wards_2026: Vec<_> = reports.iter().filter(|r| r.year == 2026 && r.unit.len() == 5).collect();
         let submitted = wards_2026
             .iter()
             .filter(|r| matches!(r.state, ReportState::Submitted | ReportState::Approved))

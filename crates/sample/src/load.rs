@@ -38,11 +38,7 @@ pub async fn load_demo(store: &Store, seed: u64) -> Result<bool, xhht_storage::S
 }
 
 /// Replays one report's life: values saved, then submitted, then decided.
-async fn replay(
-    store: &Store,
-    _plan: &Plan,
-    r: &SampleReport,
-) -> Result<(), xhht_storage::StorageError> {
+async fn replay(store: &Store, _plan: &Plan, r: &SampleReport) -> Result<(), xhht_storage::StorageError> {
     let stamp = |at: Option<chrono::DateTime<chrono::Utc>>| {
         let mut s = Stamp::now(SAMPLE_ACTOR).with_reason(REASON);
         if let Some(at) = at {
@@ -51,14 +47,8 @@ async fn replay(
         s
     };
     let entered = r.submitted_at.map(|t| t - chrono::Duration::days(2));
-    let changes: Vec<_> = r
-        .values
-        .iter()
-        .map(|(c, v)| (c.clone(), Some(v.clone())))
-        .collect();
-    store
-        .save_values(&stamp(entered), &r.unit, r.year, &changes)
-        .await?;
+    let changes: Vec<_> = r.values.iter().map(|(c, v)| (c.clone(), Some(v.clone()))).collect();
+    store.save_values(&stamp(entered), &r.unit, r.year, &changes).await?;
     use ReportState::*;
     if r.state == Draft {
         return Ok(());
@@ -69,21 +59,12 @@ async fn replay(
     match r.state {
         Approved => {
             store
-                .change_state(
-                    &stamp(r.decided_at),
-                    &r.unit,
-                    r.year,
-                    &[Submitted],
-                    Approved,
-                )
+                .change_state(&stamp(r.decided_at), &r.unit, r.year, &[Submitted], Approved)
                 .await
         }
         Returned => {
-            let s = stamp(r.decided_at)
-                .with_reason("Đề nghị kiểm tra lại số người biết chữ (dữ liệu mẫu)");
-            store
-                .change_state(&s, &r.unit, r.year, &[Submitted], Returned)
-                .await
+            let s = stamp(r.decided_at).with_reason("Đề nghị kiểm tra lại số người biết chữ (dữ liệu mẫu)");
+            store.change_state(&s, &r.unit, r.year, &[Submitted], Returned).await
         }
         _ => Ok(()),
     }

@@ -8,14 +8,8 @@ use xhht_storage::test_support;
 async fn demo_loads_once_and_gives_the_same_indicators_on_every_backend() {
     let mut results = Vec::new();
     for store in test_support::stores("sample_demo_same_everywhere").await {
-        assert!(
-            load_demo(&store, SEED).await.unwrap(),
-            "first load fills the store"
-        );
-        assert!(
-            !load_demo(&store, SEED).await.unwrap(),
-            "second load leaves it alone"
-        );
+        assert!(load_demo(&store, SEED).await.unwrap(), "first load fills the store");
+        assert!(!load_demo(&store, SEED).await.unwrap(), "second load leaves it alone");
         assert!(store.is_sample().await.unwrap());
         let (plan, _) = store.load_plan().await.unwrap().unwrap();
         let mut per_year = Vec::new();
@@ -32,11 +26,7 @@ async fn demo_loads_once_and_gives_the_same_indicators_on_every_backend() {
             per_year.push(compute_all(&inputs, &plan.info.area));
         }
         // Every 2021-2025 district figure exists; 2026 has only the approved few.
-        assert!(
-            per_year[0].iter().all(|v| v.has_data()),
-            "{:?}",
-            per_year[0]
-        );
+        assert!(per_year[0].iter().all(|v| v.has_data()), "{:?}", per_year[0]);
         assert!(per_year[4].iter().all(|v| v.has_data()));
         let lit_2026 = per_year[5]
             .iter()

@@ -9,7 +9,10 @@ use xhht_domain::values::{DataValue, UnitEnv, UnitValues};
 use xhht_sample::{SEED, generate};
 
 fn sample(plan: &xhht_domain::plan::Plan, unit: &str, year: i32) -> UnitValues {
-    let r = generate(plan, SEED).into_iter().find(|r| r.unit == unit && r.year == year).unwrap();
+    let r = generate(plan, SEED)
+        .into_iter()
+        .find(|r| r.unit == unit && r.year == year)
+        .unwrap();
     r.values.into_iter().collect()
 }
 
@@ -20,7 +23,11 @@ fn each_rule_fires_exactly_when_broken() {
     let cases = [("00001", 2025), ("PGDDT", 2025)];
     let mut checked = 0;
     for rule in &plan.validation_rules {
-        let Some(&(unit_code, year)) = cases.iter().find(|(u, _)| rule.elements.iter().all(|e| plan.element(e).unwrap().reported_by_unit(plan.unit(u).unwrap()))) else {
+        let Some(&(unit_code, year)) = cases.iter().find(|(u, _)| {
+            rule.elements
+                .iter()
+                .all(|e| plan.element(e).unwrap().reported_by_unit(plan.unit(u).unwrap()))
+        }) else {
             panic!("no sample unit reports all of rule {}", rule.code);
         };
         let unit = plan.unit(unit_code).unwrap();
@@ -31,12 +38,24 @@ fn each_rule_fires_exactly_when_broken() {
             this.entry(e.clone()).or_insert(DataValue::Number(1.0));
         }
         let clean = validate(&plan, unit, &this, Some(&prev));
-        assert!(!clean.iter().any(|f| f.rule == rule.code), "{} fires on clean data: {clean:?}", rule.code);
+        assert!(
+            !clean.iter().any(|f| f.rule == rule.code),
+            "{} fires on clean data: {clean:?}",
+            rule.code
+        );
 
         // Break it: move the left element past the right side's value.
-        let Expr::Element(left, _) = &rule.left.expr else { panic!("rule {} has a compound left side", rule.code) };
-        let env = UnitEnv { plan: &plan, this: Some(&this), prev: Some(&prev) };
-        let Some(Value::Number(right)) = eval(&rule.right.expr, &env) else { panic!("{}: right side", rule.code) };
+        let Expr::Element(left, _) = &rule.left.expr else {
+            panic!("rule {} has a compound left side", rule.code)
+        };
+        let env = UnitEnv {
+            plan: &plan,
+            this: Some(&this),
+            prev: Some(&prev),
+        };
+        let Some(Value::Number(right)) = eval(&rule.right.expr, &env) else {
+            panic!("{}: right side", rule.code)
+        };
         let broken = match rule.op {
             CmpOp::Le | CmpOp::Lt => right.floor() + 1.0,
             CmpOp::Ge | CmpOp::Gt => right.ceil() - 1.0,
@@ -45,7 +64,10 @@ fn each_rule_fires_exactly_when_broken() {
         };
         this.insert(left.clone(), DataValue::Number(broken.max(0.0)));
         let findings = validate(&plan, unit, &this, Some(&prev));
-        let hit = findings.iter().find(|f| f.rule == rule.code).unwrap_or_else(|| panic!("{} did not fire with {left} = {broken}", rule.code));
+        let hit = findings
+            .iter()
+            .find(|f| f.rule == rule.code)
+            .unwrap_or_else(|| panic!("{} did not fire with {left} = {broken}", rule.code));
         assert_eq!(hit.severity, rule.severity);
         assert!(!hit.message.is_empty());
         checked += 1;
@@ -63,6 +85,18 @@ fn value_type_limits() {
     v.insert("pop_15_plus".into(), DataValue::Number(10.5));
     v.insert("literacy_level".into(), DataValue::Status("level_9".into()));
     v.insert("clc_uses_it".into(), DataValue::Bool(true)); // a centre's element, not a ward's
-    let rules: Vec<String> = validate(&plan, ward, &v, None).into_iter().filter(|f| f.rule.starts_with("type:")).map(|f| f.rule).collect();
-    assert_eq!(rules, ["type:clc_uses_it", "type:literacy_level", "type:pop_15_60", "type:pop_15_plus"]);
+    let rules: Vec<String> = validate(&plan, ward, &v, None)
+        .into_iter()
+        .filter(|f| f.rule.starts_with("type:"))
+        .map(|f| f.rule)
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "type:clc_uses_it",
+            "type:literacy_level",
+            "type:pop_15_60",
+            "type:pop_15_plus"
+        ]
+    );
 }

@@ -34,8 +34,7 @@ impl Store {
     /// `sqlite:PATH` (or a bare path) or `postgres://…`.
     pub async fn open(url: &str) -> Result<Self> {
         let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts =
-                PgConnectOptions::from_str(url).map_err(|_| StorageError::BadUrl(url.into()))?;
+            let opts = PgConnectOptions::from_str(url).map_err(|_| StorageError::BadUrl(url.into()))?;
             Self::open_postgres(opts).await?
         } else {
             let path = url
@@ -61,13 +60,8 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(opts)
-            .await?;
-        Ok(Self {
-            db: Db::Sqlite(pool),
-        })
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+        Ok(Self { db: Db::Sqlite(pool) })
     }
 
     pub(crate) async fn open_postgres(opts: PgConnectOptions) -> Result<Self> {
@@ -76,9 +70,7 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(opts)
             .await?;
-        Ok(Self {
-            db: Db::Postgres(pool),
-        })
+        Ok(Self { db: Db::Postgres(pool) })
     }
 
     pub(crate) async fn migrate(&self) -> Result<()> {

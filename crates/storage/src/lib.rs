@@ -14,9 +14,9 @@ mod users;
 
 pub use connect::{Backend, Store};
 pub use error::StorageError;
-pub use reports::{AuditEvent, FormChanges, ReportRow, Stamp};
+pub use reports::{AuditEvent, FormChanges, ReportRow, Stamp, state_name};
 pub use sessions::NewSession;
-pub use users::{NewUser, UserRow, hash_password, verify_password};
+pub use users::{NewUser, UserRow, hash_password, random_password, verify_password};
 
 /// The two concrete pools. (sqlx's `Any` driver cannot decode what
 /// PostgreSQL's aggregates return, so we keep the real drivers.)

@@ -63,10 +63,7 @@ fn parents_first(units: &[OrgUnit]) -> Vec<&OrgUnit> {
     while out.len() < units.len() {
         let before = out.len();
         for u in units {
-            let ready = u
-                .parent
-                .as_ref()
-                .is_none_or(|p| placed.contains(p.as_str()));
+            let ready = u.parent.as_ref().is_none_or(|p| placed.contains(p.as_str()));
             if !placed.contains(u.code.as_str()) && ready {
                 placed.insert(u.code.as_str());
                 out.push(u);

@@ -85,8 +85,17 @@ fn show(v: &(Option<f64>, Option<String>)) -> Option<String> {
 impl Store {
     /// Saves changed values of a unit's report (creating the report as a
     /// draft if needed). `None` clears a value; nothing is deleted.
-    pub async fn save_values(&self, stamp: &Stamp, unit: &str, year: i32, changes: &[(String, Option<DataValue>)]) -> Result<usize> {
-        let form = FormChanges { values: changes.to_vec(), ..FormChanges::default() };
+    pub async fn save_values(
+        &self,
+        stamp: &Stamp,
+        unit: &str,
+        year: i32,
+        changes: &[(String, Option<DataValue>)],
+    ) -> Result<usize> {
+        let form = FormChanges {
+            values: changes.to_vec(),
+            ..FormChanges::default()
+        };
         self.save_form(stamp, unit, year, &form).await
     }
 
@@ -154,9 +163,20 @@ impl Store {
     }
 
     /// Moves a report to `to`, checking it is currently in one of `from`.
-    pub async fn change_state(&self, stamp: &Stamp, unit: &str, year: i32, from: &[ReportState], to: ReportState) -> Result<()> {
+    pub async fn change_state(
+        &self,
+        stamp: &Stamp,
+        unit: &str,
+        year: i32,
+        from: &[ReportState],
+        to: ReportState,
+    ) -> Result<()> {
         let decide = |state: ReportState, _: &UnitValues| {
-            if from.contains(&state) { Ok(to) } else { Err(Refusal::WrongState) }
+            if from.contains(&state) {
+                Ok(to)
+            } else {
+                Err(Refusal::WrongState)
+            }
         };
         self.transition(stamp, None, unit, year, decide).await.map(|_| ())
     }
@@ -166,7 +186,14 @@ impl Store {
     /// machine and validation, given the values when `plan` is passed) for the
     /// next state, writes it with its audit event, and on approval copies the
     /// values into the official figures, so every page shows them at the next read.
-    pub async fn transition<F>(&self, stamp: &Stamp, plan: Option<&Plan>, unit: &str, year: i32, decide: F) -> Result<ReportState>
+    pub async fn transition<F>(
+        &self,
+        stamp: &Stamp,
+        plan: Option<&Plan>,
+        unit: &str,
+        year: i32,
+        decide: F,
+    ) -> Result<ReportState>
     where
         F: FnOnce(ReportState, &UnitValues) -> std::result::Result<ReportState, Refusal>,
     {
@@ -219,7 +246,14 @@ impl Store {
     }
 
     /// Gives one unit its own deadline for a year (audited).
-    pub async fn extend_deadline(&self, stamp: &Stamp, unit: &str, year: i32, due: NaiveDate, reason: &str) -> Result<()> {
+    pub async fn extend_deadline(
+        &self,
+        stamp: &Stamp,
+        unit: &str,
+        year: i32,
+        due: NaiveDate,
+        reason: &str,
+    ) -> Result<()> {
         let at = stamp.at_text();
         with_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;
@@ -241,7 +275,10 @@ impl Store {
         let rows: Vec<(String, String)> = with_db!(&self.db, pool => {
             sqlx::query_as("SELECT org_unit_code, due_date FROM deadline_extensions WHERE year = $1").bind(year).fetch_all(pool).await?
         });
-        Ok(rows.into_iter().filter_map(|(u, d)| Some((u, d.parse().ok()?))).collect())
+        Ok(rows
+            .into_iter()
+            .filter_map(|(u, d)| Some((u, d.parse().ok()?)))
+            .collect())
     }
 
     /// The official (approved) values of every unit for `year`.
@@ -259,10 +296,7 @@ impl Store {
             sqlx::query_as("SELECT org_unit_code, element_code, value_num, value_text FROM data_values WHERE org_unit_code = $1 AND year = $2")
                 .bind(unit).bind(year).fetch_all(pool).await?
         });
-        Ok(to_year_values(plan, rows)
-            .units
-            .remove(unit)
-            .unwrap_or_default())
+        Ok(to_year_values(plan, rows).units.remove(unit).unwrap_or_default())
     }
 
     /// Every report of `year`.

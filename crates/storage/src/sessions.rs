@@ -36,7 +36,10 @@ impl Store {
     /// Opens a session for `user_id`, valid for `ttl`. Login calls this after
     /// deleting the previous session, so the id changes at every login.
     pub async fn create_session(&self, user_id: i64, ttl: Duration) -> Result<NewSession> {
-        let s = NewSession { token: random_token(), csrf_token: random_token() };
+        let s = NewSession {
+            token: random_token(),
+            csrf_token: random_token(),
+        };
         let now = Utc::now();
         with_db!(&self.db, pool => {
             sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
@@ -55,9 +58,21 @@ impl Store {
             )
             .bind(token_hash(token)).bind(ts(Utc::now())).fetch_optional(pool).await?
         });
-        Ok(row.and_then(|(id, username, display_name, role, org_unit_code, disabled, csrf)| {
-            (!disabled).then_some((UserRow { id, username, display_name, role, org_unit_code, disabled }, csrf))
-        }))
+        Ok(
+            row.and_then(|(id, username, display_name, role, org_unit_code, disabled, csrf)| {
+                (!disabled).then_some((
+                    UserRow {
+                        id,
+                        username,
+                        display_name,
+                        role,
+                        org_unit_code,
+                        disabled,
+                    },
+                    csrf,
+                ))
+            }),
+        )
     }
 
     pub async fn delete_session(&self, token: &str) -> Result<()> {

@@ -28,11 +28,7 @@ pub async fn stores(name: &str) -> Vec<Store> {
 
 /// A fresh SQLite database in a temporary file.
 pub async fn sqlite(name: &str) -> Store {
-    let path = std::env::temp_dir().join(format!(
-        "xhht-test-{}-{}.sqlite",
-        safe(name),
-        std::process::id()
-    ));
+    let path = std::env::temp_dir().join(format!("xhht-test-{}-{}.sqlite", safe(name), std::process::id()));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
@@ -49,9 +45,9 @@ pub async fn postgres(name: &str) -> Option<Store> {
     let connect = tokio::time::timeout(Duration::from_secs(5), PgConnection::connect(&url)).await;
     let mut admin = match connect {
         Ok(Ok(c)) => c,
-        failed if required => panic!(
-            "PostgreSQL is required ({REQUIRE_POSTGRES_VAR}=1) but {url} is unreachable: {failed:?}"
-        ),
+        failed if required => {
+            panic!("PostgreSQL is required ({REQUIRE_POSTGRES_VAR}=1) but {url} is unreachable: {failed:?}")
+        }
         failed => {
             let why = match failed {
                 Ok(Err(e)) => e.to_string(),
@@ -75,13 +71,8 @@ pub async fn postgres(name: &str) -> Option<Store> {
     let opts = PgConnectOptions::from_str(&url)
         .expect("valid URL")
         .options([("search_path", schema.as_str())]);
-    let store = Store::open_postgres(opts)
-        .await
-        .expect("connect to PostgreSQL");
-    store
-        .migrate()
-        .await
-        .expect("migrate PostgreSQL test schema");
+    let store = Store::open_postgres(opts).await.expect("connect to PostgreSQL");
+    store.migrate().await.expect("migrate PostgreSQL test schema");
     Some(store)
 }
 

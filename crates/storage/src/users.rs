@@ -34,12 +34,21 @@ pub fn hash_password(password: &str) -> Result<String> {
         .map_err(|e| StorageError::Password(e.to_string()))
 }
 
+/// 16 characters from an unambiguous alphabet, from the OS's random source:
+/// for first administrators and password resets, shown once.
+pub fn random_password() -> String {
+    use argon2::password_hash::rand_core::RngCore;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect()
+}
+
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
 impl Store {
@@ -96,19 +105,36 @@ impl Store {
     /// Sets a new password and ends the account's sessions, with an audit event.
     pub async fn set_password(&self, stamp: &Stamp, id: i64, password: &str) -> Result<()> {
         let hash = hash_password(password)?;
-        self.account_change(stamp, id, "user.password", "UPDATE users SET password_hash = $1 WHERE id = $2", Some(hash), "***").await
+        self.account_change(
+            stamp,
+            id,
+            "user.password",
+            "UPDATE users SET password_hash = $1 WHERE id = $2",
+            Some(hash),
+            "***",
+        )
+        .await
     }
 
     /// Disables or re-enables an account; disabling ends its sessions.
     pub async fn set_disabled(&self, stamp: &Stamp, id: i64, disabled: bool) -> Result<()> {
         let shown = if disabled { "disabled" } else { "enabled" };
         let sql = "UPDATE users SET disabled = ($1 = 'disabled') WHERE id = $2";
-        self.account_change(stamp, id, "user.disable", sql, Some(shown.to_string()), shown).await
+        self.account_change(stamp, id, "user.disable", sql, Some(shown.to_string()), shown)
+            .await
     }
 
     /// One account change: the update (`$1` its argument, `$2` the id), the
     /// end of the account's sessions and an audit event, in one transaction.
-    async fn account_change(&self, stamp: &Stamp, id: i64, action: &str, sql: &str, arg: Option<String>, shown: &str) -> Result<()> {
+    async fn account_change(
+        &self,
+        stamp: &Stamp,
+        id: i64,
+        action: &str,
+        sql: &str,
+        arg: Option<String>,
+        shown: &str,
+    ) -> Result<()> {
         with_db!(&self.db, pool => {
             let mut tx = pool.begin().await?;
             let user: Option<(String, String)> = sqlx::query_as("SELECT username, org_unit_code FROM users WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
@@ -138,8 +164,8 @@ impl Store {
             sqlx::query_as("SELECT id, username, display_name, role, org_unit_code, disabled, password_hash FROM users WHERE username = $1")
                 .bind(&username).fetch_optional(pool).await?
         });
-        Ok(row.and_then(
-            |(id, username, display_name, role, org_unit_code, disabled, hash)| {
+        Ok(
+            row.and_then(|(id, username, display_name, role, org_unit_code, disabled, hash)| {
                 (!disabled && verify_password(password, &hash)).then_some(UserRow {
                     id,
                     username,
@@ -148,7 +174,7 @@ impl Store {
                     org_unit_code,
                     disabled,
                 })
-            },
-        ))
+            }),
+        )
     }
 }

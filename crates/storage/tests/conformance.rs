@@ -31,9 +31,7 @@ async fn plan_round_trips_and_installs_once() {
         assert_eq!(source, BUILTIN_BA_DINH);
         assert_eq!(loaded.indicators.len(), plan.indicators.len());
         let events = store.audit_count().await.unwrap();
-        let again = store
-            .install_plan(&plan, BUILTIN_BA_DINH, &Stamp::now("test"))
-            .await;
+        let again = store.install_plan(&plan, BUILTIN_BA_DINH, &Stamp::now("test")).await;
         assert!(
             matches!(again, Err(StorageError::Conflict(_))),
             "{:?} on {:?}",
@@ -57,34 +55,14 @@ async fn report_lifecycle_with_audit() {
             ("pop_15_60".to_string(), n(1000.0)),
             ("literate_15_60".to_string(), n(990.0)),
         ];
-        assert_eq!(
-            store
-                .save_values(&stamp, "00001", 2026, &changes)
-                .await
-                .unwrap(),
-            2
-        );
+        assert_eq!(store.save_values(&stamp, "00001", 2026, &changes).await.unwrap(), 2);
         // Saving the same values again changes nothing and audits nothing.
-        assert_eq!(
-            store
-                .save_values(&stamp, "00001", 2026, &changes)
-                .await
-                .unwrap(),
-            0
-        );
+        assert_eq!(store.save_values(&stamp, "00001", 2026, &changes).await.unwrap(), 0);
         let working = store.working_values(&plan, "00001", 2026).await.unwrap();
-        assert_eq!(
-            working.get("literate_15_60"),
-            Some(&DataValue::Number(990.0))
-        );
+        assert_eq!(working.get("literate_15_60"), Some(&DataValue::Number(990.0)));
         // Drafts are not official.
         assert!(
-            store
-                .approved_values(&plan, 2026)
-                .await
-                .unwrap()
-                .units
-                .is_empty(),
+            store.approved_values(&plan, 2026).await.unwrap().units.is_empty(),
             "{b:?}"
         );
 
@@ -96,10 +74,11 @@ async fn report_lifecycle_with_audit() {
             .save_values(&stamp, "00001", 2026, &[("pop_15_60".into(), n(1.0))])
             .await;
         assert!(matches!(locked, Err(StorageError::Conflict(_))), "{b:?}");
-        let wrong = store
-            .change_state(&stamp, "00001", 2026, &[Draft], Submitted)
-            .await;
-        assert!(matches!(wrong, Err(StorageError::Refused(Refusal::WrongState))), "{b:?}");
+        let wrong = store.change_state(&stamp, "00001", 2026, &[Draft], Submitted).await;
+        assert!(
+            matches!(wrong, Err(StorageError::Refused(Refusal::WrongState))),
+            "{b:?}"
+        );
 
         // Returned with a comment, then resubmitted (this once failed on PostgreSQL).
         let back = Stamp::now("chuyen-vien").with_reason("Kiểm tra lại");
@@ -117,10 +96,7 @@ async fn report_lifecycle_with_audit() {
             .await
             .unwrap();
         let official = store.approved_values(&plan, 2026).await.unwrap();
-        assert_eq!(
-            official.get("00001", "pop_15_60"),
-            Some(&DataValue::Number(1000.0))
-        );
+        assert_eq!(official.get("00001", "pop_15_60"), Some(&DataValue::Number(1000.0)));
         assert_eq!(store.approved_years().await.unwrap(), vec![2026]);
 
         let rows = store.reports(2026).await.unwrap();
@@ -142,10 +118,7 @@ async fn report_lifecycle_with_audit() {
             ],
             "{b:?}"
         );
-        let states: Vec<_> = trail[2..]
-            .iter()
-            .map(|e| e.new_value.as_deref().unwrap())
-            .collect();
+        let states: Vec<_> = trail[2..].iter().map(|e| e.new_value.as_deref().unwrap()).collect();
         assert_eq!(states, ["submitted", "returned", "submitted", "approved"]);
         assert_eq!(trail[3].reason.as_deref(), Some("Kiểm tra lại"));
         assert_eq!(trail[5].reason.as_deref(), Some("Số liệu khớp"));
@@ -164,21 +137,9 @@ async fn a_failed_write_leaves_nothing_behind() {
             ("pop_15_60".to_string(), n(5.0)),
             ("no_such_element".to_string(), n(1.0)),
         ];
-        let res = store
-            .save_values(&Stamp::now("x"), "00004", 2026, &changes)
-            .await;
-        assert!(
-            matches!(res, Err(StorageError::Database(_))),
-            "{:?}",
-            store.backend()
-        );
-        assert!(
-            store
-                .working_values(&plan, "00004", 2026)
-                .await
-                .unwrap()
-                .is_empty()
-        );
+        let res = store.save_values(&Stamp::now("x"), "00004", 2026, &changes).await;
+        assert!(matches!(res, Err(StorageError::Database(_))), "{:?}", store.backend());
+        assert!(store.working_values(&plan, "00004", 2026).await.unwrap().is_empty());
         assert!(store.reports(2026).await.unwrap().is_empty());
         assert_eq!(store.audit_count().await.unwrap(), before);
     }
@@ -194,19 +155,13 @@ async fn accounts_and_passwords() {
             role: Role::Reporter,
             org_unit: "00001",
         };
-        store
-            .create_user(&Stamp::now("admin"), &user)
-            .await
-            .unwrap();
+        store.create_user(&Stamp::now("admin"), &user).await.unwrap();
         let ok = store
             .check_login("phuc-xa", "mật khẩu dài")
             .await
             .unwrap()
             .expect("login");
-        assert_eq!(
-            (ok.role.as_str(), ok.org_unit_code.as_str()),
-            ("reporter", "00001")
-        );
+        assert_eq!((ok.role.as_str(), ok.org_unit_code.as_str()), ("reporter", "00001"));
         assert!(store.check_login("phuc-xa", "sai").await.unwrap().is_none());
         assert!(store.check_login("nobody", "x").await.unwrap().is_none());
         let dup = store.create_user(&Stamp::now("admin"), &user).await;

@@ -2,6 +2,8 @@
 //! Handlers read the plan from [`AppState`] and figures from the store; the
 //! arithmetic lives in the domain core.
 
+mod auth;
+mod chrome;
 mod error;
 mod i18n;
 mod present;
@@ -14,7 +16,8 @@ pub use state::AppState;
 
 /// Serves the app on `listener` until Ctrl-C.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

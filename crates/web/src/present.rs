@@ -19,9 +19,7 @@ fn amount(ind: &Indicator, x: f64) -> String {
 /// The value as people read it: "99,5%", "Duy trì", or "—".
 pub fn value(ind: &Indicator, v: &IndicatorValue) -> String {
     if let Some(code) = &v.status {
-        return ind
-            .option(code)
-            .map_or_else(|| code.clone(), |o| o.name.clone());
+        return ind.option(code).map_or_else(|| code.clone(), |o| o.name.clone());
     }
     v.value.map_or_else(|| "—".to_string(), |x| amount(ind, x))
 }
@@ -40,9 +38,7 @@ pub fn detail(ind: &Indicator, v: &IndicatorValue) -> String {
 pub fn target(ind: &Indicator, t: &TargetValue) -> String {
     match t {
         TargetValue::Number(x) => amount(ind, *x),
-        TargetValue::Status(code) => ind
-            .option(code)
-            .map_or_else(|| code.clone(), |o| o.name.clone()),
+        TargetValue::Status(code) => ind.option(code).map_or_else(|| code.clone(), |o| o.name.clone()),
     }
 }
 

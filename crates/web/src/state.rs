@@ -3,6 +3,8 @@ use std::sync::Arc;
 use xhht_domain::plan::Plan;
 use xhht_storage::{StorageError, Store};
 
+use crate::auth::LoginThrottle;
+
 /// What every handler can reach: the store and the plan it holds.
 #[derive(Clone)]
 pub struct AppState {
@@ -10,19 +12,25 @@ pub struct AppState {
     pub plan: Arc<Plan>,
     /// The database holds generated sample data: pages say so.
     pub is_sample: bool,
+    pub throttle: Arc<LoginThrottle>,
+    /// Mark cookies Secure (served over HTTPS, possibly behind a proxy).
+    pub secure_cookies: bool,
 }
 
 impl AppState {
     /// Reads the installed plan from the store.
     pub async fn load(store: Store) -> Result<Self, StorageError> {
-        let (plan, _) = store.load_plan().await?.ok_or_else(|| {
-            StorageError::NotFound("chưa có kế hoạch trong cơ sở dữ liệu (chạy `xhht init`)".into())
-        })?;
+        let (plan, _) = store
+            .load_plan()
+            .await?
+            .ok_or_else(|| StorageError::NotFound("chưa có kế hoạch trong cơ sở dữ liệu (chạy `xhht init`)".into()))?;
         let is_sample = store.is_sample().await?;
         Ok(Self {
             store,
             plan: Arc::new(plan),
             is_sample,
+            throttle: Arc::default(),
+            secure_cookies: false,
         })
     }
 }

@@ -60,12 +60,7 @@ fn hand_sums(year: i32, num: &str, den: &str) -> (f64, f64, f64) {
         .iter()
         .filter(|r| r.year == year && r.unit.len() == 5 && r.state == ReportState::Approved)
     {
-        let get = |c: &str| {
-            r.values
-                .iter()
-                .find(|(k, _)| k == c)
-                .map(|(_, v)| v.clone())
-        };
+        let get = |c: &str| r.values.iter().find(|(k, _)| k == c).map(|(_, v)| v.clone());
         if let (Some(DataValue::Number(a)), Some(DataValue::Number(b))) = (get(num), get(den)) {
             n += a;
             d += b;
@@ -84,8 +79,7 @@ async fn home_page_lists_every_target_in_vietnamese() {
         assert_eq!(status, StatusCode::OK, "{:?}", store.backend());
         assert!(html.contains("<html lang=\"vi\">"));
         assert!(
-            html.contains(&plan.info.title.replace('“', "&#8220;"))
-                || html.contains(&plan.info.title),
+            html.contains(&plan.info.title.replace('“', "&#8220;")) || html.contains(&plan.info.title),
             "title shown"
         );
         assert!(html.contains("Dữ liệu mẫu"), "sample data are labelled");
@@ -130,11 +124,7 @@ async fn api_values_equal_hand_computed_sums() {
         assert_eq!(body["indicators"].as_array().unwrap().len(), 16);
         for (code, num, den) in [
             ("literacy_rate_15_60", "literate_15_60", "pop_15_60"),
-            (
-                "info_competency_rate",
-                "working_age_info_competent",
-                "working_age_pop",
-            ),
+            ("info_competency_rate", "working_age_info_competent", "working_age_pop"),
             (
                 "learning_unit_rate",
                 "learning_units_recognised",
@@ -189,11 +179,7 @@ async fn an_approval_shows_at_the_next_request() {
     for (store, app) in demo_apps("web_approval_is_live").await {
         let uri = "/api/v1/indicators?year=2026";
         let (_, before) = get_json(&app, uri).await;
-        let counted = |b: &Value| {
-            indicator(b, "literacy_rate_15_60")["units_counted"]
-                .as_u64()
-                .unwrap()
-        };
+        let counted = |b: &Value| indicator(b, "literacy_rate_15_60")["units_counted"].as_u64().unwrap();
         // Trúc Bạch (00004) submitted its 2026 report in the sample; approve it.
         let reviewer = Stamp::now("chuyenvien");
         store
@@ -207,12 +193,7 @@ async fn an_approval_shows_at_the_next_request() {
             .await
             .unwrap();
         let (_, after) = get_json(&app, uri).await;
-        assert_eq!(
-            counted(&after),
-            counted(&before) + 1,
-            "{:?}",
-            store.backend()
-        );
+        assert_eq!(counted(&after), counted(&before) + 1, "{:?}", store.backend());
         assert_ne!(
             indicator(&before, "literacy_rate_15_60")["numerator"],
             indicator(&after, "literacy_rate_15_60")["numerator"]

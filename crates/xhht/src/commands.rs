@@ -52,9 +52,7 @@ fn plan_check(file: &std::path::Path) -> ExitCode {
 }
 
 async fn demo(args: DemoArgs) -> Result<ExitCode> {
-    let url = args
-        .database_url
-        .unwrap_or_else(|| DEMO_DATABASE.to_string());
+    let url = args.database_url.unwrap_or_else(|| DEMO_DATABASE.to_string());
     let store = Store::open(&url)
         .await
         .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
@@ -66,9 +64,7 @@ async fn demo(args: DemoArgs) -> Result<ExitCode> {
             xhht_sample::SEED
         );
     } else if !store.is_sample().await? {
-        bail!(
-            "{url} đã có dữ liệu thật, không phải dữ liệu mẫu; dùng `xhht serve` thay cho `xhht demo`"
-        );
+        bail!("{url} đã có dữ liệu thật, không phải dữ liệu mẫu; dùng `xhht serve` thay cho `xhht demo`");
     } else {
         println!("Mở lại cơ sở dữ liệu mẫu {url}.");
     }
@@ -110,19 +106,13 @@ async fn init(args: InitArgs) -> Result<ExitCode> {
         .db
         .database_url
         .context("cần --database-url (hoặc biến môi trường DATABASE_URL)")?;
-    let source = std::fs::read_to_string(&args.plan)
-        .with_context(|| format!("không đọc được {}", args.plan.display()))?;
+    let source =
+        std::fs::read_to_string(&args.plan).with_context(|| format!("không đọc được {}", args.plan.display()))?;
     let plan = match plan::load(&source) {
         Ok(p) => p,
         Err(problems) => {
             for p in &problems {
-                eprintln!(
-                    "{}:{}:{}: {}",
-                    args.plan.display(),
-                    p.line,
-                    p.column,
-                    p.message
-                );
+                eprintln!("{}:{}:{}: {}", args.plan.display(), p.line, p.column, p.message);
             }
             bail!("tệp kế hoạch có {} lỗi, chưa tạo gì", problems.len());
         }
@@ -132,7 +122,7 @@ async fn init(args: InitArgs) -> Result<ExitCode> {
         .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
     let stamp = Stamp::now("xhht init").with_reason(format!("khởi tạo từ {}", args.plan.display()));
     store.install_plan(&plan, &source, &stamp).await?;
-    let password = random_password();
+    let password = xhht_storage::random_password();
     let admin = NewUser {
         username: &args.admin,
         display_name: "Quản trị viên",
@@ -162,16 +152,4 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
     println!("XHHT đang chạy tại http://{}/", listener.local_addr()?);
     xhht_web::serve(state, listener).await?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// 16 characters from an unambiguous alphabet, from the OS's random source.
-fn random_password() -> String {
-    use argon2::password_hash::rand_core::{OsRng, RngCore};
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let mut bytes = [0u8; 16];
-    OsRng.fill_bytes(&mut bytes);
-    bytes
-        .iter()
-        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
-        .collect()
 }

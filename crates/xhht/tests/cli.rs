@@ -2,10 +2,7 @@
 
 use std::process::Command;
 
-const PLAN: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../plans/ba-dinh-56-2022.toml"
-);
+const PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../plans/ba-dinh-56-2022.toml");
 
 fn xhht(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_xhht"))
@@ -17,11 +14,7 @@ fn xhht(args: &[&str]) -> std::process::Output {
 #[test]
 fn plan_check_accepts_the_built_in_plan() {
     let out = xhht(&["plan", "check", PLAN]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("hợp lệ"));
 }
 

@@ -106,11 +106,7 @@ mod tests {
 
     fn run(src: &str) -> Option<Value> {
         let lookup = |c: &str| match c {
-            "lvl" => Some(ElementKind::Status(vec![
-                "none".into(),
-                "l1".into(),
-                "l2".into(),
-            ])),
+            "lvl" => Some(ElementKind::Status(vec!["none".into(), "l1".into(), "l2".into()])),
             "flag" => Some(ElementKind::YesNo),
             _ => Some(ElementKind::Number),
         };
@@ -133,10 +129,7 @@ mod tests {
     fn arithmetic_by_hand() {
         assert_eq!(run("a + b * 2"), Some(Value::Number(14.0)));
         assert_eq!(run("(a + b) / 4"), Some(Value::Number(2.5)));
-        assert_eq!(
-            run("-a + max(b, 5, 1) - abs(0 - 2)"),
-            Some(Value::Number(-3.0))
-        );
+        assert_eq!(run("-a + max(b, 5, 1) - abs(0 - 2)"), Some(Value::Number(-3.0)));
         assert_eq!(run("min(a, b)"), Some(Value::Number(4.0)));
         assert_eq!(run("a / prev(a)"), Some(Value::Number(1.2)));
     }

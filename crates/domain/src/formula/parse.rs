@@ -24,16 +24,14 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, FormulaError> {
             i += c.len_utf8();
             continue;
         }
-        let tok = if c.is_ascii_digit()
-            || (c == '.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
-        {
+        let tok = if c.is_ascii_digit() || (c == '.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)) {
             while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
                 i += 1;
             }
             let text = &src[start..i];
-            let n = text.parse::<f64>().map_err(|_| {
-                FormulaError::new(Span { start, end: i }, format!("số không hợp lệ «{text}»"))
-            })?;
+            let n = text
+                .parse::<f64>()
+                .map_err(|_| FormulaError::new(Span { start, end: i }, format!("số không hợp lệ «{text}»")))?;
             Tok::Num(n)
         } else if c.is_alphabetic() || c == '_' {
             while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
@@ -46,13 +44,7 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, FormulaError> {
         } else if c == '\'' || c == '"' {
             let rest = &src[i + 1..];
             let Some(len) = rest.find(c) else {
-                return Err(FormulaError::new(
-                    Span {
-                        start,
-                        end: src.len(),
-                    },
-                    "thiếu dấu nháy đóng",
-                ));
+                return Err(FormulaError::new(Span { start, end: src.len() }, "thiếu dấu nháy đóng"));
             };
             i += len + 2;
             Tok::Str(rest[..len].to_string())
@@ -104,17 +96,11 @@ pub fn parse(src: &str) -> Result<Expr, FormulaError> {
         len: src.len(),
     };
     if p.toks.is_empty() {
-        return Err(FormulaError::new(
-            Span { start: 0, end: 0 },
-            "công thức trống",
-        ));
+        return Err(FormulaError::new(Span { start: 0, end: 0 }, "công thức trống"));
     }
     let e = p.or()?;
     if let Some((t, span)) = p.toks.get(p.pos) {
-        return Err(FormulaError::new(
-            *span,
-            format!("thừa «{}» ở cuối công thức", show(t)),
-        ));
+        return Err(FormulaError::new(*span, format!("thừa «{}» ở cuối công thức", show(t))));
     }
     Ok(e)
 }
@@ -213,11 +199,7 @@ impl Parser {
     fn sum(&mut self) -> Result<Expr, FormulaError> {
         let mut left = self.term()?;
         while let Some(op) = self.eat_op(&["+", "-"]) {
-            let op = if op == "+" {
-                ArithOp::Add
-            } else {
-                ArithOp::Sub
-            };
+            let op = if op == "+" { ArithOp::Add } else { ArithOp::Sub };
             left = Expr::Arith(op, Box::new(left), Box::new(self.term()?));
         }
         Ok(left)
@@ -226,11 +208,7 @@ impl Parser {
     fn term(&mut self) -> Result<Expr, FormulaError> {
         let mut left = self.unary()?;
         while let Some(op) = self.eat_op(&["*", "/"]) {
-            let op = if op == "*" {
-                ArithOp::Mul
-            } else {
-                ArithOp::Div
-            };
+            let op = if op == "*" { ArithOp::Mul } else { ArithOp::Div };
             left = Expr::Arith(op, Box::new(left), Box::new(self.unary()?));
         }
         Ok(left)
@@ -258,15 +236,11 @@ impl Parser {
                 Ok(e)
             }
             Tok::Ident(name) if self.peek() == Some(&Tok::LParen) => self.call(&name, span),
-            Tok::Ident(name) if is_keyword(&name) => Err(FormulaError::new(
-                span,
-                format!("từ khóa «{name}» đặt sai chỗ"),
-            )),
+            Tok::Ident(name) if is_keyword(&name) => {
+                Err(FormulaError::new(span, format!("từ khóa «{name}» đặt sai chỗ")))
+            }
             Tok::Ident(name) => Ok(Expr::Element(name, span)),
-            other => Err(FormulaError::new(
-                span,
-                format!("không mong đợi «{}»", show(&other)),
-            )),
+            other => Err(FormulaError::new(span, format!("không mong đợi «{}»", show(&other)))),
         }
     }
 
@@ -275,10 +249,7 @@ impl Parser {
         if name == "prev" {
             let arg_span = self.span();
             let Some(Tok::Ident(code)) = self.peek().cloned() else {
-                return Err(FormulaError::new(
-                    arg_span,
-                    "prev(...) cần đúng một mã chỉ số dữ liệu",
-                ));
+                return Err(FormulaError::new(arg_span, "prev(...) cần đúng một mã chỉ số dữ liệu"));
             };
             self.pos += 1;
             self.expect(Tok::RParen, ")")?;
@@ -306,19 +277,14 @@ impl Parser {
             Func::Min | Func::Max => args.len() >= 2,
         };
         if !arity_ok {
-            return Err(FormulaError::new(
-                span,
-                format!("số đối số của {name}(...) không đúng"),
-            ));
+            return Err(FormulaError::new(span, format!("số đối số của {name}(...) không đúng")));
         }
         Ok(Expr::Call(func, args, span))
     }
 }
 
 fn is_keyword(w: &str) -> bool {
-    ["and", "or", "not"]
-        .iter()
-        .any(|k| w.eq_ignore_ascii_case(k))
+    ["and", "or", "not"].iter().any(|k| w.eq_ignore_ascii_case(k))
 }
 
 #[cfg(test)]
@@ -341,11 +307,7 @@ mod tests {
         let want = Expr::Arith(
             ArithOp::Add,
             el("a", 0),
-            Box::new(Expr::Arith(
-                ArithOp::Mul,
-                el("b", 4),
-                Box::new(Expr::Number(2.0)),
-            )),
+            Box::new(Expr::Arith(ArithOp::Mul, el("b", 4), Box::new(Expr::Number(2.0)))),
         );
         assert_eq!(e, want);
     }

@@ -40,10 +40,7 @@ pub type TypeError = FormulaError;
 /// Checks `expr` against the plan's elements (`lookup` gives the kind of a
 /// code, `None` if unknown), rewrites status literals into ranks, and returns
 /// the formula's type.
-pub fn check_types(
-    expr: &mut Expr,
-    lookup: &dyn Fn(&str) -> Option<ElementKind>,
-) -> Result<Type, Vec<TypeError>> {
+pub fn check_types(expr: &mut Expr, lookup: &dyn Fn(&str) -> Option<ElementKind>) -> Result<Type, Vec<TypeError>> {
     let mut errors = Vec::new();
     let t = walk(expr, lookup, &mut errors);
     match (errors.is_empty(), t) {
@@ -88,26 +85,17 @@ fn to_rank(side: &mut Expr, options: &[String], lit: &str) -> Result<(), Formula
         }
         None => Err(FormulaError::new(
             span,
-            format!(
-                "«{lit}» không phải một mức hợp lệ (có: {})",
-                options.join(", ")
-            ),
+            format!("«{lit}» không phải một mức hợp lệ (có: {})", options.join(", ")),
         )),
     }
 }
 
-fn walk(
-    e: &mut Expr,
-    lookup: &dyn Fn(&str) -> Option<ElementKind>,
-    errs: &mut Vec<FormulaError>,
-) -> Option<Type> {
+fn walk(e: &mut Expr, lookup: &dyn Fn(&str) -> Option<ElementKind>, errs: &mut Vec<FormulaError>) -> Option<Type> {
     match e {
         Expr::Number(_) => Some(Type::Number),
         Expr::Rank(_) => Some(Type::Number),
         Expr::Status(s, _) => Some(Type::StatusLiteral(s.clone())),
-        Expr::Element(code, span) | Expr::Prev(code, span) => {
-            element_type(code, *span, lookup, errs)
-        }
+        Expr::Element(code, span) | Expr::Prev(code, span) => element_type(code, *span, lookup, errs),
         Expr::Neg(a) => expect_number(a, lookup, errs),
         Expr::Arith(_, a, b) => {
             let ta = expect_number(a, lookup, errs);
@@ -209,9 +197,7 @@ fn expect(
 
 fn first_span(e: &Expr) -> Option<Span> {
     match e {
-        Expr::Element(_, s) | Expr::Prev(_, s) | Expr::Status(_, s) | Expr::Call(_, _, s) => {
-            Some(*s)
-        }
+        Expr::Element(_, s) | Expr::Prev(_, s) | Expr::Status(_, s) | Expr::Call(_, _, s) => Some(*s),
         Expr::Neg(a) | Expr::Not(a) => first_span(a),
         Expr::Arith(_, a, b) | Expr::Cmp(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
             first_span(a).or_else(|| first_span(b))
@@ -229,11 +215,7 @@ mod tests {
         match code {
             "n" | "m" => Some(ElementKind::Number),
             "flag" => Some(ElementKind::YesNo),
-            "lvl" => Some(ElementKind::Status(vec![
-                "none".into(),
-                "l1".into(),
-                "l2".into(),
-            ])),
+            "lvl" => Some(ElementKind::Status(vec!["none".into(), "l1".into(), "l2".into()])),
             "note" => Some(ElementKind::Text),
             _ => None,
         }

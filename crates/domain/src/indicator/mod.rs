@@ -88,18 +88,8 @@ pub fn compute(inputs: &Inputs, indicator: &Indicator, unit: &str) -> IndicatorV
             numerator,
             denominator,
             scale,
-        } => ratio(
-            inputs,
-            &subtree,
-            &numerator.expr,
-            &denominator.expr,
-            *scale,
-            &mut out,
-        ),
-        IndicatorKind::Share {
-            unit_type,
-            condition,
-        } => {
+        } => ratio(inputs, &subtree, &numerator.expr, &denominator.expr, *scale, &mut out),
+        IndicatorKind::Share { unit_type, condition } => {
             share(inputs, &subtree, *unit_type, &condition.expr, &mut out);
         }
         IndicatorKind::StatusDerived {
@@ -117,43 +107,25 @@ pub fn compute(inputs: &Inputs, indicator: &Indicator, unit: &str) -> IndicatorV
                 });
             }
         }
-        IndicatorKind::StatusElement { element } => {
-            status_element(inputs, indicator, &subtree, element, &mut out)
-        }
+        IndicatorKind::StatusElement { element } => status_element(inputs, indicator, &subtree, element, &mut out),
     }
     out
 }
 
-fn ratio(
-    inputs: &Inputs,
-    subtree: &[&OrgUnit],
-    num: &Expr,
-    den: &Expr,
-    scale: f64,
-    out: &mut IndicatorValue,
-) {
-    let codes: Vec<&str> = num
-        .element_codes()
-        .into_iter()
-        .chain(den.element_codes())
-        .collect();
+fn ratio(inputs: &Inputs, subtree: &[&OrgUnit], num: &Expr, den: &Expr, scale: f64, out: &mut IndicatorValue) {
+    let codes: Vec<&str> = num.element_codes().into_iter().chain(den.element_codes()).collect();
     let (mut n_sum, mut d_sum) = (0.0, 0.0);
     for unit in subtree {
-        let reports_all = codes.iter().all(|c| {
-            inputs
-                .plan
-                .element(c)
-                .is_some_and(|e| e.reported_by_unit(unit))
-        });
+        let reports_all = codes
+            .iter()
+            .all(|c| inputs.plan.element(c).is_some_and(|e| e.reported_by_unit(unit)));
         if !reports_all {
             continue;
         }
         out.units_expected += 1;
         let env = inputs.env(&unit.code);
         // A unit counts only with both parts, so numerator and denominator stay paired.
-        if let (Some(Value::Number(n)), Some(Value::Number(d))) =
-            (formula::eval(num, &env), formula::eval(den, &env))
-        {
+        if let (Some(Value::Number(n)), Some(Value::Number(d))) = (formula::eval(num, &env), formula::eval(den, &env)) {
             n_sum += n;
             d_sum += d;
             out.units_counted += 1;

@@ -49,13 +49,7 @@ pub fn progress(
     }
 }
 
-fn numeric(
-    direction: Direction,
-    value: Option<f64>,
-    target: f64,
-    baseline: Option<f64>,
-    fraction: f64,
-) -> Progress {
+fn numeric(direction: Direction, value: Option<f64>, target: f64, baseline: Option<f64>, fraction: f64) -> Progress {
     let Some(v) = value else {
         return Progress {
             status: ProgressStatus::NoData,
@@ -63,11 +57,7 @@ fn numeric(
         };
     };
     // Work in "higher is better" terms.
-    let sign = if direction == Direction::Increase {
-        1.0
-    } else {
-        -1.0
-    };
+    let sign = if direction == Direction::Increase { 1.0 } else { -1.0 };
     let gap = (target - v) * sign;
     if gap <= 1e-9 {
         return Progress {
@@ -82,10 +72,7 @@ fn numeric(
     } else {
         ProgressStatus::Behind
     };
-    Progress {
-        status,
-        gap: Some(gap),
-    }
+    Progress { status, gap: Some(gap) }
 }
 
 #[cfg(test)]

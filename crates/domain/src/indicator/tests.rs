@@ -178,11 +178,7 @@ fn ratio_rolls_up_sums_not_an_average_of_ratios() {
     assert_eq!(r.denominator, Some(1100.0));
     assert!((r.value.unwrap() - 1040.0 / 1100.0 * 100.0).abs() < 1e-9);
     assert!((r.value.unwrap() - 74.5).abs() > 20.0);
-    assert_eq!(
-        (r.units_counted, r.units_expected),
-        (2, 3),
-        "W3 is expected but silent"
-    );
+    assert_eq!((r.units_counted, r.units_expected), (2, 3), "W3 is expected but silent");
 }
 
 #[test]

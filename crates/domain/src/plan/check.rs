@@ -24,11 +24,7 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "dòng {}, cột {}: {}",
-            self.line, self.column, self.message
-        )
+        write!(f, "dòng {}, cột {}: {}", self.line, self.column, self.message)
     }
 }
 
@@ -39,11 +35,7 @@ impl Problem {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = src[line_start..offset].chars().count() + 1;
-        Self {
-            line,
-            column,
-            message,
-        }
+        Self { line, column, message }
     }
 }
 
@@ -79,8 +71,7 @@ type Kinds = HashMap<String, ElementKind>;
 
 impl Checker<'_> {
     fn err(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.problems
-            .push(Problem::at(self.src, span.start, message.into()));
+        self.problems.push(Problem::at(self.src, span.start, message.into()));
     }
 
     fn plan(&mut self, f: PlanFile) -> Plan {
@@ -94,11 +85,7 @@ impl Checker<'_> {
             );
         }
         let org_units = self.org_units(f.org_units);
-        let units: HashMap<String, usize> = org_units
-            .iter()
-            .enumerate()
-            .map(|(i, u)| (u.code.clone(), i))
-            .collect();
+        let units: HashMap<String, usize> = org_units.iter().enumerate().map(|(i, u)| (u.code.clone(), i)).collect();
         let target_groups = self.target_groups(f.target_groups);
         let group_codes: HashSet<String> = target_groups.iter().map(|g| g.code.clone()).collect();
         let data_elements = self.data_elements(f.data_elements, &units, &group_codes);
@@ -107,18 +94,8 @@ impl Checker<'_> {
             .map(|e| (e.code.clone(), element_kind(e)))
             .collect();
         // Targets of an indicator that failed its own checks are not reported again.
-        let declared: HashSet<String> = f
-            .indicators
-            .iter()
-            .map(|i| i.code.get_ref().clone())
-            .collect();
-        let indicators = self.indicators(
-            f.indicators,
-            &kinds,
-            &data_elements,
-            &org_units,
-            &group_codes,
-        );
+        let declared: HashSet<String> = f.indicators.iter().map(|i| i.code.get_ref().clone()).collect();
+        let indicators = self.indicators(f.indicators, &kinds, &data_elements, &org_units, &group_codes);
         let reporting = self.reporting(f.reporting, &units);
         let targets = self.targets(f.targets, &indicators, &declared, &units, &reporting);
         let validation_rules = self.rules(f.validation_rules, &kinds, &data_elements);
@@ -161,10 +138,7 @@ impl Checker<'_> {
     /// Reports a second use of the same code.
     fn unique(&mut self, seen: &mut HashSet<String>, code: &SStr, what: &str) {
         if !seen.insert(code.get_ref().clone()) {
-            self.err(
-                code.span(),
-                format!("mã {what} «{}» bị trùng", code.get_ref()),
-            );
+            self.err(code.span(), format!("mã {what} «{}» bị trùng", code.get_ref()));
         }
     }
 
@@ -172,10 +146,7 @@ impl Checker<'_> {
         if !units.contains_key(code.get_ref()) {
             self.err(
                 code.span(),
-                format!(
-                    "không có đơn vị «{}» trong danh sách org_units",
-                    code.get_ref()
-                ),
+                format!("không có đơn vị «{}» trong danh sách org_units", code.get_ref()),
             );
         }
         code.get_ref().clone()
@@ -186,18 +157,11 @@ impl Checker<'_> {
         let date = match (dt.date, dt.time, dt.offset) {
             (Some(date), None, None) => date,
             _ => {
-                self.err(
-                    d.span(),
-                    format!("«{dt}» phải là một ngày (YYYY-MM-DD), không kèm giờ"),
-                );
+                self.err(d.span(), format!("«{dt}» phải là một ngày (YYYY-MM-DD), không kèm giờ"));
                 return None;
             }
         };
-        let parsed = NaiveDate::from_ymd_opt(
-            i32::from(date.year),
-            u32::from(date.month),
-            u32::from(date.day),
-        );
+        let parsed = NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day));
         if parsed.is_none() {
             self.err(d.span(), format!("ngày «{dt}» không tồn tại"));
         }
@@ -218,11 +182,7 @@ impl Checker<'_> {
             let all: Vec<_> = UnitType::ALL.iter().map(|t| t.code()).collect();
             self.err(
                 t.span(),
-                format!(
-                    "loại đơn vị «{}» không hợp lệ (có: {})",
-                    t.get_ref(),
-                    all.join(", ")
-                ),
+                format!("loại đơn vị «{}» không hợp lệ (có: {})", t.get_ref(), all.join(", ")),
             );
         }
         parsed
@@ -239,10 +199,7 @@ impl Checker<'_> {
             if let Some(p) = &e.parent
                 && !seen.contains(p.get_ref())
             {
-                self.err(
-                    p.span(),
-                    format!("đơn vị cấp trên «{}» không tồn tại", p.get_ref()),
-                );
+                self.err(p.span(), format!("đơn vị cấp trên «{}» không tồn tại", p.get_ref()));
             }
             let valid_from = e.valid_from.as_ref().and_then(|d| self.date(d));
             let valid_to = e.valid_to.as_ref().and_then(|d| self.date(d));
@@ -285,10 +242,7 @@ impl Checker<'_> {
                 match parent.get(cur) {
                     Some(&p) if p == start => {
                         let span = e.parent.as_ref().map_or(e.code.span(), |p| p.span());
-                        self.err(
-                            span,
-                            format!("vòng lặp trong cây đơn vị: «{start}» nằm dưới chính nó"),
-                        );
+                        self.err(span, format!("vòng lặp trong cây đơn vị: «{start}» nằm dưới chính nó"));
                         break;
                     }
                     Some(&p) => cur = p,
@@ -355,10 +309,7 @@ impl Checker<'_> {
         if !groups.contains(g.get_ref()) {
             self.err(
                 g.span(),
-                format!(
-                    "nhóm mục tiêu «{}» không tồn tại trong target_groups",
-                    g.get_ref()
-                ),
+                format!("nhóm mục tiêu «{}» không tồn tại trong target_groups", g.get_ref()),
             );
         }
     }
@@ -374,7 +325,13 @@ impl Checker<'_> {
         for e in entries {
             self.unique(&mut seen, &e.code, "chỉ số dữ liệu");
             let Some(value_type) = ValueType::parse(e.value_type.get_ref()) else {
-                self.err(e.value_type.span(), format!("kiểu giá trị «{}» không hợp lệ (có: count, percentage, yes_no, status, text)", e.value_type.get_ref()));
+                self.err(
+                    e.value_type.span(),
+                    format!(
+                        "kiểu giá trị «{}» không hợp lệ (có: count, percentage, yes_no, status, text)",
+                        e.value_type.get_ref()
+                    ),
+                );
                 continue;
             };
             if let Some(g) = &e.group {
@@ -383,27 +340,19 @@ impl Checker<'_> {
             let options_span = e.value_type.span();
             let options = self.options(e.options);
             match (value_type, options.len()) {
-                (ValueType::Status, n) if n < 2 => self.err(
-                    options_span,
-                    "kiểu status cần ít nhất hai mức trong options",
-                ),
+                (ValueType::Status, n) if n < 2 => {
+                    self.err(options_span, "kiểu status cần ít nhất hai mức trong options")
+                }
                 (ValueType::Status, _) | (_, 0) => {}
                 _ => self.err(options_span, "chỉ kiểu status mới có options"),
             }
             if e.reported_by.is_empty() {
                 self.err(
                     e.code.span(),
-                    format!(
-                        "«{}» chưa có đơn vị nào báo cáo (reported_by trống)",
-                        e.code.get_ref()
-                    ),
+                    format!("«{}» chưa có đơn vị nào báo cáo (reported_by trống)", e.code.get_ref()),
                 );
             }
-            let reported_by = e
-                .reported_by
-                .iter()
-                .filter_map(|r| self.reporter(r, units))
-                .collect();
+            let reported_by = e.reported_by.iter().filter_map(|r| self.reporter(r, units)).collect();
             out.push(DataElement {
                 code: e.code.into_inner(),
                 name: nfc(&e.name),
@@ -460,10 +409,7 @@ impl Checker<'_> {
                     } else {
                         "một giá trị số"
                     };
-                    self.err(
-                        s.span(),
-                        format!("công thức «{}» phải cho {want}", s.get_ref()),
-                    );
+                    self.err(s.span(), format!("công thức «{}» phải cho {want}", s.get_ref()));
                     return None;
                 }
                 Some(Formula {
@@ -503,18 +449,14 @@ impl Checker<'_> {
                 Some("decrease") => Direction::Decrease,
                 Some(other) => {
                     let span = e.direction.as_ref().map_or(0..0, |d| d.span());
-                    self.err(
-                        span,
-                        format!("hướng «{other}» không hợp lệ (có: increase, decrease)"),
-                    );
+                    self.err(span, format!("hướng «{other}» không hợp lệ (có: increase, decrease)"));
                     Direction::Increase
                 }
             };
             let code_span = e.code.span();
             let declared = std::mem::take(&mut e.options);
             let declared = self.options(declared);
-            let Some((kind, options)) = self.indicator_kind(&e, kinds, elements, units, declared)
-            else {
+            let Some((kind, options)) = self.indicator_kind(&e, kinds, elements, units, declared) else {
                 continue;
             };
             if matches!(kind, IndicatorKind::StatusDerived { .. }) && options.is_empty() {
@@ -536,12 +478,7 @@ impl Checker<'_> {
         out
     }
 
-    fn required<'f>(
-        &mut self,
-        field: &'f Option<SStr>,
-        name: &str,
-        e: &file::IndicatorEntry,
-    ) -> Option<&'f SStr> {
+    fn required<'f>(&mut self, field: &'f Option<SStr>, name: &str, e: &file::IndicatorEntry) -> Option<&'f SStr> {
         if field.is_none() {
             self.err(
                 e.kind.span(),
@@ -561,10 +498,7 @@ impl Checker<'_> {
     ) -> Option<UnitType> {
         let ut = self.unit_type(t)?;
         if !units.iter().any(|u| u.unit_type == ut) {
-            self.err(
-                t.span(),
-                format!("không có đơn vị nào thuộc loại «{}»", t.get_ref()),
-            );
+            self.err(t.span(), format!("không có đơn vị nào thuộc loại «{}»", t.get_ref()));
         }
         for code in cond.expr.element_codes() {
             let reported = elements
@@ -573,10 +507,7 @@ impl Checker<'_> {
             if !reported {
                 self.err(
                     t.span(),
-                    format!(
-                        "chỉ số «{code}» không do loại đơn vị «{}» báo cáo",
-                        t.get_ref()
-                    ),
+                    format!("chỉ số «{code}» không do loại đơn vị «{}» báo cáo", t.get_ref()),
                 );
             }
         }
@@ -610,10 +541,7 @@ impl Checker<'_> {
                 codes.dedup();
                 // Units contribute numerator and denominator as a pair, so one unit must report both.
                 if codes.is_empty() || !has_common_reporter(&codes, elements) {
-                    self.err(
-                        num.span(),
-                        "tử số và mẫu số phải do cùng một đơn vị báo cáo",
-                    );
+                    self.err(num.span(), "tử số và mẫu số phải do cùng một đơn vị báo cáo");
                 }
                 Some((
                     IndicatorKind::Ratio {
@@ -629,13 +557,7 @@ impl Checker<'_> {
                 let c = self.required(&e.condition, "condition", e)?;
                 let condition = self.formula(c, kinds, true)?;
                 let unit_type = self.population(t, &condition, elements, units)?;
-                Some((
-                    IndicatorKind::Share {
-                        unit_type,
-                        condition,
-                    },
-                    declared,
-                ))
+                Some((IndicatorKind::Share { unit_type, condition }, declared))
             }
             "status" => self.status_kind(e, kinds, elements, units, declared),
             other => {
@@ -658,20 +580,14 @@ impl Checker<'_> {
     ) -> Option<(IndicatorKind, Vec<StatusOption>)> {
         if let Some(el) = &e.element {
             let Some(d) = elements.iter().find(|d| &d.code == el.get_ref()) else {
-                self.err(
-                    el.span(),
-                    format!("không có chỉ số dữ liệu «{}»", el.get_ref()),
-                );
+                self.err(el.span(), format!("không có chỉ số dữ liệu «{}»", el.get_ref()));
                 return None;
             };
             let options = match d.value_type {
                 ValueType::Status => d.options.clone(),
                 ValueType::YesNo => yes_no_options(),
                 _ => {
-                    self.err(
-                        el.span(),
-                        format!("«{}» phải có kiểu status hoặc yes_no", el.get_ref()),
-                    );
+                    self.err(el.span(), format!("«{}» phải có kiểu status hoặc yes_no", el.get_ref()));
                     return None;
                 }
             };
@@ -683,10 +599,7 @@ impl Checker<'_> {
             ));
         }
         let Some(d) = &e.derived else {
-            self.err(
-                e.kind.span(),
-                "chỉ tiêu loại status cần «element» hoặc «derived»",
-            );
+            self.err(e.kind.span(), "chỉ tiêu loại status cần «element» hoặc «derived»");
             return None;
         };
         let condition = self.formula(&d.condition, kinds, true)?;
@@ -748,10 +661,7 @@ impl Checker<'_> {
         for rv in r.reviews {
             let year = self.year(&rv.year);
             if !(first_year..=last_year).contains(&year) {
-                self.err(
-                    rv.year.span(),
-                    format!("năm {year} nằm ngoài thời gian của kế hoạch"),
-                );
+                self.err(rv.year.span(), format!("năm {year} nằm ngoài thời gian của kế hoạch"));
             }
             let kind = match rv.kind.get_ref().as_str() {
                 "mid_term" => ReviewKind::MidTerm,
@@ -795,20 +705,14 @@ impl Checker<'_> {
         for t in entries {
             let year = self.year(&t.year);
             if !(reporting.first_year..=reporting.last_year).contains(&year) {
-                self.err(
-                    t.year.span(),
-                    format!("năm {year} nằm ngoài thời gian của kế hoạch"),
-                );
+                self.err(t.year.span(), format!("năm {year} nằm ngoài thời gian của kế hoạch"));
             }
             let org_unit = t.org_unit.as_ref().map(|u| self.unit_ref(u, units));
             let key = (t.indicator.get_ref().clone(), year, org_unit.clone());
             if !seen.insert(key) {
                 self.err(
                     t.indicator.span(),
-                    format!(
-                        "chỉ tiêu «{}» đã có mục tiêu năm {year}",
-                        t.indicator.get_ref()
-                    ),
+                    format!("chỉ tiêu «{}» đã có mục tiêu năm {year}", t.indicator.get_ref()),
                 );
             }
             let Some(ind) = indicators.iter().find(|i| &i.code == t.indicator.get_ref()) else {
@@ -817,10 +721,7 @@ impl Checker<'_> {
                 }
                 self.err(
                     t.indicator.span(),
-                    format!(
-                        "mục tiêu cho chỉ tiêu không tồn tại «{}»",
-                        t.indicator.get_ref()
-                    ),
+                    format!("mục tiêu cho chỉ tiêu không tồn tại «{}»", t.indicator.get_ref()),
                 );
                 continue;
             };
@@ -870,22 +771,14 @@ impl Checker<'_> {
             (true, ..) => {
                 self.err(
                     t.indicator.span(),
-                    format!(
-                        "mục tiêu của «{}» cần «status» (và không có «value»)",
-                        ind.code
-                    ),
+                    format!("mục tiêu của «{}» cần «status» (và không có «value»)", ind.code),
                 );
                 None
             }
         }
     }
 
-    fn rules(
-        &mut self,
-        entries: Vec<file::RuleEntry>,
-        kinds: &Kinds,
-        elements: &[DataElement],
-    ) -> Vec<ValidationRule> {
+    fn rules(&mut self, entries: Vec<file::RuleEntry>, kinds: &Kinds, elements: &[DataElement]) -> Vec<ValidationRule> {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for r in entries {
@@ -931,7 +824,10 @@ impl Checker<'_> {
                 continue;
             }
             if !has_common_reporter(&codes, elements) {
-                self.err(r.left.span(), "không đơn vị nào báo cáo đủ các chỉ số của quy tắc này nên quy tắc không bao giờ được kiểm tra");
+                self.err(
+                    r.left.span(),
+                    "không đơn vị nào báo cáo đủ các chỉ số của quy tắc này nên quy tắc không bao giờ được kiểm tra",
+                );
             }
             out.push(ValidationRule {
                 code: r.code.into_inner(),
@@ -946,12 +842,7 @@ impl Checker<'_> {
         out
     }
 
-    fn rule_sides(
-        &mut self,
-        r: &file::RuleEntry,
-        op: formula::CmpOp,
-        kinds: &Kinds,
-    ) -> Option<(Formula, Formula)> {
+    fn rule_sides(&mut self, r: &file::RuleEntry, op: formula::CmpOp, kinds: &Kinds) -> Option<(Formula, Formula)> {
         let lookup = |c: &str| kinds.get(c).cloned();
         let mut sides = Vec::new();
         for s in [&r.left, &r.right] {
@@ -983,8 +874,7 @@ impl Checker<'_> {
         let (mut left, lt) = sides.pop()?;
         let is_order = !matches!(op, formula::CmpOp::Eq | formula::CmpOp::Ne);
         let span = formula::Span { start: 0, end: 0 };
-        if let Err(e) = formula::resolve_comparison(&mut left, &lt, &mut right, &rt, is_order, span)
-        {
+        if let Err(e) = formula::resolve_comparison(&mut left, &lt, &mut right, &rt, is_order, span) {
             self.err(r.op.span(), e.message);
             return None;
         }
@@ -1100,11 +990,7 @@ impl Checker<'_> {
                     title: nfc(&c.title),
                     content: nfc(&c.content),
                     lead: self.unit_ref(&c.lead, units),
-                    coordinating: c
-                        .coordinating
-                        .iter()
-                        .map(|u| self.unit_ref(u, units))
-                        .collect(),
+                    coordinating: c.coordinating.iter().map(|u| self.unit_ref(u, units)).collect(),
                     approval_deadline: self.date(&c.approval_deadline).unwrap_or_default(),
                     approval_deadline_label: c.approval_deadline_label.as_deref().map(nfc),
                 }
@@ -1140,9 +1026,7 @@ fn element_kind(e: &DataElement) -> ElementKind {
     match e.value_type {
         ValueType::Count | ValueType::Percentage => ElementKind::Number,
         ValueType::YesNo => ElementKind::YesNo,
-        ValueType::Status => {
-            ElementKind::Status(e.options.iter().map(|o| o.code.clone()).collect())
-        }
+        ValueType::Status => ElementKind::Status(e.options.iter().map(|o| o.code.clone()).collect()),
         ValueType::Text => ElementKind::Text,
     }
 }

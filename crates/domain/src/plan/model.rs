@@ -40,17 +40,11 @@ impl Plan {
     }
 
     pub fn element(&self, code: &str) -> Option<&DataElement> {
-        self.index
-            .elements
-            .get(code)
-            .map(|&i| &self.data_elements[i])
+        self.index.elements.get(code).map(|&i| &self.data_elements[i])
     }
 
     pub fn indicator(&self, code: &str) -> Option<&Indicator> {
-        self.index
-            .indicators
-            .get(code)
-            .map(|&i| &self.indicators[i])
+        self.index.indicators.get(code).map(|&i| &self.indicators[i])
     }
 
     /// The plan's area (for Ba Đình, the district).
@@ -65,9 +59,7 @@ impl Plan {
 
     /// Data elements that `unit` reports.
     pub fn elements_for(&self, unit: &OrgUnit) -> impl Iterator<Item = &DataElement> {
-        self.data_elements
-            .iter()
-            .filter(move |e| e.reported_by_unit(unit))
+        self.data_elements.iter().filter(move |e| e.reported_by_unit(unit))
     }
 
     /// Whether `unit` reports at least one data element.
@@ -318,10 +310,7 @@ pub enum IndicatorKind {
         scale: f64,
     },
     /// Share (in %) of the units of a type whose condition holds.
-    Share {
-        unit_type: UnitType,
-        condition: Formula,
-    },
+    Share { unit_type: UnitType, condition: Formula },
     /// A status read from the one unit that reports `element`.
     StatusElement { element: String },
     /// "met" when at least `at_least` % of the units of a type meet `condition`.

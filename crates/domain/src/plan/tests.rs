@@ -49,20 +49,13 @@ fn builtin_targets_match_the_plan_text() {
     assert_eq!(status("learning_district_title", 2030), "recognised");
     assert_eq!(status("literacy_standard_kept", 2030), "kept");
     for ind in &plan.indicators {
-        assert!(
-            plan.target(&ind.code, 2030).is_some(),
-            "{} has a 2030 target",
-            ind.code
-        );
+        assert!(plan.target(&ind.code, 2030).is_some(), "{} has a 2030 target", ind.code);
     }
 }
 
 /// Replaces `from` (which must occur) in the built-in plan and loads it.
 fn load_with(from: &str, to: &str) -> Vec<Problem> {
-    assert!(
-        BUILTIN_BA_DINH.contains(from),
-        "fixture text not found: {from}"
-    );
+    assert!(BUILTIN_BA_DINH.contains(from), "fixture text not found: {from}");
     let src = BUILTIN_BA_DINH.replacen(from, to, 1);
     match load(&src) {
         Ok(_) => panic!("the broken plan must be refused"),
@@ -111,18 +104,11 @@ fn duplicate_code() {
 #[test]
 fn cycle_in_hierarchy() {
     // Make the city a child of the district: 01 → 001 → 01.
-    let src = BUILTIN_BA_DINH.replacen(
-        "gso_code = \"01\"",
-        "gso_code = \"01\"\nparent = \"001\"",
-        1,
-    );
+    let src = BUILTIN_BA_DINH.replacen("gso_code = \"01\"", "gso_code = \"01\"\nparent = \"001\"", 1);
     let Err(problems) = load(&src) else {
         panic!("a cycle must be refused")
     };
-    assert!(
-        problems.iter().any(|p| p.message.contains("vòng lặp")),
-        "{problems:?}"
-    );
+    assert!(problems.iter().any(|p| p.message.contains("vòng lặp")), "{problems:?}");
 }
 
 #[test]

@@ -55,14 +55,10 @@ pub async fn indicators(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let year = parse_year(&state, q.get("year")).await?;
     let plan = &state.plan;
-    let code = q
-        .get("org_unit")
-        .map_or(plan.info.area.as_str(), String::as_str);
+    let code = q.get("org_unit").map_or(plan.info.area.as_str(), String::as_str);
     let unit = plan.unit(code).filter(|u| u.active_in(year));
     let Some(unit) = unit else {
-        return Err(ApiError::NotFound(format!(
-            "không có đơn vị «{code}» trong năm {year}"
-        )));
+        return Err(ApiError::NotFound(format!("không có đơn vị «{code}» trong năm {year}")));
     };
     let assessed = service::assess(&state, year, &unit.code).await?;
     let indicators: Vec<IndicatorDto> = assessed
@@ -92,9 +88,7 @@ pub async fn indicators(
         },
         indicators,
     };
-    Ok(Json(
-        serde_json::to_value(&body).expect("plain structs serialise"),
-    ))
+    Ok(Json(serde_json::to_value(&body).expect("plain structs serialise")))
 }
 
 /// Parses `year`, defaulting to the latest complete year.

@@ -9,10 +9,7 @@ use crate::state::AppState;
 pub async fn check(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let backend = state.store.backend().name();
     match state.store.ping().await {
-        Ok(()) => (
-            StatusCode::OK,
-            Json(json!({ "status": "ok", "database": backend })),
-        ),
+        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok", "database": backend }))),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
             (

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use xhht_domain::text;
 
+use crate::chrome::Chrome;
 use crate::state::AppState;
 use crate::{i18n, present, service};
 
@@ -34,7 +35,7 @@ pub struct Group {
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
 pub struct HomePage {
-    pub is_sample: bool,
+    pub chrome: Chrome,
     pub title: String,
     pub subtitle: String,
     pub area_name: String,
@@ -46,20 +47,14 @@ pub struct HomePage {
     pub due: String,
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    match build(&state, q.get("year")).await {
+pub async fn page(State(state): State<AppState>, chrome: Chrome, Query(q): Query<HashMap<String, String>>) -> Response {
+    match build(&state, chrome, q.get("year")).await {
         Ok(page) => page.into_response(),
         Err(e) => e.into_response(),
     }
 }
 
-async fn build(
-    state: &AppState,
-    year: Option<&String>,
-) -> Result<HomePage, crate::error::ApiError> {
+async fn build(state: &AppState, chrome: Chrome, year: Option<&String>) -> Result<HomePage, crate::error::ApiError> {
     let year = super::api::parse_year(state, year).await?;
     let plan = &state.plan;
     let area = plan.area();
@@ -67,12 +62,7 @@ async fn build(
     let cov = service::coverage(state, year).await?;
     let target_text = |code: &str, y: i32| {
         plan.target(code, y)
-            .map(|t| {
-                present::target(
-                    plan.indicator(code).expect("target of a known indicator"),
-                    &t.value,
-                )
-            })
+            .map(|t| present::target(plan.indicator(code).expect("target of a known indicator"), &t.value))
             .unwrap_or_else(|| "—".into())
     };
     let mut groups: Vec<Group> = plan
@@ -113,7 +103,7 @@ async fn build(
         .clamp(r.first_year, r.last_year)
         .max(year);
     Ok(HomePage {
-        is_sample: state.is_sample,
+        chrome,
         title: plan.info.title.clone(),
         subtitle: format!(
             "Kế hoạch số {} {} của {}",
@@ -134,15 +124,9 @@ async fn build(
 #[derive(Template, WebTemplate)]
 #[template(path = "not_found.html")]
 pub struct NotFoundPage {
-    pub is_sample: bool,
+    pub chrome: Chrome,
 }
 
-pub async fn not_found(State(state): State<AppState>) -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        NotFoundPage {
-            is_sample: state.is_sample,
-        },
-    )
-        .into_response()
+pub async fn not_found(chrome: Chrome) -> Response {
+    (StatusCode::NOT_FOUND, NotFoundPage { chrome }).into_response()
 }

@@ -1,15 +1,20 @@
 //! The router: pages, API, static files, and the layers every request passes.
 
+mod admin;
 mod api;
 mod health;
 mod home;
+mod login;
+mod reports;
+mod review;
 pub(crate) mod statics;
 
 use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
-use axum::routing::get;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -18,7 +23,7 @@ use tower_http::trace::TraceLayer;
 use crate::state::AppState;
 
 /// Request bodies above this are refused before a handler runs.
-const BODY_LIMIT: usize = 2 * 1024 * 1024;
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let security = [
@@ -36,7 +41,24 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/plan", get(api::plan))
         .route("/api/v1/indicators", get(api::indicators))
         .route("/static/{file}", get(statics::file))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route(
+            "/account/password",
+            get(login::password_form).post(login::password_change),
+        )
+        .route("/reports/{year}/{unit}", get(reports::show).post(reports::save))
+        .route("/reports/{year}/{unit}/review", post(reports::review))
+        .route("/review/{year}", get(review::page))
+        .route("/review/{year}/{unit}/deadline", post(review::extend))
+        .route("/admin/users", get(admin::list).post(admin::create))
+        .route("/admin/users/import", post(admin::import))
+        .route("/admin/users/{id}", post(admin::act))
         .fallback(home::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::session,
+        ))
         .with_state(state);
     for (name, value) in security {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
@@ -51,4 +73,38 @@ pub fn router(state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(TraceLayer::new_for_http())
+}
+
+#[derive(askama::Template, askama_web::WebTemplate)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub chrome: crate::chrome::Chrome,
+    pub title: String,
+    pub text: String,
+}
+
+/// A short page with a title and a sentence, for refusals and errors.
+pub fn message(status: StatusCode, title: &str, text: &str) -> Response {
+    let chrome = crate::chrome::Chrome {
+        is_sample: false,
+        user: None,
+    };
+    (
+        status,
+        MessagePage {
+            chrome,
+            title: title.into(),
+            text: text.into(),
+        },
+    )
+        .into_response()
+}
+
+pub fn server_error(e: &xhht_storage::StorageError) -> Response {
+    tracing::error!(error = %e, "request failed");
+    message(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Lỗi máy chủ",
+        "Máy chủ gặp lỗi, chưa lưu gì. Vui lòng thử lại sau.",
+    )
 }

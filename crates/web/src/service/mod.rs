@@ -10,11 +10,7 @@ use xhht_storage::StorageError;
 use crate::state::AppState;
 
 /// Every indicator of `unit` (and its subtree) in `year`.
-pub async fn indicators(
-    state: &AppState,
-    year: i32,
-    unit: &str,
-) -> Result<Vec<IndicatorValue>, StorageError> {
+pub async fn indicators(state: &AppState, year: i32, unit: &str) -> Result<Vec<IndicatorValue>, StorageError> {
     let plan = &state.plan;
     let values = state.store.approved_values(plan, year).await?;
     let tree = Hierarchy::new(plan, year);
@@ -37,11 +33,7 @@ pub struct Assessed<'a> {
     pub progress: Progress,
 }
 
-pub async fn assess<'a>(
-    state: &'a AppState,
-    year: i32,
-    unit: &str,
-) -> Result<Vec<Assessed<'a>>, StorageError> {
+pub async fn assess<'a>(state: &'a AppState, year: i32, unit: &str) -> Result<Vec<Assessed<'a>>, StorageError> {
     let plan: &'a Plan = &state.plan;
     let base_year = plan.reporting.baseline_year;
     let current = indicators(state, year, unit).await?;
@@ -90,11 +82,7 @@ pub async fn assess<'a>(
 pub fn target_for<'a>(plan: &'a Plan, indicator: &str, year: i32) -> Option<&'a Target> {
     let mut targets: Vec<&Target> = plan.targets_for(indicator).collect();
     targets.sort_by_key(|t| t.year);
-    targets
-        .iter()
-        .find(|t| t.year >= year)
-        .or(targets.last())
-        .copied()
+    targets.iter().find(|t| t.year >= year).or(targets.last()).copied()
 }
 
 /// How many of the year's expected reports are approved.
@@ -137,3 +125,4 @@ pub async fn default_year(state: &AppState) -> Result<i32, StorageError> {
     }
     Ok(any.unwrap_or(r.first_year))
 }
+pub mod form;

@@ -1,0 +1,195 @@
+//! Who is asking: sessions from the cookie, CSRF and Origin checks on every
+//! state-changing request, login throttling.
+
+mod throttle;
+
+pub use throttle::LoginThrottle;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use xhht_domain::access::{Principal, Role};
+
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "xhht_session";
+/// Name of the hidden form field (or `x-csrf-token` header) carrying the token.
+pub const CSRF_FIELD: &str = "_csrf";
+
+/// The logged-in account of a request.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org_unit: String,
+    pub csrf: String,
+    pub session_token: String,
+}
+
+impl CurrentUser {
+    pub fn principal(&self) -> Principal {
+        Principal {
+            role: self.role,
+            org_unit: self.org_unit.clone(),
+        }
+    }
+}
+
+/// Inserted by [`session`] into every request.
+#[derive(Debug, Clone, Default)]
+pub struct MaybeUser(pub Option<CurrentUser>);
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Middleware: loads the session's account, then refuses any state-changing
+/// request whose Origin is foreign or, with a session, whose CSRF token is
+/// missing or wrong. Refused requests never reach a handler.
+pub async fn session(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let token = cookie(req.headers(), SESSION_COOKIE);
+    let mut current = None;
+    if let Some(token) = token {
+        match state.store.session_user(&token).await {
+            Ok(Some((u, csrf))) => {
+                if let Some(role) = Role::parse(&u.role) {
+                    current = Some(CurrentUser {
+                        id: u.id,
+                        username: u.username,
+                        display_name: u.display_name,
+                        role,
+                        org_unit: u.org_unit_code,
+                        csrf,
+                        session_token: token,
+                    });
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                return (StatusCode::SERVICE_UNAVAILABLE, "Máy chủ đang bận, vui lòng thử lại.").into_response();
+            }
+        }
+    }
+    let mut req = req;
+    if !is_safe(req.method()) {
+        if !same_origin(req.headers()) {
+            return forbidden("Yêu cầu đến từ một trang khác nên bị từ chối.");
+        }
+        if let Some(user) = &current {
+            match check_csrf(req, &user.csrf).await {
+                Ok(r) => req = r,
+                Err(resp) => return resp,
+            }
+        }
+    }
+    req.extensions_mut().insert(MaybeUser(current));
+    next.run(req).await
+}
+
+fn is_safe(m: &Method) -> bool {
+    matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// A browser sends Origin on cross-site posts; when present it must name this host.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
+    host.is_some_and(|h| h.eq_ignore_ascii_case(origin_host))
+}
+
+fn forbidden(message: &str) -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        message.to_string(),
+    )
+        .into_response()
+}
+
+/// Finds the token in the `x-csrf-token` header, the query string, or a
+/// url-encoded body (which is read and put back).
+async fn check_csrf(req: Request, expected: &str) -> Result<Request, Response> {
+    let refused =
+        || forbidden("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.");
+    let from_header = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
+    let from_query = req.uri().query().and_then(|q| {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+            .ok()?
+            .into_iter()
+            .find(|(k, _)| k == CSRF_FIELD)
+            .map(|(_, v)| v)
+    });
+    if let Some(t) = from_header.or(from_query) {
+        return if constant_eq(&t, expected) {
+            Ok(req)
+        } else {
+            Err(refused())
+        };
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(refused());
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, crate::routes::BODY_LIMIT)
+        .await
+        .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "Dữ liệu gửi lên quá lớn.").into_response())?;
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    let ok = fields.iter().any(|(k, v)| k == CSRF_FIELD && constant_eq(v, expected));
+    if !ok {
+        return Err(refused());
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// Compares without stopping at the first difference.
+fn constant_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Handlers that need a login take `CurrentUser`; without one the browser is
+/// sent to the login page and nothing else happens.
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<MaybeUser>().and_then(|m| m.0.clone()) {
+            Some(u) => Ok(u),
+            None => {
+                let next = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+                let target = format!("/login?next={}", urlencode(next));
+                Err(Redirect::to(&target).into_response())
+            }
+        }
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|e| e[1..].to_string())
+        .unwrap_or_default()
+}

@@ -1,0 +1,82 @@
+//! What every page's frame shows: the sample-data banner and who is logged in.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use chrono::{Datelike, Duration, Utc};
+use xhht_domain::access::Role;
+use xhht_domain::plan::Plan;
+
+use crate::auth::{CurrentUser, MaybeUser};
+use crate::state::AppState;
+
+#[derive(Debug, Clone)]
+pub struct NavUser {
+    pub display_name: String,
+    pub unit_name: String,
+    pub role_label: &'static str,
+    pub csrf: String,
+    pub reviews: bool,
+    pub is_admin: bool,
+    pub home: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub is_sample: bool,
+    pub user: Option<NavUser>,
+}
+
+pub fn role_label(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "Quản trị",
+        Role::Reviewer => "Chuyên viên",
+        Role::Reporter => "Đơn vị báo cáo",
+        Role::Viewer => "Lãnh đạo",
+    }
+}
+
+/// The reporting year in progress: this year in Vietnam, within the plan.
+pub fn current_year(plan: &Plan) -> i32 {
+    let today = (Utc::now() + Duration::hours(7)).year();
+    today.clamp(plan.reporting.first_year, plan.reporting.last_year)
+}
+
+/// Where an account lands after login.
+pub fn home_of(plan: &Plan, user: &CurrentUser) -> String {
+    let year = current_year(plan);
+    match user.role {
+        Role::Reporter => format!("/reports/{year}/{}", user.org_unit),
+        Role::Reviewer | Role::Admin => format!("/review/{year}"),
+        Role::Viewer => "/".to_string(),
+    }
+}
+
+impl Chrome {
+    pub fn new(state: &AppState, user: Option<&CurrentUser>) -> Self {
+        let user = user.map(|u| NavUser {
+            display_name: u.display_name.clone(),
+            unit_name: state
+                .plan
+                .unit(&u.org_unit)
+                .map_or_else(|| u.org_unit.clone(), |x| x.display_name().to_string()),
+            role_label: role_label(u.role),
+            csrf: u.csrf.clone(),
+            reviews: u.role.reviews(),
+            is_admin: u.role == Role::Admin,
+            home: home_of(&state.plan, u),
+        });
+        Self {
+            is_sample: state.is_sample,
+            user,
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Chrome {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let user = parts.extensions.get::<MaybeUser>().and_then(|m| m.0.as_ref());
+        Ok(Chrome::new(state, user))
+    }
+}

@@ -1,0 +1,228 @@
+//! `/review/{year}`: completeness and timeliness of every unit's report, for
+//! reviewers; administrators can give one unit more time.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use xhht_domain::access::Role;
+use xhht_domain::plan::UnitType;
+use xhht_domain::workflow::ReportState;
+use xhht_storage::Stamp;
+
+use super::message;
+use super::reports::state_label;
+use crate::auth::CurrentUser;
+use crate::chrome::Chrome;
+use crate::service::form::{self, local_time};
+use crate::state::AppState;
+
+pub struct Row {
+    pub code: String,
+    pub name: String,
+    pub type_label: &'static str,
+    pub state_label: &'static str,
+    pub state_class: &'static str,
+    pub submitted: String,
+    pub timeliness: &'static str,
+    pub approved: String,
+    pub due: String,
+    pub extended: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "review.html")]
+pub struct ReviewPage {
+    pub chrome: Chrome,
+    pub year: i32,
+    pub years: Vec<i32>,
+    pub filter: String,
+    pub types: Vec<(&'static str, &'static str)>,
+    pub rows: Vec<Row>,
+    pub expected: usize,
+    pub submitted: usize,
+    pub approved: usize,
+    pub late: usize,
+    pub is_admin: bool,
+    pub csrf: String,
+    pub notice: String,
+}
+
+pub fn type_label(t: UnitType) -> &'static str {
+    match t {
+        UnitType::Province => "Tỉnh",
+        UnitType::City => "Thành phố",
+        UnitType::District => "Quận/huyện",
+        UnitType::Commune => "Xã",
+        UnitType::Ward => "Phường",
+        UnitType::ResidentialGroup => "Tổ dân phố",
+        UnitType::Department => "Phòng, ban",
+        UnitType::Organisation => "Tổ chức, đoàn thể",
+        UnitType::EducationInstitution => "Cơ sở giáo dục",
+        UnitType::CommunityLearningCentre => "TTHTCĐ",
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    user: CurrentUser,
+    Path(year): Path<i32>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if !user.role.reviews() {
+        return message(
+            StatusCode::FORBIDDEN,
+            "Không có quyền",
+            "Chỉ chuyên viên và quản trị Phòng GD&ĐT xem được trang này.",
+        );
+    }
+    let plan = &state.plan;
+    let r = &plan.reporting;
+    if !(r.first_year..=r.last_year).contains(&year) {
+        return message(
+            StatusCode::NOT_FOUND,
+            "Không có năm này",
+            &format!("Năm {year} nằm ngoài thời gian của kế hoạch."),
+        );
+    }
+    let (reports, extensions) = match (
+        state.store.reports(year).await,
+        state.store.deadline_extensions(year).await,
+    ) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return super::server_error(&e),
+    };
+    let filter = q.get("type").cloned().unwrap_or_default();
+    let wanted = UnitType::parse(&filter);
+    let units: Vec<_> = plan.units_in(year).filter(|u| plan.is_reporting_unit(u)).collect();
+    let mut types: Vec<(&str, &str)> = Vec::new();
+    for u in &units {
+        if !types.iter().any(|(c, _)| *c == u.unit_type.code()) {
+            types.push((u.unit_type.code(), type_label(u.unit_type)));
+        }
+    }
+    let mut rows = Vec::new();
+    let (mut submitted, mut approved, mut late) = (0, 0, 0);
+    for u in units.iter().filter(|u| wanted.is_none_or(|t| t == u.unit_type)) {
+        let row = reports.iter().find(|r| r.org_unit == u.code);
+        let due = form::due_date(plan, year, extensions.get(&u.code).copied());
+        let st = row.map(|r| r.state);
+        let timeliness = form::timeliness(row, due);
+        submitted += usize::from(matches!(st, Some(ReportState::Submitted | ReportState::Approved)));
+        approved += usize::from(st == Some(ReportState::Approved));
+        late += usize::from(timeliness == "Trễ hạn");
+        let (state_label, state_class) = state_label(st);
+        rows.push(Row {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            type_label: type_label(u.unit_type),
+            state_label,
+            state_class,
+            submitted: row
+                .and_then(|r| r.first_submitted_at.as_deref())
+                .map(local_time)
+                .unwrap_or_default(),
+            timeliness,
+            approved: row
+                .and_then(|r| r.approved_at.as_deref())
+                .map(local_time)
+                .unwrap_or_default(),
+            due: due.map(xhht_domain::text::date).unwrap_or_default(),
+            extended: extensions.contains_key(&u.code),
+        });
+    }
+    let last = state
+        .store
+        .latest_report_year()
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(year)
+        .max(crate::chrome::current_year(plan));
+    ReviewPage {
+        year,
+        years: (r.first_year..=last.min(r.last_year)).collect(),
+        filter,
+        types,
+        expected: rows.len(),
+        submitted,
+        approved,
+        late,
+        rows,
+        is_admin: user.role == Role::Admin,
+        csrf: user.csrf.clone(),
+        notice: if q.contains_key("extended") {
+            "Đã gia hạn.".into()
+        } else {
+            String::new()
+        },
+        chrome,
+    }
+    .into_response()
+}
+
+/// `POST /review/{year}/{unit}/deadline`: an administrator extends one unit's deadline.
+pub async fn extend(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((year, unit)): Path<(i32, String)>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    if user.role != Role::Admin {
+        return message(
+            StatusCode::FORBIDDEN,
+            "Không có quyền",
+            "Chỉ quản trị viên được gia hạn nộp báo cáo.",
+        );
+    }
+    let plan = &state.plan;
+    if !plan
+        .unit(&unit)
+        .is_some_and(|u| u.active_in(year) && plan.is_reporting_unit(u))
+    {
+        return message(
+            StatusCode::NOT_FOUND,
+            "Không tìm thấy",
+            &format!("Không có đơn vị «{unit}» trong năm {year}."),
+        );
+    }
+    let reason = f.get("reason").map(|r| r.trim().to_string()).unwrap_or_default();
+    let due = f
+        .get("due")
+        .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok());
+    let Some(due) = due else {
+        return message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Ngày không hợp lệ",
+            "Chọn ngày gia hạn hợp lệ.",
+        );
+    };
+    if reason.is_empty() {
+        return message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Thiếu lý do",
+            "Cần ghi lý do gia hạn.",
+        );
+    }
+    if plan.due_date(year).is_some_and(|d| due <= d) {
+        return message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Ngày không hợp lệ",
+            "Ngày gia hạn phải sau hạn chung của kế hoạch.",
+        );
+    }
+    match state
+        .store
+        .extend_deadline(&Stamp::now(&user.username), &unit, year, due, &reason)
+        .await
+    {
+        Ok(()) => Redirect::to(&format!("/review/{year}?extended=1")).into_response(),
+        Err(e) => super::server_error(&e),
+    }
+}
