@@ -238,11 +238,11 @@ impl Store {
 
     /// Narratives of one report: ((task group, kind), text).
     pub async fn narratives(&self, unit: &str, year: i32) -> Result<Vec<((i64, String), String)>> {
-        let rows: Vec<(i64, String, String)> = with_db!(&self.db, pool => {
+        let rows: Vec<(i32, String, String)> = with_db!(&self.db, pool => {
             sqlx::query_as("SELECT task_group, kind, body FROM narratives WHERE org_unit_code = $1 AND year = $2 ORDER BY task_group, kind")
                 .bind(unit).bind(year).fetch_all(pool).await?
         });
-        Ok(rows.into_iter().map(|(g, k, b)| ((g, k), b)).collect())
+        Ok(rows.into_iter().map(|(g, k, b)| ((i64::from(g), k), b)).collect())
     }
 
     /// Gives one unit its own deadline for a year (audited).

@@ -1,0 +1,235 @@
+//! Yearly reporting through the real router on SQLite and PostgreSQL.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Client, demo_apps};
+use xhht_domain::plan::builtin;
+use xhht_domain::values::DataValue;
+use xhht_domain::workflow::ReportState;
+
+const FORM: &str = "/reports/2026/00006"; // Vĩnh Phúc: a 2026 draft in the sample
+
+#[tokio::test]
+async fn a_report_goes_from_draft_to_approved_with_its_history() {
+    let plan = builtin();
+    for (store, app) in demo_apps("web_report_journey").await {
+        let b = store.backend();
+        let ward = Client::login(&app, "vinhphuc", "xhht-demo").await;
+        let page = ward.get(&app, FORM).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Đang soạn"));
+
+        // An impossible value: more literate people than people. Saved as a
+        // draft, shown next to the field, and submission refused.
+        let bad = [
+            ("v_pop_15_60", "9.000"),
+            ("v_literate_15_60", "9.500"),
+            ("action", "submit"),
+        ];
+        let r = ward.post(&app, FORM, &bad).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b:?}");
+        assert!(r.body.contains("không được lớn hơn"), "Vietnamese rule message shown");
+        assert!(r.body.contains("báo cáo còn lỗi"));
+        let row = |rows: Vec<xhht_storage::ReportRow>| rows.into_iter().find(|r| r.org_unit == "00006").unwrap();
+        assert_eq!(row(store.reports(2026).await.unwrap()).state, ReportState::Draft);
+        let working = store.working_values(&plan, "00006", 2026).await.unwrap();
+        assert_eq!(
+            working.get("literate_15_60"),
+            Some(&DataValue::Number(9500.0)),
+            "the draft was saved"
+        );
+
+        // Fixed, every value filled, warnings explained: submitted.
+        let mut good: Vec<(String, String)> = plan
+            .elements_for(plan.unit("00006").unwrap())
+            .map(|e| (format!("v_{}", e.code), "1.000".to_string()))
+            .collect();
+        for (k, v) in [
+            ("v_pop_15_plus", "12.000"),
+            ("v_pop_15_60", "9.000"),
+            ("v_literate_15_60", "8.990"),
+            ("v_working_age_pop", "9.500"),
+        ] {
+            good.retain(|(key, _)| key != k);
+            good.push((k.into(), v.into()));
+        }
+        for (k, v) in [
+            ("v_literacy_level", "level_2"),
+            ("v_primary_universal_level", "level_3"),
+            ("v_lower_secondary_universal_level", "level_3"),
+            ("v_preschool_universal", "yes"),
+        ] {
+            good.retain(|(key, _)| key != k);
+            good.push((k.into(), v.into()));
+        }
+        good.push((
+            "n_1_results".into(),
+            "Tổ chức Tuần lễ học tập suốt đời tại 12 tổ dân phố.".into(),
+        ));
+        good.push(("explanation".into(), "Số liệu theo điều tra tháng 11.".into()));
+        good.push(("action".into(), "submit".into()));
+        let fields: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = ward.post(&app, FORM, &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{b:?}: {}", r.body);
+        assert_eq!(row(store.reports(2026).await.unwrap()).state, ReportState::Submitted);
+
+        // The reviewer returns it: a comment is required.
+        let reviewer = Client::login(&app, "chuyenvien", "xhht-demo").await;
+        let review = format!("{FORM}/review");
+        let r = reviewer
+            .post(&app, &review, &[("action", "return"), ("reason", "")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Cần ghi rõ lý do"));
+        let r = reviewer
+            .post(
+                &app,
+                &review,
+                &[("action", "return"), ("reason", "Kiểm tra lại số người biết chữ")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(row(store.reports(2026).await.unwrap()).state, ReportState::Returned);
+
+        // The ward fixes and resubmits.
+        let page = ward.get(&app, FORM).await;
+        assert!(page.body.contains("Bị trả lại"));
+        let r = ward
+            .post(&app, FORM, &[("v_literate_15_60", "8.985"), ("action", "submit")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+        // Approved: locked for the ward, counted in official figures at once.
+        let r = reviewer
+            .post(&app, &review, &[("action", "approve"), ("reason", "")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let official = store.approved_values(&plan, 2026).await.unwrap();
+        assert_eq!(
+            official.get("00006", "literate_15_60"),
+            Some(&DataValue::Number(8985.0))
+        );
+        let r = ward
+            .post(&app, FORM, &[("v_literate_15_60", "1"), ("action", "save")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("không sửa được"));
+        assert_eq!(
+            store
+                .working_values(&plan, "00006", 2026)
+                .await
+                .unwrap()
+                .get("literate_15_60"),
+            Some(&DataValue::Number(8985.0))
+        );
+        let page = ward.get(&app, FORM).await;
+        assert!(
+            page.body.contains("Đã duyệt") && !page.body.contains("name=\"action\" value=\"submit\""),
+            "no submit button once approved"
+        );
+
+        // The history shows every step, newest first.
+        for step in [
+            "Đang soạn → Đã gửi",
+            "Đã gửi → Bị trả lại",
+            "Bị trả lại → Đã gửi",
+            "Đã gửi → Đã duyệt",
+            "Kiểm tra lại số người biết chữ",
+        ] {
+            assert!(
+                page.body.to_lowercase().contains(&step.to_lowercase()),
+                "history lacks «{step}» on {b:?}"
+            );
+        }
+        let states: Vec<String> = store
+            .audit_events("00006", 2026)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "report.state" && e.actor != xhht_sample::SAMPLE_ACTOR)
+            .map(|e| e.new_value.unwrap())
+            .collect();
+        assert_eq!(states, ["submitted", "returned", "submitted", "approved"]);
+
+        // Reopen needs a reason, and gives the ward its form back.
+        let r = reviewer
+            .post(&app, &review, &[("action", "reopen"), ("reason", "Bổ sung số liệu")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(row(store.reports(2026).await.unwrap()).state, ReportState::Returned);
+    }
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_vietnamese_error_and_changes_nothing() {
+    let plan = builtin();
+    for (store, app) in demo_apps("web_bad_input").await {
+        let ward = Client::login(&app, "vinhphuc", "xhht-demo").await;
+        let before = store.working_values(&plan, "00006", 2026).await.unwrap();
+        let events = store.audit_count().await.unwrap();
+        let r = ward
+            .post(
+                &app,
+                FORM,
+                &[
+                    ("v_pop_15_60", "chín nghìn"),
+                    ("v_literate_15_60", "100"),
+                    ("action", "save"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("không phải là số"));
+        assert!(r.body.contains("chín nghìn"), "what was typed is shown again");
+        assert_eq!(store.working_values(&plan, "00006", 2026).await.unwrap(), before);
+        assert_eq!(store.audit_count().await.unwrap(), events);
+        // A negative count is refused by the value type, also before saving anything.
+        let r = ward
+            .post(&app, FORM, &[("v_pop_15_60", "-5"), ("action", "save")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "saved as a draft with an error shown");
+        let page = ward.get(&app, FORM).await;
+        assert!(page.body.contains("không được là số âm"));
+    }
+}
+
+#[tokio::test]
+async fn completeness_page_counts_and_filters() {
+    for (_, app) in demo_apps("web_completeness").await {
+        let reviewer = Client::login(&app, "chuyenvien", "xhht-demo").await;
+        let r = reviewer.get(&app, "/review/2025").await;
+        assert_eq!(r.status, StatusCode::OK);
+        // 14 wards + 14 centres + PGDDT, all approved in 2025; every seventh unit was late.
+        assert!(r.body.contains("<strong>29</strong> đơn vị phải báo cáo"), "{}", r.body);
+        assert!(r.body.contains("<strong>29</strong> đã duyệt"));
+        assert!(r.body.contains("Trễ hạn") && r.body.contains("Đúng hạn"));
+        let wards = reviewer.get(&app, "/review/2026?type=ward").await;
+        assert!(wards.body.contains("<strong>14</strong> đơn vị phải báo cáo"));
+        assert!(
+            wards.body.contains("Chưa báo cáo"),
+            "units that have not started are listed"
+        );
+        // An administrator extends one unit's deadline.
+        let admin = Client::login(&app, "admin", "admin").await;
+        let r = admin
+            .post(
+                &app,
+                "/review/2026/00010/deadline",
+                &[("due", "2026-12-20"), ("reason", "Thay đổi cán bộ")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        let page = admin.get(&app, "/review/2026?type=ward").await;
+        assert!(page.body.contains("20/12/2026 (gia hạn)"));
+        // A reviewer may not.
+        let r = reviewer
+            .post(
+                &app,
+                "/review/2026/00010/deadline",
+                &[("due", "2026-12-30"), ("reason", "x")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    }
+}
