@@ -147,14 +147,13 @@ impl Store {
                     .execute(&mut *tx).await?;
                 changed += 1;
             }
-            if let Some(explanation) = &form.explanation {
-                if old_explanation.as_deref().unwrap_or("") != explanation.as_str() {
+            if let Some(explanation) = &form.explanation
+                && old_explanation.as_deref().unwrap_or("") != explanation.as_str() {
                     sqlx::query("UPDATE reports SET explanation = $1 WHERE org_unit_code = $2 AND year = $3").bind(explanation).bind(unit).bind(year).execute(&mut *tx).await?;
                     sqlx::query(audit).bind(&at).bind(&stamp.actor).bind("explanation.set").bind(unit).bind(year).bind(None::<String>).bind(&old_explanation).bind(explanation).bind(&stamp.reason)
                         .execute(&mut *tx).await?;
                     changed += 1;
                 }
-            }
             sqlx::query("UPDATE reports SET updated_at = $1, updated_by = $2 WHERE org_unit_code = $3 AND year = $4")
                 .bind(&at).bind(&stamp.actor).bind(unit).bind(year).execute(&mut *tx).await?;
             tx.commit().await?;

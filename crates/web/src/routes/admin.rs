@@ -50,16 +50,39 @@ fn deny() -> Response {
     )
 }
 
-async fn render(
-    state: &AppState,
-    chrome: Chrome,
-    user: &CurrentUser,
-    status: StatusCode,
+/// What an action produced, shown above the list.
+#[derive(Default)]
+struct Outcome {
     notice: String,
     error: String,
     problems: Vec<String>,
     passwords: Vec<(String, String)>,
-) -> Response {
+}
+
+impl Outcome {
+    fn error(error: impl Into<String>) -> Self {
+        Self {
+            error: error.into(),
+            ..Self::default()
+        }
+    }
+
+    fn notice(notice: String, passwords: Vec<(String, String)>) -> Self {
+        Self {
+            notice,
+            passwords,
+            ..Self::default()
+        }
+    }
+}
+
+async fn render(state: &AppState, chrome: Chrome, user: &CurrentUser, status: StatusCode, out: Outcome) -> Response {
+    let Outcome {
+        notice,
+        error,
+        problems,
+        passwords,
+    } = out;
     let plan = &state.plan;
     let users = match state.store.users().await {
         Ok(u) => u,
@@ -98,17 +121,7 @@ pub async fn list(State(state): State<AppState>, chrome: Chrome, user: CurrentUs
     if user.role != Role::Admin {
         return deny();
     }
-    render(
-        &state,
-        chrome,
-        &user,
-        StatusCode::OK,
-        String::new(),
-        String::new(),
-        vec![],
-        vec![],
-    )
-    .await
+    render(&state, chrome, &user, StatusCode::OK, Outcome::default()).await
 }
 
 #[derive(Deserialize)]
@@ -191,10 +204,7 @@ pub async fn create(
                 chrome,
                 &user,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                String::new(),
-                msg,
-                vec![],
-                vec![],
+                Outcome::error(msg),
             )
             .await;
         }
@@ -210,10 +220,7 @@ pub async fn create(
                 chrome,
                 &user,
                 StatusCode::OK,
-                notice,
-                String::new(),
-                vec![],
-                vec![(checked.username, checked.password)],
+                Outcome::notice(notice, vec![(checked.username, checked.password)]),
             )
             .await
         }
@@ -223,10 +230,7 @@ pub async fn create(
                 chrome,
                 &user,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                String::new(),
-                msg,
-                vec![],
-                vec![],
+                Outcome::error(msg),
             )
             .await
         }
@@ -259,10 +263,7 @@ pub async fn act(
             chrome,
             &user,
             StatusCode::UNPROCESSABLE_ENTITY,
-            String::new(),
-            "Không thể tự khóa tài khoản của mình.".into(),
-            vec![],
-            vec![],
+            Outcome::error("Không thể tự khóa tài khoản của mình."),
         )
         .await;
     }
@@ -302,10 +303,7 @@ pub async fn act(
                 chrome,
                 &user,
                 StatusCode::OK,
-                notice,
-                String::new(),
-                vec![],
-                passwords,
+                Outcome::notice(notice, passwords),
             )
             .await
         }
@@ -336,10 +334,11 @@ pub async fn import(
             chrome.clone(),
             &user,
             StatusCode::UNPROCESSABLE_ENTITY,
-            String::new(),
-            "Chưa tạo tài khoản nào: tệp có lỗi.".into(),
-            problems,
-            vec![],
+            Outcome {
+                error: "Chưa tạo tài khoản nào: tệp có lỗi.".into(),
+                problems,
+                ..Outcome::default()
+            },
         )
     };
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
@@ -361,10 +360,7 @@ pub async fn import(
                 chrome,
                 &user,
                 StatusCode::OK,
-                notice,
-                String::new(),
-                vec![],
-                passwords,
+                Outcome::notice(notice, passwords),
             )
             .await
         }

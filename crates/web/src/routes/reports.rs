@@ -65,8 +65,8 @@ fn notice(msg: Option<&str>) -> &'static str {
     }
 }
 
-/// Checks the year and unit of a path: `Err` is a ready response.
-fn locate<'a>(state: &'a AppState, year: i32, unit: &str) -> Result<&'a OrgUnit, Response> {
+/// Checks the year and unit of a path: `Err` is a ready response (boxed: it is large).
+fn locate<'a>(state: &'a AppState, year: i32, unit: &str) -> Result<&'a OrgUnit, Box<Response>> {
     let r = &state.plan.reporting;
     let found = state
         .plan
@@ -74,11 +74,11 @@ fn locate<'a>(state: &'a AppState, year: i32, unit: &str) -> Result<&'a OrgUnit,
         .filter(|u| u.active_in(year) && state.plan.is_reporting_unit(u));
     match found {
         Some(u) if (r.first_year..=r.last_year).contains(&year) => Ok(u),
-        _ => Err(message(
+        _ => Err(Box::new(message(
             StatusCode::NOT_FOUND,
             "Không tìm thấy báo cáo",
             &format!("Không có báo cáo năm {year} của đơn vị «{unit}»."),
-        )),
+        ))),
     }
 }
 
@@ -136,6 +136,8 @@ struct Sent {
     field_errors: HashMap<String, String>,
     narratives: HashMap<(i64, String), String>,
     explanation: Option<String>,
+    notice: String,
+    alert: String,
 }
 
 fn page(
@@ -146,8 +148,6 @@ fn page(
     year: i32,
     data: Loaded,
     sent: Sent,
-    notice: &str,
-    alert: &str,
 ) -> ReportPage {
     let plan = &state.plan;
     let who = user.principal();
@@ -221,8 +221,8 @@ fn page(
         errors,
         warnings,
         explanation,
-        notice: notice.to_string(),
-        alert: alert.to_string(),
+        notice: sent.notice,
+        alert: sent.alert,
         history: data.history,
         csrf: user.csrf.clone(),
         chrome,
@@ -238,7 +238,7 @@ pub async fn show(
 ) -> Response {
     let unit = match locate(&state, year, &unit) {
         Ok(u) => u,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if !user.principal().can_read(&state.plan, &unit.code) {
         return forbidden();
@@ -251,9 +251,10 @@ pub async fn show(
             unit,
             year,
             data,
-            Sent::default(),
-            notice(q.get("msg").map(String::as_str)),
-            "",
+            Sent {
+                notice: notice(q.get("msg").map(String::as_str)).to_string(),
+                ..Sent::default()
+            },
         )
         .into_response(),
         Err(e) => super::server_error(&e),
@@ -271,7 +272,7 @@ pub async fn save(
 ) -> Response {
     let unit = match locate(&state, year, &unit) {
         Ok(u) => u,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if !user.principal().can_write(&unit.code) {
         return forbidden();
@@ -279,7 +280,11 @@ pub async fn save(
     let plan = &state.plan;
     let posted: HashMap<String, String> = fields.into_iter().collect();
     let submit = posted.get("action").map(String::as_str) == Some("submit");
-    let (values, field_errors, inputs) = form::parse_inputs(plan, unit, &posted);
+    let form::Parsed {
+        changes: values,
+        errors: field_errors,
+        inputs,
+    } = form::parse_inputs(plan, unit, &posted);
     let narratives = read_narratives(plan, &posted);
     let explanation = posted.get("explanation").map(|e| xhht_domain::text::nfc(e.trim()));
     let sent = Sent {
@@ -287,6 +292,7 @@ pub async fn save(
         field_errors,
         narratives: narratives.iter().cloned().collect(),
         explanation: explanation.clone(),
+        ..Sent::default()
     };
     if !sent.field_errors.is_empty() {
         return rerender(
@@ -375,7 +381,18 @@ async fn rerender(
     match load(state, unit, year).await {
         Ok(data) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            page(state, chrome, user, unit, year, data, sent, "", alert),
+            page(
+                state,
+                chrome,
+                user,
+                unit,
+                year,
+                data,
+                Sent {
+                    alert: alert.to_string(),
+                    ..sent
+                },
+            ),
         )
             .into_response(),
         Err(e) => super::server_error(&e),
@@ -393,7 +410,7 @@ pub async fn review(
 ) -> Response {
     let unit = match locate(&state, year, &unit) {
         Ok(u) => u,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if !user.principal().can_review(&state.plan, &unit.code) {
         return forbidden();

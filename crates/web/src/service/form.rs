@@ -142,18 +142,24 @@ pub fn groups(
     groups
 }
 
+/// What a form sent, read: the changes to save, per-field errors, and the
+/// raw inputs (to show again when there are errors).
+#[derive(Default)]
+pub struct Parsed {
+    pub changes: Vec<(String, Option<DataValue>)>,
+    pub errors: HashMap<String, String>,
+    pub inputs: HashMap<String, String>,
+}
+
 /// Parses what the form sent for `unit`'s elements. Absent keys are left
 /// alone; an empty input clears the value. Errors are per field, in Vietnamese.
-pub fn parse_inputs(
-    plan: &Plan,
-    unit: &OrgUnit,
-    posted: &HashMap<String, String>,
-) -> (
-    Vec<(String, Option<DataValue>)>,
-    HashMap<String, String>,
-    HashMap<String, String>,
-) {
-    let (mut changes, mut errors, mut inputs) = (Vec::new(), HashMap::new(), HashMap::new());
+pub fn parse_inputs(plan: &Plan, unit: &OrgUnit, posted: &HashMap<String, String>) -> Parsed {
+    let mut out = Parsed::default();
+    let Parsed {
+        changes,
+        errors,
+        inputs,
+    } = &mut out;
     for el in plan.elements_for(unit) {
         let Some(raw) = posted.get(&format!("v_{}", el.code)) else {
             continue;
@@ -189,7 +195,7 @@ pub fn parse_inputs(
             }
         }
     }
-    (changes, errors, inputs)
+    out
 }
 
 /// The deadline of a unit's report: its own extension or the plan's.
