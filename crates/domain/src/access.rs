@@ -38,6 +38,18 @@ impl Role {
     }
 }
 
+/// Normalises a username (trimmed, lowercase) and checks it: 3-40 characters,
+/// ASCII letters, digits and `. _ -` only, so it can be typed on any keyboard.
+pub fn username(raw: &str) -> Result<String, String> {
+    let name = raw.trim().to_lowercase();
+    let ok = (3..=40).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    if ok {
+        Ok(name)
+    } else {
+        Err(format!("Tên đăng nhập «{name}» không hợp lệ: 3-40 ký tự, chỉ gồm chữ không dấu, số và . _ -"))
+    }
+}
+
 /// An account as access rules see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
@@ -89,6 +101,13 @@ mod tests {
             role,
             org_unit: unit.into(),
         }
+    }
+
+    #[test]
+    fn usernames() {
+        assert_eq!(username(" PhucXa "), Ok("phucxa".into()));
+        assert!(username("Tên có dấu").is_err());
+        assert!(username("ab").is_err());
     }
 
     #[test]

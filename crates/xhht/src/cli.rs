@@ -22,6 +22,33 @@ pub enum Command {
     /// Làm việc với tệp kế hoạch (plan files).
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Quản lý tài khoản (accounts).
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Tạo tài khoản; in ra mật khẩu sinh ngẫu nhiên (create an account; prints a random password).
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// Tên đăng nhập (username): chữ không dấu, số, . _ -
+    #[arg(long)]
+    pub username: String,
+    /// Vai trò: admin | reviewer | reporter | viewer.
+    #[arg(long)]
+    pub role: String,
+    /// Mã đơn vị trong kế hoạch (org-unit code), ví dụ 00001 hoặc PGDDT.
+    #[arg(long)]
+    pub unit: String,
+    /// Họ tên hiển thị (display name).
+    #[arg(long)]
+    pub display_name: Option<String>,
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 #[derive(Debug, Args)]

@@ -6,7 +6,7 @@ use xhht_domain::plan;
 use xhht_storage::{NewUser, Stamp, Store};
 use xhht_web::AppState;
 
-use crate::cli::{Cli, Command, DemoArgs, InitArgs, PlanCommand, ServeArgs};
+use crate::cli::{Cli, Command, DemoArgs, InitArgs, PlanCommand, ServeArgs, UserAddArgs, UserCommand};
 
 const DEMO_DATABASE: &str = "sqlite:xhht-demo.sqlite";
 
@@ -16,6 +16,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Init(args) => init(args).await,
         Command::Serve(args) => serve(args).await,
         Command::Plan(PlanCommand::Check { file }) => Ok(plan_check(&file)),
+        Command::User(UserCommand::Add(args)) => user_add(args).await,
     }
 }
 
@@ -151,5 +152,47 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
         .with_context(|| format!("không lắng nghe được trên {}", args.listen))?;
     println!("XHHT đang chạy tại http://{}/", listener.local_addr()?);
     xhht_web::serve(state, listener).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn user_add(args: UserAddArgs) -> Result<ExitCode> {
+    let url = args
+        .db
+        .database_url
+        .context("cần --database-url (hoặc biến môi trường DATABASE_URL)")?;
+    let Some(role) = Role::parse(&args.role) else {
+        bail!(
+            "vai trò «{}» không hợp lệ (có: admin, reviewer, reporter, viewer)",
+            args.role
+        );
+    };
+    let username = args.username.trim().to_lowercase();
+    let valid =
+        (3..=40).contains(&username.len()) && username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    if !valid {
+        bail!("tên đăng nhập «{username}» không hợp lệ: 3-40 ký tự, chỉ gồm chữ không dấu, số và . _ -");
+    }
+    let store = Store::open(&url)
+        .await
+        .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
+    let (plan, _) = store
+        .load_plan()
+        .await?
+        .context("cơ sở dữ liệu chưa có kế hoạch (chạy `xhht init` trước)")?;
+    let unit = plan
+        .unit(&args.unit)
+        .with_context(|| format!("không có đơn vị «{}» trong kế hoạch", args.unit))?;
+    let display_name = args.display_name.unwrap_or_else(|| format!("Cán bộ {}", unit.name));
+    let password = xhht_storage::random_password();
+    let user = NewUser {
+        username: &username,
+        display_name: &display_name,
+        password: &password,
+        role,
+        org_unit: &unit.code,
+    };
+    store.create_user(&Stamp::now("xhht user add"), &user).await?;
+    println!("Đã tạo tài khoản {username} ({}, {}).", role.as_str(), unit.name);
+    println!("Mật khẩu: {password}   (chỉ hiện một lần; người dùng nên đổi sau khi đăng nhập)");
     Ok(ExitCode::SUCCESS)
 }

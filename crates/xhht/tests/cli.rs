@@ -39,3 +39,63 @@ fn plan_check_of_a_missing_file_fails() {
     let out = xhht(&["plan", "check", "/khong/co/tep.toml"]);
     assert!(!out.status.success());
 }
+
+#[test]
+fn init_then_user_add_on_a_fresh_database() {
+    let dir = std::env::temp_dir().join(format!("xhht-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite:{}", dir.join("x.sqlite").display());
+    let out = xhht(&["init", "--plan", PLAN, "--database-url", &db]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("mật khẩu:"), "{text}");
+    assert!(
+        !text.contains("xhht-demo") && !text.contains("mật khẩu: admin"),
+        "init never makes a known password"
+    );
+    // A second init on the same database is refused.
+    assert!(!xhht(&["init", "--plan", PLAN, "--database-url", &db]).status.success());
+
+    let out = xhht(&[
+        "user",
+        "add",
+        "--username",
+        "phucxa",
+        "--role",
+        "reporter",
+        "--unit",
+        "00001",
+        "--database-url",
+        &db,
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Phường Phúc Xá"));
+    let bad_role = xhht(&[
+        "user",
+        "add",
+        "--username",
+        "x1",
+        "--role",
+        "boss",
+        "--unit",
+        "00001",
+        "--database-url",
+        &db,
+    ]);
+    assert!(!bad_role.status.success());
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("vai trò"));
+    let bad_unit = xhht(&[
+        "user",
+        "add",
+        "--username",
+        "x2",
+        "--role",
+        "viewer",
+        "--unit",
+        "99999",
+        "--database-url",
+        &db,
+    ]);
+    assert!(!bad_unit.status.success());
+    let _ = std::fs::remove_dir_all(&dir);
+}

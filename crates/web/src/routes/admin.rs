@@ -142,14 +142,7 @@ struct Checked {
 }
 
 fn check(state: &AppState, username: &str, display_name: &str, role: &str, unit: &str) -> Result<Checked, String> {
-    let username = username.trim().to_lowercase();
-    let ok_name =
-        (3..=40).contains(&username.len()) && username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
-    if !ok_name {
-        return Err(format!(
-            "Tên đăng nhập «{username}» không hợp lệ: 3-40 ký tự, chỉ gồm chữ không dấu, số và . _ -"
-        ));
-    }
+    let username = xhht_domain::access::username(username)?;
     let role = Role::parse(role.trim())
         .ok_or_else(|| format!("Vai trò «{role}» không hợp lệ (có: admin, reviewer, reporter, viewer)"))?;
     let unit = unit.trim();
