@@ -85,6 +85,7 @@ async fn demo(args: DemoArgs) -> Result<ExitCode> {
 fn print_demo_logins(state: &AppState, addr: std::net::SocketAddr) {
     println!();
     println!("XHHT đang chạy tại http://{addr}/  (Ctrl-C để dừng)");
+    println!("Đăng nhập: http://{addr}/login");
     println!("Tài khoản mẫu (sample logins; chỉ dành cho bản trình diễn):");
     for a in xhht_sample::demo_accounts(&state.plan) {
         let unit = state
