@@ -46,7 +46,9 @@ pub fn username(raw: &str) -> Result<String, String> {
     if ok {
         Ok(name)
     } else {
-        Err(format!("Tên đăng nhập «{name}» không hợp lệ: 3-40 ký tự, chỉ gồm chữ không dấu, số và . _ -"))
+        Err(format!(
+            "Tên đăng nhập «{name}» không hợp lệ: 3-40 ký tự, chỉ gồm chữ không dấu, số và . _ -"
+        ))
     }
 }
 

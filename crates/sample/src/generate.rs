@@ -21,6 +21,8 @@ pub struct SampleReport {
     pub unit: String,
     pub year: i32,
     pub values: Vec<(String, DataValue)>,
+    /// ((task group, kind), text): what the unit writes under section III.
+    pub narratives: Vec<((i64, String), String)>,
     /// Final state; the loader replays draft → submitted (→ returned) → …
     pub state: ReportState,
     pub submitted_at: Option<DateTime<Utc>>,
@@ -70,20 +72,24 @@ pub fn generate(plan: &Plan, seed: u64) -> Vec<SampleReport> {
             if year == LAST && state == ReportState::Draft {
                 values.truncate(values.len() / 2); // a draft half filled in
             }
+            let narratives = narratives(plan, &mut rng, year, state);
             out.push(SampleReport {
                 unit: ward.code.clone(),
                 year,
                 values,
+                narratives,
                 state,
                 submitted_at,
                 decided_at,
             });
             if let Some(c) = centre {
                 let values = centre_values(&profile, centre_luck, year);
+                let narratives = Vec::new();
                 out.push(SampleReport {
                     unit: c.code.clone(),
                     year,
                     values,
+                    narratives,
                     state,
                     submitted_at,
                     decided_at,
@@ -91,23 +97,84 @@ pub fn generate(plan: &Plan, seed: u64) -> Vec<SampleReport> {
             }
         }
     }
-    if let Some(edu) = plan.unit(&plan.reporting.submit_to) {
+    // Departments and organisations: the education department with figures,
+    // every unit named in section V with its narrative.
+    let others = plan
+        .org_units
+        .iter()
+        .filter(|u| matches!(u.unit_type, UnitType::Department | UnitType::Organisation) && plan.is_reporting_unit(u));
+    for (i, unit) in others.enumerate() {
+        let mut rng = rng_for(seed, &unit.code);
         for year in FIRST..=LAST {
-            let (state, submitted_at, decided_at) = if year == LAST {
-                (ReportState::Draft, None, None)
-            } else {
-                approved(year, 0)
+            let (state, submitted_at, decided_at) = match (year == LAST, i % 4) {
+                (false, _) => approved(year, i + 3),
+                (true, 0) => (ReportState::Draft, None, None),
+                (true, 1) => (ReportState::Submitted, Some(at(year, 11, 18 + (i as u32 % 6), 2)), None),
+                (true, 2) => (
+                    ReportState::Approved,
+                    Some(at(year, 11, 17, 2)),
+                    Some(at(year, 11, 23, 3)),
+                ),
+                (true, _) => continue, // not started
             };
+            let values = if unit.code == plan.reporting.submit_to {
+                education_values(year)
+            } else {
+                Vec::new()
+            };
+            let narratives = narratives(plan, &mut rng, year, state);
             out.push(SampleReport {
-                unit: edu.code.clone(),
+                unit: unit.code.clone(),
                 year,
-                values: education_values(year),
+                values,
+                narratives,
                 state,
                 submitted_at,
                 decided_at,
             });
         }
     }
+    out
+}
+
+/// A few sentences under two task groups of section III, made from phrases
+/// and numbers; every one says it is sample data.
+fn narratives(plan: &Plan, rng: &mut ChaCha8Rng, year: i32, state: ReportState) -> Vec<((i64, String), String)> {
+    const RESULTS: [&str; 6] = [
+        "Tổ chức {n} buổi tuyên truyền về học tập suốt đời, Tuần lễ hưởng ứng học tập suốt đời và Ngày Sách, thu hút khoảng {m} lượt người tham gia",
+        "Rà soát, đề xuất {n} chính sách hỗ trợ người lao động, người cao tuổi, người khuyết tật học tập; hỗ trợ {m} lượt người",
+        "Triển khai {n} lớp học trực tuyến và đưa {m} tài liệu lên kho học liệu mở",
+        "Trung tâm học tập cộng đồng mở {n} lớp chuyên đề (kỹ năng số, pháp luật, nghề ngắn hạn) với {m} lượt học viên",
+        "Công nhận {n} gia đình học tập, dòng họ học tập và {m} công dân học tập mới",
+        "Phối hợp {n} hoạt động giao lưu về học tập suốt đời, có {m} lượt người tham gia",
+    ];
+    const DIFFICULTIES: &str = "Kinh phí cho hoạt động còn hạn chế; một số tổ dân phố chưa cập nhật kịp số liệu";
+    const PROPOSALS: &str = "Đề nghị bổ sung kinh phí và tổ chức tập huấn nhập liệu cho cán bộ phụ trách";
+    let groups = plan.task_groups.len();
+    let skip = year == LAST && state == ReportState::Draft && rng.random_range(0.0..1.0) < 0.5;
+    if groups == 0 || skip {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for _ in 0..2 {
+        let g = &plan.task_groups[rng.random_range(0..groups)];
+        let phrase = RESULTS[usize::try_from(g.number - 1).unwrap_or(0) % RESULTS.len()];
+        let n = rng.random_range(2..15).to_string();
+        let m = rng.random_range(80..1200).to_string();
+        let text = phrase.replace("{n}", &n).replace("{m}", &m);
+        out.push((
+            (g.number, "results".to_string()),
+            format!("{text} (dữ liệu mẫu năm {year})."),
+        ));
+    }
+    let g = plan.task_groups[rng.random_range(0..groups)].number;
+    out.push((
+        (g, "difficulties".to_string()),
+        format!("{DIFFICULTIES} (dữ liệu mẫu)."),
+    ));
+    out.push(((g, "proposals".to_string()), format!("{PROPOSALS} (dữ liệu mẫu).")));
+    out.sort();
+    out.dedup_by(|a, b| a.0 == b.0);
     out
 }
 
@@ -289,7 +356,8 @@ mod tests {
     fn shape_of_the_years() {
         let plan = builtin();
         let reports = generate(&plan, SEED);
-        let wards_2026: Vec<_> = reports.iter().filter(|r| r.year == 2026 && r.unit.len() == 5).collect();
+        let is_ward = |r: &&SampleReport| plan.unit(&r.unit).is_some_and(|u| u.unit_type == UnitType::Ward);
+        let wards_2026: Vec<_> = reports.iter().filter(|r| r.year == 2026).filter(is_ward).collect();
         let submitted = wards_2026
             .iter()
             .filter(|r| matches!(r.state, ReportState::Submitted | ReportState::Approved))
@@ -302,10 +370,18 @@ mod tests {
                 .all(|r| r.state == ReportState::Approved)
         );
         // some values are missing
-        let full = reports
+        let partial = reports
             .iter()
-            .filter(|r| r.year < 2026 && r.unit.len() == 5 && r.values.len() < 16)
+            .filter(|r| r.year < 2026)
+            .filter(is_ward)
+            .filter(|r| r.values.len() < 16)
             .count();
-        assert!(full > 0);
+        assert!(partial > 0);
+        // every unit named in section V reports, with narrative
+        for unit in plan.org_units.iter().filter(|u| plan.is_reporting_unit(u)) {
+            let r = reports.iter().find(|r| r.unit == unit.code && r.year == 2025);
+            assert!(r.is_some(), "{} has no 2025 report", unit.code);
+        }
+        assert!(reports.iter().any(|r| r.unit == "HKH" && !r.narratives.is_empty()));
     }
 }

@@ -2,7 +2,7 @@
 
 use xhht_domain::plan::{BUILTIN_BA_DINH, Plan};
 use xhht_domain::workflow::ReportState;
-use xhht_storage::{NewUser, Stamp, Store};
+use xhht_storage::{FormChanges, NewUser, Stamp, Store};
 
 use crate::{SampleReport, demo_accounts, generate};
 
@@ -47,8 +47,12 @@ async fn replay(store: &Store, _plan: &Plan, r: &SampleReport) -> Result<(), xhh
         s
     };
     let entered = r.submitted_at.map(|t| t - chrono::Duration::days(2));
-    let changes: Vec<_> = r.values.iter().map(|(c, v)| (c.clone(), Some(v.clone()))).collect();
-    store.save_values(&stamp(entered), &r.unit, r.year, &changes).await?;
+    let form = FormChanges {
+        values: r.values.iter().map(|(c, v)| (c.clone(), Some(v.clone()))).collect(),
+        narratives: r.narratives.clone(),
+        explanation: None,
+    };
+    store.save_form(&stamp(entered), &r.unit, r.year, &form).await?;
     use ReportState::*;
     if r.state == Draft {
         return Ok(());

@@ -6,7 +6,7 @@ use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
-use xhht_domain::plan::builtin;
+use xhht_domain::plan::{UnitType, builtin};
 use xhht_domain::values::DataValue;
 use xhht_domain::workflow::ReportState;
 use xhht_sample::{SEED, generate, load_demo};
@@ -56,10 +56,11 @@ fn indicator<'a>(body: &'a Value, code: &str) -> &'a Value {
 fn hand_sums(year: i32, num: &str, den: &str) -> (f64, f64, f64) {
     let plan = builtin();
     let (mut n, mut d, mut ratios) = (0.0, 0.0, Vec::new());
-    for r in generate(&plan, SEED)
-        .iter()
-        .filter(|r| r.year == year && r.unit.len() == 5 && r.state == ReportState::Approved)
-    {
+    for r in generate(&plan, SEED).iter().filter(|r| {
+        r.year == year
+            && r.state == ReportState::Approved
+            && plan.unit(&r.unit).is_some_and(|u| u.unit_type == UnitType::Ward)
+    }) {
         let get = |c: &str| r.values.iter().find(|(k, _)| k == c).map(|(_, v)| v.clone());
         if let (Some(DataValue::Number(a)), Some(DataValue::Number(b))) = (get(num), get(den)) {
             n += a;

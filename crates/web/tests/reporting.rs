@@ -200,9 +200,18 @@ async fn completeness_page_counts_and_filters() {
         let reviewer = Client::login(&app, "chuyenvien", "xhht-demo").await;
         let r = reviewer.get(&app, "/review/2025").await;
         assert_eq!(r.status, StatusCode::OK);
-        // 14 wards + 14 centres + PGDDT, all approved in 2025; every seventh unit was late.
-        assert!(r.body.contains("<strong>29</strong> đơn vị phải báo cáo"), "{}", r.body);
-        assert!(r.body.contains("<strong>29</strong> đã duyệt"));
+        // 14 wards, 14 centres, 5 departments and 9 organisations, all approved
+        // in 2025; every seventh unit was late.
+        let plan = builtin();
+        let expected = plan.units_in(2025).filter(|u| plan.is_reporting_unit(u)).count();
+        assert_eq!(expected, 42);
+        assert!(
+            r.body
+                .contains(&format!("<strong>{expected}</strong> đơn vị phải báo cáo")),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains(&format!("<strong>{expected}</strong> đã duyệt")));
         assert!(r.body.contains("Trễ hạn") && r.body.contains("Đúng hạn"));
         let wards = reviewer.get(&app, "/review/2026?type=ward").await;
         assert!(wards.body.contains("<strong>14</strong> đơn vị phải báo cáo"));

@@ -62,9 +62,11 @@ impl Plan {
         self.data_elements.iter().filter(move |e| e.reported_by_unit(unit))
     }
 
-    /// Whether `unit` reports at least one data element.
+    /// Whether `unit` sends a yearly report: it reports a data element, or
+    /// section V gives it duties (departments and organisations report their
+    /// work as narrative even without figures).
     pub fn is_reporting_unit(&self, unit: &OrgUnit) -> bool {
-        self.elements_for(unit).next().is_some()
+        self.elements_for(unit).next().is_some() || self.responsibilities.iter().any(|r| r.units.contains(&unit.code))
     }
 
     pub fn targets_for(&self, indicator: &str) -> impl Iterator<Item = &Target> {
