@@ -12,7 +12,6 @@ use crate::state::AppState;
 #[derive(Debug, Clone)]
 pub struct NavUser {
     pub display_name: String,
-    pub unit_name: String,
     pub role_label: &'static str,
     pub csrf: String,
     pub reviews: bool,
@@ -55,10 +54,6 @@ impl Chrome {
     pub fn new(state: &AppState, user: Option<&CurrentUser>) -> Self {
         let user = user.map(|u| NavUser {
             display_name: u.display_name.clone(),
-            unit_name: state
-                .plan
-                .unit(&u.org_unit)
-                .map_or_else(|| u.org_unit.clone(), |x| x.display_name().to_string()),
             role_label: role_label(u.role),
             csrf: u.csrf.clone(),
             reviews: u.role.reviews(),
