@@ -12,8 +12,8 @@ pub use progress::{Progress, ProgressStatus, progress};
 
 use serde::Serialize;
 
-use crate::formula::{self, Expr, Value};
-use crate::plan::{Indicator, IndicatorKind, OrgUnit, Plan, UnitType};
+use crate::formula::{self, Value};
+use crate::plan::{Indicator, IndicatorKind, OrgUnit, Plan};
 use crate::values::{DataValue, UnitEnv, YearValues};
 
 /// The value of one indicator for one org unit and year.
@@ -69,127 +69,184 @@ pub fn compute_all(inputs: &Inputs, unit: &str) -> Vec<IndicatorValue> {
         .collect()
 }
 
-/// Computes one indicator for the subtree rooted at `unit`.
+/// Computes one indicator for the subtree rooted at `unit`: the sum of the
+/// contributions of every unit below it, read once at the end.
 pub fn compute(inputs: &Inputs, indicator: &Indicator, unit: &str) -> IndicatorValue {
-    let mut out = IndicatorValue {
-        indicator: indicator.code.clone(),
-        org_unit: unit.to_string(),
-        year: inputs.year,
-        value: None,
-        status: None,
-        numerator: None,
-        denominator: None,
-        units_counted: 0,
-        units_expected: 0,
+    let mut total = Rollup::default();
+    let mut expected = 0;
+    for u in inputs.tree.subtree(unit) {
+        if let Some(c) = contribution(inputs.plan, indicator, u, &inputs.env(&u.code)) {
+            expected += 1;
+            total.add(&c, 1);
+        }
+    }
+    total.value(indicator, unit, inputs.year, expected)
+}
+
+/// Whether `unit` is one of the units an indicator counts (whether or not it
+/// has data yet).
+pub fn expects(plan: &Plan, indicator: &Indicator, unit: &OrgUnit) -> bool {
+    let reports_all = |codes: &[&str]| {
+        codes
+            .iter()
+            .all(|c| plan.element(c).is_some_and(|e| e.reported_by_unit(unit)))
     };
-    let subtree = inputs.tree.subtree(unit);
     match &indicator.kind {
         IndicatorKind::Ratio {
-            numerator,
-            denominator,
-            scale,
-        } => ratio(inputs, &subtree, &numerator.expr, &denominator.expr, *scale, &mut out),
-        IndicatorKind::Share { unit_type, condition } => {
-            share(inputs, &subtree, *unit_type, &condition.expr, &mut out);
-        }
-        IndicatorKind::StatusDerived {
-            unit_type,
-            condition,
-            at_least,
-            met,
-            not_met,
+            numerator, denominator, ..
         } => {
-            if let Some(pct) = share(inputs, &subtree, *unit_type, &condition.expr, &mut out) {
-                out.status = Some(if pct + 1e-9 >= *at_least {
-                    met.clone()
-                } else {
-                    not_met.clone()
-                });
-            }
+            let codes: Vec<&str> = numerator
+                .expr
+                .element_codes()
+                .into_iter()
+                .chain(denominator.expr.element_codes())
+                .collect();
+            reports_all(&codes)
         }
-        IndicatorKind::StatusElement { element } => status_element(inputs, indicator, &subtree, element, &mut out),
-    }
-    out
-}
-
-fn ratio(inputs: &Inputs, subtree: &[&OrgUnit], num: &Expr, den: &Expr, scale: f64, out: &mut IndicatorValue) {
-    let codes: Vec<&str> = num.element_codes().into_iter().chain(den.element_codes()).collect();
-    let (mut n_sum, mut d_sum) = (0.0, 0.0);
-    for unit in subtree {
-        let reports_all = codes
-            .iter()
-            .all(|c| inputs.plan.element(c).is_some_and(|e| e.reported_by_unit(unit)));
-        if !reports_all {
-            continue;
+        IndicatorKind::Share { unit_type, .. } | IndicatorKind::StatusDerived { unit_type, .. } => {
+            unit.unit_type == *unit_type
         }
-        out.units_expected += 1;
-        let env = inputs.env(&unit.code);
-        // A unit counts only with both parts, so numerator and denominator stay paired.
-        if let (Some(Value::Number(n)), Some(Value::Number(d))) = (formula::eval(num, &env), formula::eval(den, &env)) {
-            n_sum += n;
-            d_sum += d;
-            out.units_counted += 1;
-        }
-    }
-    if out.units_counted > 0 {
-        out.numerator = Some(n_sum);
-        out.denominator = Some(d_sum);
-        out.value = (d_sum != 0.0).then(|| n_sum / d_sum * scale);
+        IndicatorKind::StatusElement { element } => reports_all(&[element.as_str()]),
     }
 }
 
-/// Share (in %) of the units of `unit_type` meeting `condition`; returns it.
-fn share(
-    inputs: &Inputs,
-    subtree: &[&OrgUnit],
-    unit_type: UnitType,
-    condition: &Expr,
-    out: &mut IndicatorValue,
-) -> Option<f64> {
-    let mut met = 0usize;
-    for unit in subtree.iter().filter(|u| u.unit_type == unit_type) {
-        out.units_expected += 1;
-        if let Some(Value::Bool(b)) = formula::eval(condition, &inputs.env(&unit.code)) {
-            out.units_counted += 1;
-            met += usize::from(b);
-        }
-    }
-    if out.units_counted == 0 {
+/// What one unit adds to an indicator of every area above it.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Contribution {
+    pub numerator: f64,
+    pub denominator: f64,
+    /// 1 when the unit's data entered the result.
+    pub counted: i64,
+    /// For status read from an element: the unit's option rank.
+    pub rank: Option<usize>,
+}
+
+/// The unit's own contribution, or `None` if the indicator does not count it.
+/// A unit counts in a ratio only with both parts, so numerator and
+/// denominator stay paired; in a share it adds 1 to the denominator and 1 to
+/// the numerator when its condition holds.
+pub fn contribution(plan: &Plan, indicator: &Indicator, unit: &OrgUnit, env: &UnitEnv) -> Option<Contribution> {
+    if !expects(plan, indicator, unit) {
         return None;
     }
-    let pct = met as f64 / out.units_counted as f64 * 100.0;
-    out.numerator = Some(met as f64);
-    out.denominator = Some(out.units_counted as f64);
-    out.value = Some(pct);
-    Some(pct)
-}
-
-/// The status of the reporting units of the subtree: the weakest one, since
-/// an area keeps a standard only as far as every unit reporting it does.
-fn status_element(
-    inputs: &Inputs,
-    indicator: &Indicator,
-    subtree: &[&OrgUnit],
-    element: &str,
-    out: &mut IndicatorValue,
-) {
-    let Some(el) = inputs.plan.element(element) else {
-        return;
-    };
-    let mut worst: Option<usize> = None;
-    for unit in subtree.iter().filter(|u| el.reported_by_unit(u)) {
-        out.units_expected += 1;
-        let rank = match inputs.values.get(&unit.code, element) {
-            Some(DataValue::Bool(b)) => Some(usize::from(*b)),
-            Some(DataValue::Status(s)) => indicator.option_rank(s),
-            _ => None,
-        };
-        if let Some(r) = rank {
-            out.units_counted += 1;
-            worst = Some(worst.map_or(r, |w| w.min(r)));
+    let mut c = Contribution::default();
+    match &indicator.kind {
+        IndicatorKind::Ratio {
+            numerator, denominator, ..
+        } => {
+            if let (Some(Value::Number(n)), Some(Value::Number(d))) = (
+                formula::eval(&numerator.expr, env),
+                formula::eval(&denominator.expr, env),
+            ) {
+                c = Contribution {
+                    numerator: n,
+                    denominator: d,
+                    counted: 1,
+                    rank: None,
+                };
+            }
+        }
+        IndicatorKind::Share { condition, .. } | IndicatorKind::StatusDerived { condition, .. } => {
+            if let Some(Value::Bool(b)) = formula::eval(&condition.expr, env) {
+                c = Contribution {
+                    numerator: f64::from(u8::from(b)),
+                    denominator: 1.0,
+                    counted: 1,
+                    rank: None,
+                };
+            }
+        }
+        IndicatorKind::StatusElement { element } => {
+            let rank = match env.this.and_then(|v| v.get(element)) {
+                Some(DataValue::Bool(b)) => Some(usize::from(*b)),
+                Some(DataValue::Status(s)) => indicator.option_rank(s),
+                _ => None,
+            };
+            if let Some(r) = rank {
+                c = Contribution {
+                    numerator: 0.0,
+                    denominator: 0.0,
+                    counted: 1,
+                    rank: Some(r),
+                };
+            }
         }
     }
-    out.status = worst.map(|r| indicator.options[r].code.clone());
+    Some(c)
+}
+
+/// The sum of contributions over an area: what the database keeps per
+/// (area, indicator, year), updated by the difference at each approval.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Rollup {
+    pub numerator: f64,
+    pub denominator: f64,
+    pub counted: i64,
+    /// How many counted units have each status rank.
+    pub ranks: Vec<i64>,
+}
+
+impl Rollup {
+    /// Adds (`sign` = 1) or removes (`sign` = -1) a contribution.
+    pub fn add(&mut self, c: &Contribution, sign: i64) {
+        self.numerator += c.numerator * sign as f64;
+        self.denominator += c.denominator * sign as f64;
+        self.counted += c.counted * sign;
+        if let Some(r) = c.rank {
+            if self.ranks.len() <= r {
+                self.ranks.resize(r + 1, 0);
+            }
+            self.ranks[r] += sign;
+        }
+    }
+
+    /// The indicator's value from the sums: divide once; shares in percent;
+    /// a derived status by its threshold; a reported status by the weakest
+    /// unit (an area keeps a standard only as far as all its units do).
+    pub fn value(&self, indicator: &Indicator, unit: &str, year: i32, expected: usize) -> IndicatorValue {
+        let mut out = IndicatorValue {
+            indicator: indicator.code.clone(),
+            org_unit: unit.to_string(),
+            year,
+            value: None,
+            status: None,
+            numerator: None,
+            denominator: None,
+            units_counted: usize::try_from(self.counted).unwrap_or(0),
+            units_expected: expected,
+        };
+        if self.counted <= 0 {
+            return out;
+        }
+        match &indicator.kind {
+            IndicatorKind::Ratio { scale, .. } => {
+                out.numerator = Some(self.numerator);
+                out.denominator = Some(self.denominator);
+                out.value = (self.denominator != 0.0).then(|| self.numerator / self.denominator * scale);
+            }
+            IndicatorKind::Share { .. } | IndicatorKind::StatusDerived { .. } => {
+                let pct = self.numerator / self.denominator * 100.0;
+                out.numerator = Some(self.numerator);
+                out.denominator = Some(self.denominator);
+                out.value = Some(pct);
+                if let IndicatorKind::StatusDerived {
+                    at_least, met, not_met, ..
+                } = &indicator.kind
+                {
+                    out.status = Some(if pct + 1e-9 >= *at_least {
+                        met.clone()
+                    } else {
+                        not_met.clone()
+                    });
+                }
+            }
+            IndicatorKind::StatusElement { .. } => {
+                let worst = self.ranks.iter().position(|&n| n > 0);
+                out.status = worst.and_then(|r| indicator.options.get(r)).map(|o| o.code.clone());
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]

@@ -249,3 +249,51 @@ fn progress_against_targets() {
         ProgressStatus::Behind
     );
 }
+
+#[test]
+fn rollups_add_and_remove_contributions_exactly() {
+    let (plan, values) = setup();
+    let tree = Hierarchy::new(&plan, 2025);
+    let inputs = Inputs {
+        plan: &plan,
+        tree: &tree,
+        year: 2025,
+        values: &values,
+        prev: None,
+    };
+    for ind in &plan.indicators {
+        // Sum the wards' own contributions by hand; compare with the engine.
+        let mut r = Rollup::default();
+        let mut expected = 0;
+        for u in tree.subtree("D") {
+            let env = UnitEnv {
+                plan: &plan,
+                this: values.unit(&u.code),
+                prev: None,
+            };
+            if let Some(c) = contribution(&plan, ind, u, &env) {
+                r.add(&c, 1);
+                expected += 1;
+            }
+        }
+        assert_eq!(
+            r.value(ind, "D", 2025, expected),
+            compute(&inputs, ind, "D"),
+            "{}",
+            ind.code
+        );
+        // Replacing W2's contribution by itself (remove, add) changes nothing.
+        let w2 = plan.unit("W2").unwrap();
+        let env = UnitEnv {
+            plan: &plan,
+            this: values.unit("W2"),
+            prev: None,
+        };
+        if let Some(c) = contribution(&plan, ind, w2, &env) {
+            let before = r.clone();
+            r.add(&c, -1);
+            r.add(&c, 1);
+            assert_eq!(r, before);
+        }
+    }
+}
