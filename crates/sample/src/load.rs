@@ -38,7 +38,7 @@ pub async fn load_demo(store: &Store, seed: u64) -> Result<bool, xhht_storage::S
 }
 
 /// Replays one report's life: values saved, then submitted, then decided.
-async fn replay(store: &Store, _plan: &Plan, r: &SampleReport) -> Result<(), xhht_storage::StorageError> {
+async fn replay(store: &Store, plan: &Plan, r: &SampleReport) -> Result<(), xhht_storage::StorageError> {
     let stamp = |at: Option<chrono::DateTime<chrono::Utc>>| {
         let mut s = Stamp::now(SAMPLE_ACTOR).with_reason(REASON);
         if let Some(at) = at {
@@ -58,17 +58,19 @@ async fn replay(store: &Store, _plan: &Plan, r: &SampleReport) -> Result<(), xhh
         return Ok(());
     }
     store
-        .change_state(&stamp(r.submitted_at), &r.unit, r.year, &[Draft], Submitted)
+        .change_state(&stamp(r.submitted_at), plan, &r.unit, r.year, &[Draft], Submitted)
         .await?;
     match r.state {
         Approved => {
             store
-                .change_state(&stamp(r.decided_at), &r.unit, r.year, &[Submitted], Approved)
+                .change_state(&stamp(r.decided_at), plan, &r.unit, r.year, &[Submitted], Approved)
                 .await
         }
         Returned => {
             let s = stamp(r.decided_at).with_reason("Đề nghị kiểm tra lại số người biết chữ (dữ liệu mẫu)");
-            store.change_state(&s, &r.unit, r.year, &[Submitted], Returned).await
+            store
+                .change_state(&s, plan, &r.unit, r.year, &[Submitted], Returned)
+                .await
         }
         _ => Ok(()),
     }

@@ -8,6 +8,7 @@ mod connect;
 mod error;
 mod plans;
 mod reports;
+mod rollups;
 mod sessions;
 pub mod test_support;
 mod users;

@@ -165,6 +165,7 @@ impl Store {
     pub async fn change_state(
         &self,
         stamp: &Stamp,
+        plan: &Plan,
         unit: &str,
         year: i32,
         from: &[ReportState],
@@ -177,18 +178,19 @@ impl Store {
                 Err(Refusal::WrongState)
             }
         };
-        self.transition(stamp, None, unit, year, decide).await.map(|_| ())
+        self.transition(stamp, plan, unit, year, decide).await.map(|_| ())
     }
 
     /// Moves a report through the workflow. Inside one transaction: reads the
     /// report's state and working values, asks `decide` (the domain's state
-    /// machine and validation, given the values when `plan` is passed) for the
-    /// next state, writes it with its audit event, and on approval copies the
-    /// values into the official figures, so every page shows them at the next read.
+    /// machine and validation) for the next state, writes it with its audit
+    /// event, and on approval copies the values into the official figures and
+    /// updates the indicator roll-ups of every area above the unit by the
+    /// difference, so every page shows the approval at the next read.
     pub async fn transition<F>(
         &self,
         stamp: &Stamp,
-        plan: Option<&Plan>,
+        plan: &Plan,
         unit: &str,
         year: i32,
         decide: F,
@@ -204,14 +206,9 @@ impl Store {
             let Some(state) = row.and_then(|(s,)| ReportState::parse(&s)) else {
                 return Err(StorageError::NotFound(format!("báo cáo năm {year} của đơn vị {unit}")));
             };
-            let values = match plan {
-                Some(plan) => {
-                    let rows: Vec<ValueRow> = sqlx::query_as("SELECT org_unit_code, element_code, value_num, value_text FROM data_values WHERE org_unit_code = $1 AND year = $2")
-                        .bind(unit).bind(year).fetch_all(&mut *tx).await?;
-                    to_year_values(plan, rows).units.remove(unit).unwrap_or_default()
-                }
-                None => UnitValues::default(),
-            };
+            let rows: Vec<ValueRow> = sqlx::query_as("SELECT org_unit_code, element_code, value_num, value_text FROM data_values WHERE org_unit_code = $1 AND year = $2")
+                .bind(unit).bind(year).fetch_all(&mut *tx).await?;
+            let values = to_year_values(plan, rows).units.remove(unit).unwrap_or_default();
             let to = decide(state, &values).map_err(StorageError::Refused)?;
             let extra = match to {
                 ReportState::Submitted => ", submitted_at = $2, first_submitted_at = COALESCE(first_submitted_at, $2)",
@@ -221,6 +218,15 @@ impl Store {
             let sql = format!("UPDATE reports SET state = $1, updated_at = $2, updated_by = $3{extra} WHERE org_unit_code = $4 AND year = $5");
             sqlx::query(&sql).bind(to.as_str()).bind(&at).bind(&stamp.actor).bind(unit).bind(year).execute(&mut *tx).await?;
             if to == ReportState::Approved {
+                let rows: Vec<ValueRow> = sqlx::query_as("SELECT org_unit_code, element_code, value_num, value_text FROM approved_values WHERE org_unit_code = $1 AND year = $2")
+                    .bind(unit).bind(year).fetch_all(&mut *tx).await?;
+                let old = to_year_values(plan, rows).units.remove(unit).unwrap_or_default();
+                if let Some(u) = plan.unit(unit) {
+                    for (area, indicator, bucket, num, den, counted) in crate::rollups::deltas(plan, u, &old, &values) {
+                        sqlx::query(crate::rollups::UPSERT).bind(area).bind(indicator).bind(year).bind(bucket).bind(num).bind(den).bind(counted)
+                            .execute(&mut *tx).await?;
+                    }
+                }
                 sqlx::query("DELETE FROM approved_values WHERE org_unit_code = $1 AND year = $2").bind(unit).bind(year).execute(&mut *tx).await?;
                 sqlx::query("INSERT INTO approved_values (org_unit_code, element_code, year, value_num, value_text, approved_at, approved_by) \
                              SELECT org_unit_code, element_code, year, value_num, value_text, $1, $2 FROM data_values \

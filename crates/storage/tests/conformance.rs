@@ -67,14 +67,16 @@ async fn report_lifecycle_with_audit() {
         );
 
         store
-            .change_state(&stamp, "00001", 2026, &[Draft, Returned], Submitted)
+            .change_state(&stamp, &plan, "00001", 2026, &[Draft, Returned], Submitted)
             .await
             .unwrap();
         let locked = store
             .save_values(&stamp, "00001", 2026, &[("pop_15_60".into(), n(1.0))])
             .await;
         assert!(matches!(locked, Err(StorageError::Conflict(_))), "{b:?}");
-        let wrong = store.change_state(&stamp, "00001", 2026, &[Draft], Submitted).await;
+        let wrong = store
+            .change_state(&stamp, &plan, "00001", 2026, &[Draft], Submitted)
+            .await;
         assert!(
             matches!(wrong, Err(StorageError::Refused(Refusal::WrongState))),
             "{b:?}"
@@ -83,16 +85,16 @@ async fn report_lifecycle_with_audit() {
         // Returned with a comment, then resubmitted (this once failed on PostgreSQL).
         let back = Stamp::now("chuyen-vien").with_reason("Kiểm tra lại");
         store
-            .change_state(&back, "00001", 2026, &[Submitted], Returned)
+            .change_state(&back, &plan, "00001", 2026, &[Submitted], Returned)
             .await
             .unwrap();
         store
-            .change_state(&stamp, "00001", 2026, &[Draft, Returned], Submitted)
+            .change_state(&stamp, &plan, "00001", 2026, &[Draft, Returned], Submitted)
             .await
             .unwrap();
         let reviewer = Stamp::now("chuyen-vien").with_reason("Số liệu khớp");
         store
-            .change_state(&reviewer, "00001", 2026, &[Submitted], Approved)
+            .change_state(&reviewer, &plan, "00001", 2026, &[Submitted], Approved)
             .await
             .unwrap();
         let official = store.approved_values(&plan, 2026).await.unwrap();

@@ -5,6 +5,9 @@ use xhht_storage::{StorageError, Store};
 
 use crate::auth::LoginThrottle;
 
+/// Per (year, area): how many units each indicator expects.
+pub type ExpectedCounts = std::collections::HashMap<(i32, String), Vec<usize>>;
+
 /// What every handler can reach: the store and the plan it holds.
 #[derive(Clone)]
 pub struct AppState {
@@ -15,6 +18,8 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     /// Mark cookies Secure (served over HTTPS, possibly behind a proxy).
     pub secure_cookies: bool,
+    /// Units each indicator expects, per (year, area): from the plan alone.
+    pub expected: Arc<std::sync::Mutex<ExpectedCounts>>,
 }
 
 impl AppState {
@@ -31,6 +36,7 @@ impl AppState {
             is_sample,
             throttle: Arc::default(),
             secure_cookies: false,
+            expected: Arc::default(),
         })
     }
 }

@@ -186,6 +186,7 @@ async fn an_approval_shows_at_the_next_request() {
         store
             .change_state(
                 &reviewer,
+                &builtin(),
                 "00004",
                 2026,
                 &[ReportState::Submitted],

@@ -337,11 +337,7 @@ pub async fn save(
         };
         workflow::transition(st, Action::Submit, role, facts)
     };
-    match state
-        .store
-        .transition(&stamp, Some(plan), &unit.code, year, decide)
-        .await
-    {
+    match state.store.transition(&stamp, plan, &unit.code, year, decide).await {
         Ok(_) => Redirect::to(&format!("/reports/{year}/{}?msg=submitted", unit.code)).into_response(),
         Err(StorageError::Refused(r)) => {
             let why = match r {
@@ -443,7 +439,11 @@ pub async fn review(
     };
     let role = user.role;
     let decide = |st: ReportState, _: &UnitValues| workflow::transition(st, action, role, facts);
-    match state.store.transition(&stamp, None, &unit.code, year, decide).await {
+    match state
+        .store
+        .transition(&stamp, &state.plan, &unit.code, year, decide)
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/reports/{year}/{}?msg={done}", unit.code)).into_response(),
         Err(StorageError::Refused(r)) => {
             let alert = if r == Refusal::MissingReason {

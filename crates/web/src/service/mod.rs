@@ -1,27 +1,69 @@
-//! Reads approved figures and runs the domain's indicator engine on them.
-//! No cache: every request computes from the official values, so an approval
-//! shows at the next page load.
+//! Indicator values for pages and the API, read from the roll-ups that each
+//! approval updates in its own transaction: no batch job and no cache, so an
+//! approval shows at the next page load, and a nation-sized area costs a few
+//! rows per indicator.
 
-use xhht_domain::indicator::{self, Hierarchy, IndicatorValue, Inputs, Progress};
+use std::collections::HashMap;
+use std::ops::RangeInclusive;
+
+use xhht_domain::indicator::{self, Hierarchy, IndicatorValue, Progress};
 use xhht_domain::plan::{Indicator, Plan, Target};
 use xhht_domain::workflow::ReportState;
 use xhht_storage::StorageError;
 
 use crate::state::AppState;
 
-/// Every indicator of `unit` (and its subtree) in `year`.
-pub async fn indicators(state: &AppState, year: i32, unit: &str) -> Result<Vec<IndicatorValue>, StorageError> {
+/// How many units each indicator expects below `unit` in `year` (from the
+/// plan alone, so it is computed once per area and year and kept).
+pub fn expected(state: &AppState, year: i32, unit: &str) -> Vec<usize> {
+    let key = (year, unit.to_string());
+    if let Some(v) = state.expected.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return v.clone();
+    }
     let plan = &state.plan;
-    let values = state.store.approved_values(plan, year).await?;
     let tree = Hierarchy::new(plan, year);
-    let inputs = Inputs {
-        plan,
-        tree: &tree,
-        year,
-        values: &values,
-        prev: None,
-    };
-    Ok(indicator::compute_all(&inputs, unit))
+    let subtree = tree.subtree(unit);
+    let counts: Vec<usize> = plan
+        .indicators
+        .iter()
+        .map(|ind| subtree.iter().filter(|u| indicator::expects(plan, ind, u)).count())
+        .collect();
+    state
+        .expected
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key, counts.clone());
+    counts
+}
+
+/// Every indicator of `unit` for each year of `years`: indicator index →
+/// values in year order.
+pub async fn series(
+    state: &AppState,
+    unit: &str,
+    years: RangeInclusive<i32>,
+) -> Result<Vec<Vec<IndicatorValue>>, StorageError> {
+    let plan = &state.plan;
+    let rollups = state.store.rollups(unit, years.clone()).await?;
+    let expected: HashMap<i32, Vec<usize>> = years.clone().map(|y| (y, expected(state, y, unit))).collect();
+    Ok(plan
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, ind)| {
+            years
+                .clone()
+                .map(|y| {
+                    let r = rollups
+                        .get(&ind.code)
+                        .and_then(|by_year| by_year.get(&y))
+                        .cloned()
+                        .unwrap_or_default();
+                    r.value(ind, unit, y, expected[&y][i])
+                })
+                .collect()
+        })
+        .collect())
 }
 
 /// An indicator's value in a year, with the target it is measured against.
@@ -36,12 +78,11 @@ pub struct Assessed<'a> {
 pub async fn assess<'a>(state: &'a AppState, year: i32, unit: &str) -> Result<Vec<Assessed<'a>>, StorageError> {
     let plan: &'a Plan = &state.plan;
     let base_year = plan.reporting.baseline_year;
-    let current = indicators(state, year, unit).await?;
-    let baseline = if year == base_year {
-        current.clone()
-    } else {
-        indicators(state, base_year, unit).await?
-    };
+    let from = base_year.min(year);
+    let all = series(state, unit, from..=year).await?;
+    let at = |v: &Vec<IndicatorValue>, y: i32| v[usize::try_from(y - from).unwrap_or(0)].clone();
+    let current: Vec<IndicatorValue> = all.iter().map(|v| at(v, year)).collect();
+    let baseline: Vec<IndicatorValue> = all.iter().map(|v| at(v, base_year.max(from))).collect();
     let out = plan
         .indicators
         .iter()

@@ -1,0 +1,195 @@
+//! Indicator roll-ups: per (area, indicator, year), the sums of the
+//! contributions of every unit below the area. Approval updates them by the
+//! difference between the unit's old and new contribution, in its own
+//! transaction; `rebuild_rollups` recomputes them all from approved values.
+
+use std::collections::HashMap;
+
+use xhht_domain::indicator::{Contribution, Rollup, contribution};
+use xhht_domain::plan::{OrgUnit, Plan};
+use xhht_domain::values::{UnitEnv, UnitValues};
+
+use crate::{Result, Store, with_db};
+
+/// Rows to add for one unit's change: (area, indicator, bucket, Δnum, Δden, Δcounted).
+pub(crate) type Delta = (String, String, i64, f64, f64, i64);
+
+/// The unit and every unit above it (the areas its figures count in).
+pub(crate) fn areas_of<'a>(plan: &'a Plan, unit: &'a OrgUnit) -> Vec<&'a OrgUnit> {
+    let mut out = vec![unit];
+    let mut cur = unit;
+    while let Some(p) = cur.parent.as_deref().and_then(|p| plan.unit(p)) {
+        if out.iter().any(|u| u.code == p.code) {
+            break; // a cycle: impossible in a checked plan
+        }
+        out.push(p);
+        cur = p;
+    }
+    out
+}
+
+/// The roll-up rows that change when `unit`'s approved values go from `old` to `new`.
+pub(crate) fn deltas(plan: &Plan, unit: &OrgUnit, old: &UnitValues, new: &UnitValues) -> Vec<Delta> {
+    let areas = areas_of(plan, unit);
+    let mut out = Vec::new();
+    for ind in &plan.indicators {
+        let contrib = |v: &UnitValues| {
+            contribution(
+                plan,
+                ind,
+                unit,
+                &UnitEnv {
+                    plan,
+                    this: Some(v),
+                    prev: None,
+                },
+            )
+        };
+        let (Some(before), Some(after)) = (contrib(old), contrib(new)) else {
+            continue;
+        };
+        if before == after {
+            continue;
+        }
+        let mut diff = Rollup::default();
+        diff.add(&after, 1);
+        diff.add(&before, -1);
+        for area in &areas {
+            out.extend(rows(&area.code, &ind.code, &diff));
+        }
+    }
+    out
+}
+
+/// A roll-up as table rows: the sums in bucket -1, rank counts in 0..
+fn rows(area: &str, indicator: &str, r: &Rollup) -> Vec<Delta> {
+    let mut out = vec![(
+        area.to_string(),
+        indicator.to_string(),
+        -1,
+        r.numerator,
+        r.denominator,
+        r.counted,
+    )];
+    for (rank, n) in r.ranks.iter().enumerate() {
+        if *n != 0 {
+            out.push((area.to_string(), indicator.to_string(), rank as i64, 0.0, 0.0, *n));
+        }
+    }
+    out
+}
+
+pub(crate) const UPSERT: &str = "INSERT INTO indicator_rollups (area_code, indicator, year, bucket, numerator, denominator, counted) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (area_code, indicator, year, bucket) DO UPDATE SET \
+     numerator = indicator_rollups.numerator + excluded.numerator, \
+     denominator = indicator_rollups.denominator + excluded.denominator, \
+     counted = indicator_rollups.counted + excluded.counted";
+
+type RollupRow = (String, i32, i64, f64, f64, i64);
+
+impl Store {
+    /// Roll-ups of one area for a range of years: indicator → year → roll-up.
+    pub async fn rollups(
+        &self,
+        area: &str,
+        years: std::ops::RangeInclusive<i32>,
+    ) -> Result<HashMap<String, HashMap<i32, Rollup>>> {
+        let rows: Vec<RollupRow> = with_db!(&self.db, pool => {
+            sqlx::query_as("SELECT indicator, year, bucket, numerator, denominator, counted FROM indicator_rollups WHERE area_code = $1 AND year >= $2 AND year <= $3")
+                .bind(area).bind(*years.start()).bind(*years.end()).fetch_all(pool).await?
+        });
+        let mut out: HashMap<String, HashMap<i32, Rollup>> = HashMap::new();
+        for (indicator, year, bucket, numerator, denominator, counted) in rows {
+            let r = out.entry(indicator).or_default().entry(year).or_default();
+            match usize::try_from(bucket) {
+                Err(_) => {
+                    r.numerator = numerator;
+                    r.denominator = denominator;
+                    r.counted = counted;
+                }
+                Ok(rank) => {
+                    if r.ranks.len() <= rank {
+                        r.ranks.resize(rank + 1, 0);
+                    }
+                    r.ranks[rank] = counted;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Roll-ups of many areas for one year and one indicator (for comparisons).
+    pub async fn rollups_of_indicator(&self, indicator: &str, year: i32) -> Result<HashMap<String, Rollup>> {
+        let rows: Vec<RollupRow> = with_db!(&self.db, pool => {
+            sqlx::query_as("SELECT area_code, year, bucket, numerator, denominator, counted FROM indicator_rollups WHERE indicator = $1 AND year = $2")
+                .bind(indicator).bind(year).fetch_all(pool).await?
+        });
+        let mut out: HashMap<String, Rollup> = HashMap::new();
+        for (area, _, bucket, numerator, denominator, counted) in rows {
+            let r = out.entry(area).or_default();
+            match usize::try_from(bucket) {
+                Err(_) => {
+                    r.numerator = numerator;
+                    r.denominator = denominator;
+                    r.counted = counted;
+                }
+                Ok(rank) => {
+                    if r.ranks.len() <= rank {
+                        r.ranks.resize(rank + 1, 0);
+                    }
+                    r.ranks[rank] = counted;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Recomputes every roll-up from the approved values, in one transaction
+    /// (after a bulk load, or when the hierarchy changed).
+    pub async fn rebuild_rollups(&self, plan: &Plan) -> Result<usize> {
+        let years = plan.reporting.first_year..=plan.reporting.last_year;
+        let mut all: Vec<(i32, Delta)> = Vec::new();
+        for year in years {
+            let values = self.approved_values(plan, year).await?;
+            let mut sums: HashMap<(String, String), Rollup> = HashMap::new();
+            for unit in plan.units_in(year) {
+                let Some(v) = values.unit(&unit.code) else { continue };
+                for ind in &plan.indicators {
+                    let env = UnitEnv {
+                        plan,
+                        this: Some(v),
+                        prev: None,
+                    };
+                    let Some(c) = contribution(plan, ind, unit, &env) else {
+                        continue;
+                    };
+                    if c == Contribution::default() {
+                        continue;
+                    }
+                    for area in areas_of(plan, unit) {
+                        sums.entry((area.code.clone(), ind.code.clone()))
+                            .or_default()
+                            .add(&c, 1);
+                    }
+                }
+            }
+            for ((area, ind), r) in sums {
+                all.extend(rows(&area, &ind, &r).into_iter().map(|d| (year, d)));
+            }
+        }
+        let n = all.len();
+        with_db!(&self.db, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM indicator_rollups").execute(&mut *tx).await?;
+            for chunk in all.chunks(500) {
+                let mut qb = sqlx::QueryBuilder::new("INSERT INTO indicator_rollups (area_code, indicator, year, bucket, numerator, denominator, counted) ");
+                qb.push_values(chunk, |mut b, (year, (area, ind, bucket, num, den, counted))| {
+                    b.push_bind(area.clone()).push_bind(ind.clone()).push_bind(*year).push_bind(*bucket).push_bind(*num).push_bind(*den).push_bind(*counted);
+                });
+                qb.build().execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(n)
+    }
+}
