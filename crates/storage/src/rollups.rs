@@ -193,3 +193,48 @@ impl Store {
         Ok(n)
     }
 }
+
+impl Store {
+    /// Loads a whole year of already-approved values in bulk (synthetic
+    /// fixtures, migrations from other systems): reports marked approved,
+    /// working and official copies, one audit event for the batch; then the
+    /// caller rebuilds the roll-ups. One transaction per year.
+    pub async fn import_approved_year(&self, stamp: &crate::Stamp, plan: &Plan, year: i32, values: &xhht_domain::values::YearValues) -> Result<usize> {
+        let at = stamp.at_text();
+        let mut rows: Vec<(&str, &str, Option<f64>, Option<String>)> = Vec::new();
+        for (unit, vals) in &values.units {
+            for (code, v) in vals {
+                if plan.element(code).is_some() {
+                    let (n, t) = v.to_columns();
+                    rows.push((unit.as_str(), code.as_str(), n, t));
+                }
+            }
+        }
+        let units: Vec<&String> = values.units.keys().collect();
+        with_db!(&self.db, pool => {
+            let mut tx = pool.begin().await?;
+            for chunk in units.chunks(500) {
+                let mut qb = sqlx::QueryBuilder::new("INSERT INTO reports (org_unit_code, year, state, submitted_at, first_submitted_at, approved_at, updated_at, updated_by) ");
+                qb.push_values(chunk, |mut b, unit| {
+                    b.push_bind(unit.as_str()).push_bind(year).push_bind("approved").push_bind(&at).push_bind(&at).push_bind(&at).push_bind(&at).push_bind(&stamp.actor);
+                });
+                qb.build().execute(&mut *tx).await?;
+            }
+            for table in ["data_values", "approved_values"] {
+                for chunk in rows.chunks(1000) {
+                    let cols = if table == "data_values" { "updated_at, updated_by" } else { "approved_at, approved_by" };
+                    let mut qb = sqlx::QueryBuilder::new(format!("INSERT INTO {table} (org_unit_code, element_code, year, value_num, value_text, {cols}) "));
+                    qb.push_values(chunk, |mut b, (unit, code, n, t)| {
+                        b.push_bind(*unit).push_bind(*code).push_bind(year).push_bind(*n).push_bind(t.clone()).push_bind(&at).push_bind(&stamp.actor);
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                }
+            }
+            sqlx::query("INSERT INTO audit_events (at, actor, action, year, new_value, reason) VALUES ($1, $2, 'values.import', $3, $4, $5)")
+                .bind(&at).bind(&stamp.actor).bind(year).bind(format!("{} values of {} units", rows.len(), units.len())).bind(&stamp.reason)
+                .execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(rows.len())
+    }
+}
