@@ -154,3 +154,97 @@ mod parse_tests {
         assert!(parse_number("1e9", true).is_err());
     }
 }
+
+/// A sort key in Vietnamese dictionary order: letters first (a < ă < â < b …
+/// d < đ … o < ô < ơ … u < ư), tones second (none, huyền, hỏi, ngã, sắc,
+/// nặng), so "Đội Cấn" sorts after "Điện Biên" and before "Giảng Võ".
+/// Database collations differ between SQLite and PostgreSQL, so we sort here.
+pub fn sort_key(s: &str) -> (Vec<u32>, Vec<u32>, String) {
+    const LETTERS: &str = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz";
+    let mut primary = Vec::new();
+    let mut tones = Vec::new();
+    let lower = s.to_lowercase();
+    let mut chars = lower.nfd().peekable();
+    while let Some(c) = chars.next() {
+        let mut letter = c;
+        let mut tone = 0;
+        while let Some(&m) = chars.peek() {
+            if !unicode_normalization::char::is_combining_mark(m) {
+                break;
+            }
+            chars.next();
+            letter = match (letter, m) {
+                ('a', '\u{306}') => 'ă',
+                ('a', '\u{302}') => 'â',
+                ('e', '\u{302}') => 'ê',
+                ('o', '\u{302}') => 'ô',
+                ('o', '\u{31b}') => 'ơ',
+                ('u', '\u{31b}') => 'ư',
+                _ => letter,
+            };
+            tone = match m {
+                '\u{300}' => 1,
+                '\u{309}' => 2,
+                '\u{303}' => 3,
+                '\u{301}' => 4,
+                '\u{323}' => 5,
+                _ => tone,
+            };
+        }
+        let rank = match LETTERS.chars().position(|l| l == letter) {
+            Some(i) => 1000 + i as u32,
+            None if letter.is_whitespace() => 0,
+            None if letter.is_ascii_digit() => 100 + letter as u32,
+            None => 2000 + letter as u32,
+        };
+        primary.push(rank);
+        tones.push(tone);
+    }
+    (primary, tones, s.to_string())
+}
+
+#[cfg(test)]
+mod sort_tests {
+    use super::sort_key;
+
+    #[test]
+    fn vietnamese_alphabetical_order() {
+        let mut wards = vec![
+            "Giảng Võ",
+            "Đội Cấn",
+            "Điện Biên",
+            "Cống Vị",
+            "Ngọc Hà",
+            "Ngọc Khánh",
+            "Kim Mã",
+            "Ba Đình",
+            "An Khánh",
+            "Ăn",
+            "Ân",
+        ];
+        wards.sort_by_key(|w| sort_key(w));
+        assert_eq!(
+            wards,
+            [
+                "An Khánh",
+                "Ăn",
+                "Ân",
+                "Ba Đình",
+                "Cống Vị",
+                "Điện Biên",
+                "Đội Cấn",
+                "Giảng Võ",
+                "Kim Mã",
+                "Ngọc Hà",
+                "Ngọc Khánh"
+            ]
+        );
+        // D before Đ; O < Ô < Ơ; tones after letters: "ma" < "mà" < "mả" < "mã" < "má" < "mạ" < "mai".
+        let mut xs = vec!["Đa", "Da", "Ơ", "Ô", "O", "mai", "mạ", "má", "mã", "mả", "mà", "ma"];
+        xs.sort_by_key(|w| sort_key(w));
+        assert_eq!(
+            xs,
+            ["Da", "Đa", "ma", "mà", "mả", "mã", "má", "mạ", "mai", "O", "Ô", "Ơ"]
+        );
+    }
+}

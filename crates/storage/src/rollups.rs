@@ -87,6 +87,23 @@ pub(crate) const UPSERT: &str = "INSERT INTO indicator_rollups (area_code, indic
 
 type RollupRow = (String, i32, i64, f64, f64, i64);
 
+/// Puts one stored row into a roll-up: bucket -1 the sums, r >= 0 a rank count.
+fn merge_row(r: &mut Rollup, bucket: i64, numerator: f64, denominator: f64, counted: i64) {
+    match usize::try_from(bucket) {
+        Err(_) => {
+            r.numerator = numerator;
+            r.denominator = denominator;
+            r.counted = counted;
+        }
+        Ok(rank) => {
+            if r.ranks.len() <= rank {
+                r.ranks.resize(rank + 1, 0);
+            }
+            r.ranks[rank] = counted;
+        }
+    }
+}
+
 impl Store {
     /// Roll-ups of one area for a range of years: indicator → year → roll-up.
     pub async fn rollups(
@@ -101,44 +118,33 @@ impl Store {
         let mut out: HashMap<String, HashMap<i32, Rollup>> = HashMap::new();
         for (indicator, year, bucket, numerator, denominator, counted) in rows {
             let r = out.entry(indicator).or_default().entry(year).or_default();
-            match usize::try_from(bucket) {
-                Err(_) => {
-                    r.numerator = numerator;
-                    r.denominator = denominator;
-                    r.counted = counted;
-                }
-                Ok(rank) => {
-                    if r.ranks.len() <= rank {
-                        r.ranks.resize(rank + 1, 0);
-                    }
-                    r.ranks[rank] = counted;
-                }
-            }
+            merge_row(r, bucket, numerator, denominator, counted);
         }
         Ok(out)
     }
 
-    /// Roll-ups of many areas for one year and one indicator (for comparisons).
-    pub async fn rollups_of_indicator(&self, indicator: &str, year: i32) -> Result<HashMap<String, Rollup>> {
-        let rows: Vec<RollupRow> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT area_code, year, bucket, numerator, denominator, counted FROM indicator_rollups WHERE indicator = $1 AND year = $2")
-                .bind(indicator).bind(year).fetch_all(pool).await?
-        });
-        let mut out: HashMap<String, Rollup> = HashMap::new();
-        for (area, _, bucket, numerator, denominator, counted) in rows {
-            let r = out.entry(area).or_default();
-            match usize::try_from(bucket) {
-                Err(_) => {
-                    r.numerator = numerator;
-                    r.denominator = denominator;
-                    r.counted = counted;
+    /// Roll-ups of several areas for one year: (area, indicator) → roll-up.
+    pub async fn rollups_for_areas(&self, areas: &[&str], year: i32) -> Result<HashMap<(String, String), Rollup>> {
+        let mut out: HashMap<(String, String), Rollup> = HashMap::new();
+        for chunk in areas.chunks(500) {
+            let rows: Vec<(String, String, i64, f64, f64, i64)> = with_db!(&self.db, pool => {
+                let mut qb = sqlx::QueryBuilder::new("SELECT area_code, indicator, bucket, numerator, denominator, counted FROM indicator_rollups WHERE year = ");
+                qb.push_bind(year).push(" AND area_code IN (");
+                let mut sep = qb.separated(", ");
+                for a in chunk {
+                    sep.push_bind(*a);
                 }
-                Ok(rank) => {
-                    if r.ranks.len() <= rank {
-                        r.ranks.resize(rank + 1, 0);
-                    }
-                    r.ranks[rank] = counted;
-                }
+                qb.push(")");
+                qb.build_query_as().fetch_all(pool).await?
+            });
+            for (area, indicator, bucket, numerator, denominator, counted) in rows {
+                merge_row(
+                    out.entry((area, indicator)).or_default(),
+                    bucket,
+                    numerator,
+                    denominator,
+                    counted,
+                );
             }
         }
         Ok(out)
@@ -199,7 +205,13 @@ impl Store {
     /// fixtures, migrations from other systems): reports marked approved,
     /// working and official copies, one audit event for the batch; then the
     /// caller rebuilds the roll-ups. One transaction per year.
-    pub async fn import_approved_year(&self, stamp: &crate::Stamp, plan: &Plan, year: i32, values: &xhht_domain::values::YearValues) -> Result<usize> {
+    pub async fn import_approved_year(
+        &self,
+        stamp: &crate::Stamp,
+        plan: &Plan,
+        year: i32,
+        values: &xhht_domain::values::YearValues,
+    ) -> Result<usize> {
         let at = stamp.at_text();
         let mut rows: Vec<(&str, &str, Option<f64>, Option<String>)> = Vec::new();
         for (unit, vals) in &values.units {

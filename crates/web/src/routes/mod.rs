@@ -2,6 +2,7 @@
 
 mod admin;
 mod api;
+mod dashboard;
 mod health;
 mod home;
 mod login;
@@ -36,7 +37,6 @@ pub fn router(state: AppState) -> Router {
         ),
     ];
     let mut router = Router::new()
-        .route("/", get(home::page))
         .route("/healthz", get(health::check))
         .route("/api/v1/plan", get(api::plan))
         .route("/api/v1/indicators", get(api::indicators))
@@ -54,6 +54,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/users", get(admin::list).post(admin::create))
         .route("/admin/users/import", post(admin::import))
         .route("/admin/users/{id}", post(admin::act))
+        .merge(dashboards(dashboard::Site::INTERNAL))
+        .nest("/cong-khai", dashboards(dashboard::Site::PUBLIC))
         .fallback(home::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -73,6 +75,18 @@ pub fn router(state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(TraceLayer::new_for_http())
+}
+
+/// The dashboard pages, mounted twice: internal and public (`/cong-khai`).
+fn dashboards(site: dashboard::Site) -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::overview))
+        .route("/chi-tieu/{code}", get(dashboard::indicator))
+        .route("/chi-tieu/{code}/bieu-do.svg", get(dashboard::chart_svg))
+        .route("/chi-tieu/{code}/du-lieu.csv", get(dashboard::data_csv))
+        .route("/don-vi/{code}", get(dashboard::unit))
+        .route("/so-sanh", get(dashboard::compare))
+        .layer(axum::Extension(site))
 }
 
 #[derive(askama::Template, askama_web::WebTemplate)]

@@ -166,4 +166,5 @@ pub async fn default_year(state: &AppState) -> Result<i32, StorageError> {
     }
     Ok(any.unwrap_or(r.first_year))
 }
+pub mod dashboard;
 pub mod form;
