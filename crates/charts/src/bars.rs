@@ -26,37 +26,89 @@ const TOP: f64 = 52.0;
 impl BarChart {
     pub fn svg(&self) -> String {
         let h = TOP + ROW * self.bars.len() as f64 + 40.0;
-        let max_v = self.bars.iter().filter_map(|b| b.value).chain(self.target).fold(0.0_f64, f64::max);
+        let max_v = self
+            .bars
+            .iter()
+            .filter_map(|b| b.value)
+            .chain(self.target)
+            .fold(0.0_f64, f64::max);
         let x_max = nice_max(max_v, self.unit);
         let plot = W - LABEL - 80.0;
         let x_of = |v: f64| LABEL + plot * v / x_max;
         let desc: Vec<String> = self
             .bars
             .iter()
-            .map(|b| format!("{}: {}", b.label, b.value.map_or("chưa có số liệu".into(), |v| self.unit.format(v))))
+            .map(|b| {
+                format!(
+                    "{}: {}",
+                    b.label,
+                    b.value.map_or("chưa có số liệu".into(), |v| self.unit.format(v))
+                )
+            })
             .collect();
         let mut out = String::new();
         open(&mut out, W as u32, h as u32, &self.title, &desc.join("; "));
-        text(&mut out, 8.0, 22.0, "start", r#"font-size="15" font-weight="bold""#, &self.title);
+        text(
+            &mut out,
+            8.0,
+            22.0,
+            "start",
+            r#"font-size="15" font-weight="bold""#,
+            &self.title,
+        );
         for k in 0..=4 {
             let v = x_max * f64::from(k) / 4.0;
             line(&mut out, x_of(v), TOP - 8.0, x_of(v), h - 34.0, r##"stroke="#d8dde3""##);
-            text(&mut out, x_of(v), h - 20.0, "middle", r##"fill="#444""##, &self.unit.format(v));
+            text(
+                &mut out,
+                x_of(v),
+                h - 20.0,
+                "middle",
+                r##"fill="#444""##,
+                &self.unit.format(v),
+            );
         }
         for (i, b) in self.bars.iter().enumerate() {
             let y = TOP + ROW * i as f64;
             text(&mut out, LABEL - 8.0, y + 15.0, "end", "", &b.label);
             match b.value {
                 Some(v) => {
-                    let _ = write!(out, r##"<rect x="{LABEL}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#0b5cab"/>"##, y + 3.0, (x_of(v) - LABEL).max(1.0), ROW - 7.0);
+                    let _ = write!(
+                        out,
+                        r##"<rect x="{LABEL}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#0b5cab"/>"##,
+                        y + 3.0,
+                        (x_of(v) - LABEL).max(1.0),
+                        ROW - 7.0
+                    );
                     text(&mut out, x_of(v) + 6.0, y + 15.0, "start", "", &self.unit.format(v));
                 }
-                None => text(&mut out, LABEL + 6.0, y + 15.0, "start", r##"fill="#6b7280" font-style="italic""##, "chưa có số liệu"),
+                None => text(
+                    &mut out,
+                    LABEL + 6.0,
+                    y + 15.0,
+                    "start",
+                    r##"fill="#6b7280" font-style="italic""##,
+                    "chưa có số liệu",
+                ),
             }
         }
         if let Some(t) = self.target {
-            line(&mut out, x_of(t), TOP - 12.0, x_of(t), h - 34.0, r##"stroke="#b3261e" stroke-width="2" stroke-dasharray="6 4""##);
-            text(&mut out, x_of(t), TOP - 16.0, "middle", r##"fill="#b3261e" font-size="11""##, &format!("Mục tiêu {}", self.unit.format(t)));
+            line(
+                &mut out,
+                x_of(t),
+                TOP - 12.0,
+                x_of(t),
+                h - 34.0,
+                r##"stroke="#b3261e" stroke-width="2" stroke-dasharray="6 4""##,
+            );
+            text(
+                &mut out,
+                x_of(t),
+                TOP - 16.0,
+                "middle",
+                r##"fill="#b3261e" font-size="11""##,
+                &format!("Mục tiêu {}", self.unit.format(t)),
+            );
         }
         out.push_str("</svg>");
         out
@@ -72,12 +124,24 @@ mod tests {
         let c = BarChart {
             title: "Phường".into(),
             unit: Unit::Percent,
-            bars: vec![Bar { label: "Phúc Xá".into(), value: Some(52.5) }, Bar { label: "Kim Mã".into(), value: None }],
+            bars: vec![
+                Bar {
+                    label: "Phúc Xá".into(),
+                    value: Some(52.5),
+                },
+                Bar {
+                    label: "Kim Mã".into(),
+                    value: None,
+                },
+            ],
             target: Some(50.0),
         };
         let svg = c.svg();
         assert_eq!(svg.matches("<rect x=").count(), 1);
         assert!(svg.contains("52,5%") && svg.contains("chưa có số liệu") && svg.contains("Mục tiêu 50%"));
-        assert!(svg.contains("stroke-dasharray"), "the target is dashed, not only coloured");
+        assert!(
+            svg.contains("stroke-dasharray"),
+            "the target is dashed, not only coloured"
+        );
     }
 }

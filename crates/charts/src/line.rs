@@ -28,53 +28,150 @@ impl LineChart {
         let mut out = String::new();
         let desc = self.describe();
         open(&mut out, W as u32, H as u32, &self.title, &desc);
-        text(&mut out, LEFT, 22.0, "start", r#"font-size="15" font-weight="bold""#, &self.title);
-        let max_v = self.values.iter().flatten().chain(self.targets.iter().map(|t| &t.1)).fold(0.0_f64, |a, b| a.max(*b));
+        text(
+            &mut out,
+            LEFT,
+            22.0,
+            "start",
+            r#"font-size="15" font-weight="bold""#,
+            &self.title,
+        );
+        let max_v = self
+            .values
+            .iter()
+            .flatten()
+            .chain(self.targets.iter().map(|t| &t.1))
+            .fold(0.0_f64, |a, b| a.max(*b));
         let y_max = nice_max(max_v, self.unit);
         let n = self.years.len().max(2);
         let x_of = |i: usize| LEFT + (W - LEFT - RIGHT) * i as f64 / (n - 1) as f64;
         let y_of = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - v / y_max);
         for k in 0..=4 {
             let v = y_max * f64::from(k) / 4.0;
-            line(&mut out, LEFT, y_of(v), W - RIGHT, y_of(v), r##"stroke="#d8dde3" stroke-width="1""##);
-            text(&mut out, LEFT - 8.0, y_of(v) + 4.0, "end", r##"fill="#444""##, &self.unit.format(v));
+            line(
+                &mut out,
+                LEFT,
+                y_of(v),
+                W - RIGHT,
+                y_of(v),
+                r##"stroke="#d8dde3" stroke-width="1""##,
+            );
+            text(
+                &mut out,
+                LEFT - 8.0,
+                y_of(v) + 4.0,
+                "end",
+                r##"fill="#444""##,
+                &self.unit.format(v),
+            );
         }
         for (i, y) in self.years.iter().enumerate() {
-            text(&mut out, x_of(i), H - BOTTOM + 18.0, "middle", r##"fill="#444""##, &y.to_string());
+            text(
+                &mut out,
+                x_of(i),
+                H - BOTTOM + 18.0,
+                "middle",
+                r##"fill="#444""##,
+                &y.to_string(),
+            );
         }
-        text(&mut out, (LEFT + W - RIGHT) / 2.0, H - 12.0, "middle", r##"fill="#444""##, "Năm");
-        let _ = write!(out, r##"<text x="16" y="{:.1}" text-anchor="middle" fill="#444" transform="rotate(-90 16 {:.1})">{}</text>"##, (TOP + H - BOTTOM) / 2.0, (TOP + H - BOTTOM) / 2.0, esc(&self.y_label));
+        text(
+            &mut out,
+            (LEFT + W - RIGHT) / 2.0,
+            H - 12.0,
+            "middle",
+            r##"fill="#444""##,
+            "Năm",
+        );
+        let _ = write!(
+            out,
+            r##"<text x="16" y="{:.1}" text-anchor="middle" fill="#444" transform="rotate(-90 16 {:.1})">{}</text>"##,
+            (TOP + H - BOTTOM) / 2.0,
+            (TOP + H - BOTTOM) / 2.0,
+            esc(&self.y_label)
+        );
         // The value line: solid, broken where a year has no data.
         let mut path = String::new();
         let mut pen_down = false;
         for (i, v) in self.values.iter().enumerate() {
             match v {
                 Some(v) => {
-                    let _ = write!(path, "{}{:.1},{:.1} ", if pen_down { "L" } else { "M" }, x_of(i), y_of(*v));
+                    let _ = write!(
+                        path,
+                        "{}{:.1},{:.1} ",
+                        if pen_down { "L" } else { "M" },
+                        x_of(i),
+                        y_of(*v)
+                    );
                     pen_down = true;
                 }
                 None => pen_down = false,
             }
         }
-        let _ = write!(out, r##"<path d="{path}" fill="none" stroke="#0b5cab" stroke-width="2.5"/>"##);
+        let _ = write!(
+            out,
+            r##"<path d="{path}" fill="none" stroke="#0b5cab" stroke-width="2.5"/>"##
+        );
         for (i, v) in self.values.iter().enumerate() {
             if let Some(v) = v {
-                let _ = write!(out, r##"<circle cx="{:.1}" cy="{:.1}" r="4" fill="#0b5cab"/>"##, x_of(i), y_of(*v));
-                text(&mut out, x_of(i), y_of(*v) - 9.0, "middle", r##"font-size="11" fill="#0b3d73""##, &self.unit.format(*v));
+                let _ = write!(
+                    out,
+                    r##"<circle cx="{:.1}" cy="{:.1}" r="4" fill="#0b5cab"/>"##,
+                    x_of(i),
+                    y_of(*v)
+                );
+                text(
+                    &mut out,
+                    x_of(i),
+                    y_of(*v) - 9.0,
+                    "middle",
+                    r##"font-size="11" fill="#0b3d73""##,
+                    &self.unit.format(*v),
+                );
             }
         }
         for (year, t) in &self.targets {
-            let Some(i) = self.years.iter().position(|y| y == year) else { continue };
+            let Some(i) = self.years.iter().position(|y| y == year) else {
+                continue;
+            };
             let (x, y) = (x_of(i), y_of(*t));
-            let _ = write!(out, r##"<path d="M{x:.1},{:.1} L{:.1},{y:.1} L{x:.1},{:.1} L{:.1},{y:.1} Z" fill="#ffffff" stroke="#b3261e" stroke-width="2"/>"##, y - 7.0, x + 7.0, y + 7.0, x - 7.0);
-            text(&mut out, x, y + 20.0, "middle", r##"font-size="11" fill="#b3261e""##, &format!("Mục tiêu {}", self.unit.format(*t)));
+            let _ = write!(
+                out,
+                r##"<path d="M{x:.1},{:.1} L{:.1},{y:.1} L{x:.1},{:.1} L{:.1},{y:.1} Z" fill="#ffffff" stroke="#b3261e" stroke-width="2"/>"##,
+                y - 7.0,
+                x + 7.0,
+                y + 7.0,
+                x - 7.0
+            );
+            // Near the right edge the label ends at the point instead of centring on it.
+            let anchor = if x > W - RIGHT - 50.0 { "end" } else { "middle" };
+            text(
+                &mut out,
+                x,
+                y + 20.0,
+                anchor,
+                r##"font-size="11" fill="#b3261e""##,
+                &format!("Mục tiêu {}", self.unit.format(*t)),
+            );
         }
         // Legend: shapes, not colours, tell the two apart.
         let ly = H - 8.0;
-        let _ = write!(out, r##"<circle cx="{:.1}" cy="{:.1}" r="4" fill="#0b5cab"/>"##, W - 270.0, ly - 4.0);
+        let _ = write!(
+            out,
+            r##"<circle cx="{:.1}" cy="{:.1}" r="4" fill="#0b5cab"/>"##,
+            W - 270.0,
+            ly - 4.0
+        );
         text(&mut out, W - 260.0, ly, "start", "", "Kết quả (đã duyệt)");
         let (x, y) = (W - 130.0, ly - 4.0);
-        let _ = write!(out, r##"<path d="M{x:.1},{:.1} L{:.1},{y:.1} L{x:.1},{:.1} L{:.1},{y:.1} Z" fill="#ffffff" stroke="#b3261e" stroke-width="2"/>"##, y - 6.0, x + 6.0, y + 6.0, x - 6.0);
+        let _ = write!(
+            out,
+            r##"<path d="M{x:.1},{:.1} L{:.1},{y:.1} L{x:.1},{:.1} L{:.1},{y:.1} Z" fill="#ffffff" stroke="#b3261e" stroke-width="2"/>"##,
+            y - 6.0,
+            x + 6.0,
+            y + 6.0,
+            x - 6.0
+        );
         text(&mut out, W - 118.0, ly, "start", "", "Mục tiêu");
         out.push_str("</svg>");
         out
@@ -87,7 +184,11 @@ impl LineChart {
             .zip(&self.values)
             .filter_map(|(y, v)| v.map(|v| format!("{y}: {}", self.unit.format(v))))
             .collect();
-        let targets: Vec<String> = self.targets.iter().map(|(y, t)| format!("{y}: {}", self.unit.format(*t))).collect();
+        let targets: Vec<String> = self
+            .targets
+            .iter()
+            .map(|(y, t)| format!("{y}: {}", self.unit.format(*t)))
+            .collect();
         format!("Kết quả {}. Mục tiêu {}.", points.join("; "), targets.join("; "))
     }
 }
@@ -95,10 +196,19 @@ impl LineChart {
 /// A tiny trend line (no axes) for a dashboard row; the last point is marked.
 pub fn sparkline(values: &[Option<f64>], unit: Unit, label: &str) -> String {
     let (w, h) = (120.0, 28.0);
-    let known: Vec<(usize, f64)> = values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i, v))).collect();
+    let known: Vec<(usize, f64)> = values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.map(|v| (i, v)))
+        .collect();
     let mut out = String::new();
     let desc: Vec<String> = known.iter().map(|(_, v)| unit.format(*v)).collect();
-    let _ = write!(out, r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img"><title>{}</title><desc>{}</desc>"#, esc(label), esc(&desc.join(", ")));
+    let _ = write!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img"><title>{}</title><desc>{}</desc>"#,
+        esc(label),
+        esc(&desc.join(", "))
+    );
     if known.len() >= 2 {
         let lo = known.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
         let hi = known.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
@@ -106,10 +216,22 @@ pub fn sparkline(values: &[Option<f64>], unit: Unit, label: &str) -> String {
         let n = values.len().max(2) - 1;
         let x = |i: usize| 4.0 + (w - 8.0) * i as f64 / n as f64;
         let y = |v: f64| h - 4.0 - (h - 8.0) * (v - lo) / span;
-        let pts: Vec<String> = known.iter().map(|(i, v)| format!("{:.1},{:.1}", x(*i), y(*v))).collect();
-        let _ = write!(out, r##"<polyline points="{}" fill="none" stroke="#0b5cab" stroke-width="2"/>"##, pts.join(" "));
+        let pts: Vec<String> = known
+            .iter()
+            .map(|(i, v)| format!("{:.1},{:.1}", x(*i), y(*v)))
+            .collect();
+        let _ = write!(
+            out,
+            r##"<polyline points="{}" fill="none" stroke="#0b5cab" stroke-width="2"/>"##,
+            pts.join(" ")
+        );
         let (li, lv) = known[known.len() - 1];
-        let _ = write!(out, r##"<circle cx="{:.1}" cy="{:.1}" r="3" fill="#0b5cab"/>"##, x(li), y(lv));
+        let _ = write!(
+            out,
+            r##"<circle cx="{:.1}" cy="{:.1}" r="3" fill="#0b5cab"/>"##,
+            x(li),
+            y(lv)
+        );
     }
     out.push_str("</svg>");
     out
@@ -126,7 +248,18 @@ mod tests {
             y_label: "%".into(),
             unit: Unit::Percent,
             years: (2021..=2030).collect(),
-            values: vec![Some(99.1), Some(99.3), None, Some(99.5), Some(99.55), None, None, None, None, None],
+            values: vec![
+                Some(99.1),
+                Some(99.3),
+                None,
+                Some(99.5),
+                Some(99.55),
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
             targets: vec![(2025, 99.5), (2030, 99.6)],
         };
         let svg = c.svg();
@@ -136,7 +269,11 @@ mod tests {
         assert!(svg.contains("99,1%"));
         assert!(svg.contains("<title>Tỷ lệ biết chữ</title>"));
         // The line breaks at the missing year: two separate moves.
-        assert_eq!(svg.matches('M').count() - svg.matches("Mục").count(), 2 + 2 + 1, "two path starts, two target diamonds, legend diamond");
+        assert_eq!(
+            svg.matches('M').count() - svg.matches("Mục").count(),
+            2 + 2 + 1,
+            "two path starts, two target diamonds, legend diamond"
+        );
     }
 
     #[test]
@@ -149,7 +286,14 @@ mod tests {
 
     #[test]
     fn text_is_escaped() {
-        let c = LineChart { title: "A <b> & \"c\"".into(), y_label: String::new(), unit: Unit::Number, years: vec![2021, 2022], values: vec![None, None], targets: vec![] };
+        let c = LineChart {
+            title: "A <b> & \"c\"".into(),
+            y_label: String::new(),
+            unit: Unit::Number,
+            years: vec![2021, 2022],
+            values: vec![None, None],
+            targets: vec![],
+        };
         assert!(c.svg().contains("A &lt;b&gt; &amp; &quot;c&quot;"));
     }
 }

@@ -3,7 +3,10 @@
 use std::fmt::Write;
 
 pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Opens an SVG with a title and a description for screen readers.
@@ -17,9 +20,16 @@ pub fn open(out: &mut String, width: u32, height: u32, title: &str, desc: &str) 
 }
 
 pub fn text(out: &mut String, x: f64, y: f64, anchor: &str, extra: &str, s: &str) {
-    let _ = write!(out, r#"<text x="{x:.1}" y="{y:.1}" text-anchor="{anchor}" {extra}>{}</text>"#, esc(s));
+    let _ = write!(
+        out,
+        r#"<text x="{x:.1}" y="{y:.1}" text-anchor="{anchor}" {extra}>{}</text>"#,
+        esc(s)
+    );
 }
 
 pub fn line(out: &mut String, x1: f64, y1: f64, x2: f64, y2: f64, style: &str) {
-    let _ = write!(out, r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" {style}/>"#);
+    let _ = write!(
+        out,
+        r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" {style}/>"#
+    );
 }
