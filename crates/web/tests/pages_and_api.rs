@@ -202,3 +202,62 @@ async fn an_approval_shows_at_the_next_request() {
         );
     }
 }
+
+#[tokio::test]
+async fn open_data_in_json_and_csv_with_filters() {
+    for (store, app) in demo_apps("web_open_data").await {
+        let (status, one) = get_json(&app, "/api/v1/indicators?year=2025&indicator=trained_rate").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(one["indicators"].as_array().unwrap().len(), 1);
+        let (status, csv) = get(&app, "/api/v1/indicators?year=2025&format=csv").await;
+        assert_eq!(status, StatusCode::OK);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 1 + 16);
+        assert!(
+            lines[0]
+                .trim_start_matches('\u{feff}')
+                .starts_with("year,org_unit,indicator,value")
+        );
+        assert_eq!(
+            get(&app, "/api/v1/indicators?format=xml").await.0,
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            get_json(&app, "/api/v1/indicators?indicator=khong-co").await.0,
+            StatusCode::NOT_FOUND
+        );
+
+        let (status, v) = get_json(&app, "/api/v1/data-values?year=2025&org_unit=00001&element=pop_15_60").await;
+        assert_eq!(status, StatusCode::OK);
+        let rows = v["data_values"].as_array().unwrap();
+        assert_eq!(rows.len(), 1);
+        let plan = builtin();
+        let official = store.approved_values(&plan, 2025).await.unwrap();
+        let DataValue::Number(pop) = official.get("00001", "pop_15_60").unwrap() else {
+            panic!()
+        };
+        assert_eq!(rows[0]["value"].as_f64(), Some(*pop));
+        // Drafts never appear: Vĩnh Phúc's 2026 report is a draft with values.
+        let (_, drafts) = get_json(&app, "/api/v1/data-values?year=2026&org_unit=00006").await;
+        assert!(drafts["data_values"].as_array().unwrap().is_empty());
+        let (_, csv) = get(&app, "/api/v1/data-values?year=2025&element=literacy_level&format=csv").await;
+        assert_eq!(csv.lines().count(), 1 + 14, "one line per ward");
+        assert_eq!(
+            get_json(&app, "/api/v1/data-values?element=khong-co").await.0,
+            StatusCode::NOT_FOUND
+        );
+    }
+}
+
+/// Every path of the OpenAPI document answers on the real router.
+#[tokio::test]
+async fn openapi_paths_answer() {
+    for (_, app) in demo_apps("web_openapi_paths").await {
+        let (status, doc) = get_json(&app, "/api/openapi.json").await;
+        assert_eq!(status, StatusCode::OK);
+        for path in doc["paths"].as_object().unwrap().keys() {
+            let (status, _) = get(&app, path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+        }
+    }
+}

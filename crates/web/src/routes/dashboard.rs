@@ -328,19 +328,7 @@ pub async fn data_csv(State(state): State<AppState>, Path(code): Path<String>) -
         .ok()
         .flatten()
         .unwrap_or(plan.reporting.first_year);
-    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]); // BOM: Excel reads UTF-8
-    let _ = w.write_record([
-        "nam",
-        "ma_don_vi",
-        "don_vi",
-        "chi_tieu",
-        "gia_tri",
-        "trang_thai",
-        "tu_so",
-        "mau_so",
-        "don_vi_co_so_lieu",
-        "don_vi_phai_bao_cao",
-    ]);
+    let mut rows = Vec::new();
     for year in plan.reporting.first_year..=last.min(plan.reporting.last_year) {
         let mut units = vec![area];
         units.extend(dash::compared_units(&state, index, &area.code, year));
@@ -356,7 +344,7 @@ pub async fn data_csv(State(state): State<AppState>, Path(code): Path<String>) -
                 .unwrap_or_default();
             let v = r.value(ind, &u.code, year, expected(&state, year, &u.code)[index]);
             let num = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
-            let _ = w.write_record([
+            rows.push(vec![
                 year.to_string(),
                 u.code.clone(),
                 u.name.clone(),
@@ -370,16 +358,19 @@ pub async fn data_csv(State(state): State<AppState>, Path(code): Path<String>) -
             ]);
         }
     }
-    let body = w.into_inner().unwrap_or_default();
-    let disposition = format!("attachment; filename=\"{code}.csv\"");
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response()
+    let header = [
+        "nam",
+        "ma_don_vi",
+        "don_vi",
+        "chi_tieu",
+        "gia_tri",
+        "trang_thai",
+        "tu_so",
+        "mau_so",
+        "don_vi_co_so_lieu",
+        "don_vi_phai_bao_cao",
+    ];
+    super::api::csv_response(&format!("{code}.csv"), &header, rows.into_iter())
 }
 
 pub struct UnitIndicatorRow {

@@ -38,8 +38,6 @@ pub fn router(state: AppState) -> Router {
     ];
     let mut router = Router::new()
         .route("/healthz", get(health::check))
-        .route("/api/v1/plan", get(api::plan))
-        .route("/api/v1/indicators", get(api::indicators))
         .route("/static/{file}", get(statics::file))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
@@ -54,6 +52,11 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/users", get(admin::list).post(admin::create))
         .route("/admin/users/import", post(admin::import))
         .route("/admin/users/{id}", post(admin::act))
+        .merge(
+            api::routes()
+                .into_iter()
+                .fold(Router::new(), |r, (path, handler)| r.route(path, handler)),
+        )
         .merge(dashboards(dashboard::Site::INTERNAL))
         .nest("/cong-khai", dashboards(dashboard::Site::PUBLIC))
         .fallback(home::not_found)
