@@ -233,7 +233,7 @@ async fn journey(c: Client, base: String, dir: PathBuf) -> Res {
         }
     }
     assert!(
-        matches!(&returned[..], [row] if row.contains(COMMENT) && row.contains("chuyenvien")),
+        matches!(&returned[..], [row] if row.contains(COMMENT) && row.contains("Chuyên viên Phòng GD&ĐT")),
         "one return, by the reviewer, with the comment: {returned:?}"
     );
     b.logout().await?;

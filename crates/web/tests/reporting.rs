@@ -95,6 +95,12 @@ async fn a_report_goes_from_draft_to_approved_with_its_history() {
         // The ward fixes and resubmits.
         let page = ward.get(&app, FORM).await;
         assert!(page.body.contains("Bị trả lại"));
+        let note = page
+            .body
+            .find("class=\"returned\"")
+            .expect("the return comment is shown at the top");
+        assert!(page.body[note..].contains("Kiểm tra lại số người biết chữ"));
+        assert!(note < page.body.find("<form").unwrap(), "above the form");
         let r = ward
             .post(&app, FORM, &[("v_literate_15_60", "8.985"), ("action", "submit")])
             .await;
@@ -129,7 +135,8 @@ async fn a_report_goes_from_draft_to_approved_with_its_history() {
             "no submit button once approved"
         );
 
-        // The history shows every step, newest first.
+        // The history shows every step, newest first, values in Vietnamese format.
+        assert!(page.body.contains("9.000"), "numbers in the history read 9.000");
         for step in [
             "Đang soạn → Đã gửi",
             "Đã gửi → Bị trả lại",

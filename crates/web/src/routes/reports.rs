@@ -41,6 +41,8 @@ pub struct ReportPage {
     pub notice: String,
     pub alert: String,
     pub history: Vec<HistoryRow>,
+    /// (comment, who, when) of the latest return, while the report is returned.
+    pub return_note: Option<(String, String, String)>,
     pub csrf: String,
 }
 
@@ -97,6 +99,7 @@ struct Loaded {
     row: Option<xhht_storage::ReportRow>,
     narratives: HashMap<(i64, String), String>,
     history: Vec<HistoryRow>,
+    return_note: Option<(String, String, String)>,
     due: Option<chrono::NaiveDate>,
 }
 
@@ -117,7 +120,16 @@ async fn load(state: &AppState, unit: &OrgUnit, year: i32) -> Result<Loaded, Sto
         .into_iter()
         .find(|r| r.org_unit == unit.code);
     let narratives = state.store.narratives(&unit.code, year).await?.into_iter().collect();
-    let history = form::history(plan, &state.store.audit_events(&unit.code, year).await?);
+    let events = state.store.audit_events(&unit.code, year).await?;
+    let names: HashMap<String, String> = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| (u.username, u.display_name))
+        .collect();
+    let history = form::history(plan, &events, &names);
+    let return_note = form::return_note(&events, &names);
     let extension = state.store.deadline_extensions(year).await?.remove(&unit.code);
     Ok(Loaded {
         values,
@@ -125,6 +137,7 @@ async fn load(state: &AppState, unit: &OrgUnit, year: i32) -> Result<Loaded, Sto
         row,
         narratives,
         history,
+        return_note,
         due: form::due_date(plan, year, extension),
     })
 }
@@ -224,6 +237,7 @@ fn page(
         notice: sent.notice,
         alert: sent.alert,
         history: data.history,
+        return_note: data.return_note,
         csrf: user.csrf.clone(),
         chrome,
     }

@@ -237,43 +237,78 @@ pub struct HistoryRow {
     pub reason: String,
 }
 
-pub fn history(plan: &Plan, events: &[AuditEvent]) -> Vec<HistoryRow> {
+/// The report's history, newest first, in words: values in Vietnamese
+/// format, options by name, people by their display name.
+pub fn history(plan: &Plan, events: &[AuditEvent], names: &HashMap<String, String>) -> Vec<HistoryRow> {
     events
         .iter()
         .rev()
         .map(|e| {
-            let element = |code: &str| {
-                plan.element(code)
-                    .map_or_else(|| code.to_string(), |el| el.name.clone())
+            let code = e.element_code.as_deref().unwrap_or("");
+            let el = plan.element(code);
+            let shown_value = |raw: &Option<String>| match (el, raw) {
+                (_, None) => "trống".to_string(),
+                (Some(el), Some(raw)) => stored_text(el, raw),
+                (None, Some(raw)) => raw.clone(),
             };
-            let old = e.old_value.clone().unwrap_or_else(|| "trống".into());
-            let new = e.new_value.clone().unwrap_or_else(|| "trống".into());
             let what = match e.action.as_str() {
                 "value.set" => format!(
-                    "Sửa «{}»: {old} → {new}",
-                    element(e.element_code.as_deref().unwrap_or(""))
+                    "Sửa «{}»: {} → {}",
+                    el.map_or(code, |el| el.name.as_str()),
+                    shown_value(&e.old_value),
+                    shown_value(&e.new_value)
                 ),
-                "narrative.set" => format!(
-                    "Sửa phần viết {}",
-                    narrative_label(plan, e.element_code.as_deref().unwrap_or(""))
-                ),
+                "narrative.set" => format!("Sửa phần viết {}", narrative_label(plan, code)),
                 "explanation.set" => "Giải trình cảnh báo".into(),
                 "report.state" => format!(
                     "{} → {}",
-                    xhht_storage::state_name(&old),
-                    xhht_storage::state_name(&new)
+                    capitalised(xhht_storage::state_name(e.old_value.as_deref().unwrap_or(""))),
+                    capitalised(xhht_storage::state_name(e.new_value.as_deref().unwrap_or("")))
                 ),
-                "deadline.extend" => format!("Gia hạn nộp báo cáo đến {new}"),
+                "deadline.extend" => format!("Gia hạn nộp báo cáo đến {}", e.new_value.as_deref().unwrap_or("")),
                 other => other.to_string(),
             };
             HistoryRow {
                 at: local_time(&e.at),
-                actor: e.actor.clone(),
+                actor: names.get(&e.actor).cloned().unwrap_or_else(|| e.actor.clone()),
                 what,
                 reason: e.reason.clone().unwrap_or_default(),
             }
         })
         .collect()
+}
+
+/// A value as the audit trail stores it (number or code), as people read it.
+fn stored_text(el: &DataElement, raw: &str) -> String {
+    match el.value_type {
+        ValueType::Count | ValueType::Percentage => raw
+            .parse::<f64>()
+            .map_or_else(|_| raw.to_string(), |n| text::number(n, 2)),
+        ValueType::YesNo => if raw == "1" { "Có" } else { "Không" }.to_string(),
+        ValueType::Status => el
+            .options
+            .iter()
+            .find(|o| o.code == raw)
+            .map_or_else(|| raw.to_string(), |o| o.name.clone()),
+        ValueType::Text => raw.to_string(),
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
+/// The comment of the latest return or reopening, with who and when, while
+/// the report is returned: the ward sees it first.
+pub fn return_note(events: &[AuditEvent], names: &HashMap<String, String>) -> Option<(String, String, String)> {
+    let e = events.iter().rev().find(|e| e.action == "report.state")?;
+    if e.new_value.as_deref() != Some("returned") {
+        return None;
+    }
+    let who = names.get(&e.actor).cloned().unwrap_or_else(|| e.actor.clone());
+    Some((e.reason.clone().unwrap_or_default(), who, local_time(&e.at)))
 }
 
 fn narrative_label(plan: &Plan, key: &str) -> String {
