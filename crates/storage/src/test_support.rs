@@ -93,7 +93,7 @@ fn safe(name: &str) -> String {
 /// Writes to the process's real standard error. The test harness captures
 /// `eprintln!` and `io::stderr()` of passing tests, but a skipped PostgreSQL
 /// run must be visible in a plain `cargo test`.
-fn say_uncaptured(message: &str) {
+pub fn say_uncaptured(message: &str) {
     #[cfg(unix)]
     {
         use std::os::fd::FromRawFd;

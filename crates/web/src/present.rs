@@ -59,3 +59,25 @@ pub fn coverage(v: &IndicatorValue) -> String {
         String::new()
     }
 }
+
+/// An indicator value as a page shows it: the value, what it is made of,
+/// missing units, and its status against the target in words.
+pub struct Shown {
+    pub value: String,
+    pub detail: String,
+    pub coverage: String,
+    pub status: &'static str,
+    pub status_class: &'static str,
+}
+
+impl Shown {
+    pub fn new(ind: &Indicator, v: &IndicatorValue, p: &Progress) -> Self {
+        Shown {
+            value: value(ind, v),
+            detail: detail(ind, v),
+            coverage: coverage(v),
+            status: crate::i18n::progress(p.status),
+            status_class: crate::i18n::progress_class(p.status),
+        }
+    }
+}

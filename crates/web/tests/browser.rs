@@ -37,7 +37,9 @@ async fn a_ward_report_goes_from_draft_to_approved_in_a_browser() {
     if std::env::var(GATE_VAR).is_ok_and(|v| v == "1") {
         run().await;
     } else {
-        say_uncaptured("SKIPPED: browser test (set XHHT_BROWSER_TESTS=1 with chromium and chromedriver installed)\n");
+        xhht_storage::test_support::say_uncaptured(
+            "SKIPPED: browser test (set XHHT_BROWSER_TESTS=1 with chromium and chromedriver installed)\n",
+        );
     }
 }
 
@@ -89,13 +91,13 @@ async fn run() {
     drop(driver);
     server.abort();
     match outcome {
-        Ok(Ok(())) => say_uncaptured(&format!(
+        Ok(Ok(())) => xhht_storage::test_support::say_uncaptured(&format!(
             "browser journey passed in {:.1} s\n",
             started.elapsed().as_secs_f64()
         )),
         Ok(Err(e)) => panic!("browser journey failed: {e} (evidence in {})", scratch.path.display()),
         Err(e) => {
-            say_uncaptured(&format!(
+            xhht_storage::test_support::say_uncaptured(&format!(
                 "browser journey failed, evidence in {}\n",
                 scratch.path.display()
             ));
@@ -124,7 +126,7 @@ async fn journey(c: Client, base: String, dir: PathBuf) -> Res {
         "screenshot {} is empty",
         shot.display()
     );
-    say_uncaptured(&format!(
+    xhht_storage::test_support::say_uncaptured(&format!(
         "ward form at phone width: {} ({} bytes; viewport {width} px, content {scroll} px wide)\n",
         shot.display(),
         png.len()
@@ -245,7 +247,7 @@ async fn journey(c: Client, base: String, dir: PathBuf) -> Res {
         approved_before + 1,
         "one more approved report on /?year=2026"
     );
-    say_uncaptured(&format!(
+    xhht_storage::test_support::say_uncaptured(&format!(
         "approved 2026 reports on the home page: {approved_before} before, {approved_after} after\n"
     ));
     Ok(())
@@ -560,18 +562,4 @@ impl Drop for Driver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// Writes to the real standard error, which the test harness does not capture.
-fn say_uncaptured(message: &str) {
-    #[cfg(unix)]
-    {
-        use std::os::fd::FromRawFd;
-        // SAFETY: descriptor 2 stays open for the whole process; ManuallyDrop
-        // keeps this File from closing it.
-        let mut fd2 = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(2) });
-        let _ = fd2.write_all(message.as_bytes());
-    }
-    #[cfg(not(unix))]
-    eprint!("{message}");
 }

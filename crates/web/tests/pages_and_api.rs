@@ -1,5 +1,9 @@
 //! The real router on a real database (SQLite and PostgreSQL), demo data loaded.
 
+mod common;
+
+use common::demo_apps;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -9,19 +13,8 @@ use tower::ServiceExt;
 use xhht_domain::plan::{UnitType, builtin};
 use xhht_domain::values::DataValue;
 use xhht_domain::workflow::ReportState;
-use xhht_sample::{SEED, generate, load_demo};
-use xhht_storage::{Stamp, Store, test_support};
-use xhht_web::{AppState, router};
-
-async fn demo_apps(name: &str) -> Vec<(Store, Router)> {
-    let mut out = Vec::new();
-    for store in test_support::stores(name).await {
-        load_demo(&store, SEED).await.unwrap();
-        let state = AppState::load(store.clone()).await.unwrap();
-        out.push((store, router(state)));
-    }
-    out
-}
+use xhht_sample::{SEED, generate};
+use xhht_storage::Stamp;
 
 async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
     let res = app

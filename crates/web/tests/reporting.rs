@@ -100,7 +100,10 @@ async fn a_report_goes_from_draft_to_approved_with_its_history() {
             .find("class=\"returned\"")
             .expect("the return comment is shown at the top");
         assert!(page.body[note..].contains("Kiểm tra lại số người biết chữ"));
-        assert!(note < page.body.find("class=\"report-form\"").unwrap(), "above the form");
+        assert!(
+            note < page.body.find("class=\"report-form\"").unwrap(),
+            "above the form"
+        );
         let r = ward
             .post(&app, FORM, &[("v_literate_15_60", "8.985"), ("action", "submit")])
             .await;

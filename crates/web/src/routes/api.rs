@@ -64,10 +64,8 @@ pub async fn indicators(
         return Err(ApiError::NotFound(format!("không có đơn vị «{code}» trong năm {year}")));
     };
     let wanted = q.get("indicator").map(String::as_str);
-    if let Some(code) = wanted {
-        if plan.indicator(code).is_none() {
-            return Err(ApiError::NotFound(format!("không có chỉ tiêu «{code}»")));
-        }
+    if let Some(code) = wanted.filter(|c| plan.indicator(c).is_none()) {
+        return Err(ApiError::NotFound(format!("không có chỉ tiêu «{code}»")));
     }
     let assessed = service::assess(&state, year, &unit.code).await?;
     let indicators: Vec<IndicatorDto> = assessed

@@ -15,10 +15,11 @@ use xhht_domain::text;
 
 use super::message;
 use crate::chrome::Chrome;
+use crate::i18n;
+use crate::present::{self, Shown};
 use crate::service::dashboard::{self as dash, TargetGroupRows, UnitLine};
 use crate::service::{self, expected, series};
 use crate::state::AppState;
-use crate::{i18n, present};
 
 /// Internal pages at `/…`, the public mirror at `/cong-khai/…`.
 #[derive(Debug, Clone, Copy)]
@@ -58,15 +59,6 @@ async fn year_of(state: &AppState, q: &Q) -> Result<i32, Response> {
         .map_err(IntoResponse::into_response)
 }
 
-fn years_offered(state: &AppState, year: i32, latest: Option<i32>) -> Vec<i32> {
-    let r = &state.plan.reporting;
-    let last = latest
-        .unwrap_or(r.first_year)
-        .clamp(r.first_year, r.last_year)
-        .max(year);
-    (r.first_year..=last).collect()
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
 pub struct OverviewPage {
@@ -98,13 +90,12 @@ pub async fn overview(
     };
     let plan = &state.plan;
     let area = plan.area();
-    let (groups, cov, latest) = match (
+    let (groups, cov) = match (
         dash::target_rows(&state, &area.code, year).await,
         service::coverage(&state, year).await,
-        state.store.latest_report_year().await,
     ) {
-        (Ok(g), Ok(c), Ok(l)) => (g, c, l),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return super::server_error(&e),
+        (Ok(g), Ok(c)) => (g, c),
+        (Err(e), _) | (_, Err(e)) => return super::server_error(&e),
     };
     OverviewPage {
         chrome: site.chrome(chrome),
@@ -120,7 +111,7 @@ pub async fn overview(
         ),
         area_name: area.name.clone(),
         year,
-        years: years_offered(&state, year, latest),
+        years: service::years_offered(&state, year, false).await,
         coverage: format!("{}/{} báo cáo đã được duyệt", cov.approved, cov.expected),
         complete: cov.approved == cov.expected,
         groups,
@@ -131,12 +122,8 @@ pub async fn overview(
 
 pub struct YearRow {
     pub year: i32,
-    pub value: String,
-    pub detail: String,
-    pub coverage: String,
+    pub s: Shown,
     pub target: String,
-    pub status: &'static str,
-    pub status_class: &'static str,
 }
 
 #[derive(Template, WebTemplate)]
@@ -223,8 +210,7 @@ pub async fn indicator(
     let ind = &plan.indicators[index];
     let area = plan.area();
     let by_name = q.get("sort").map(String::as_str) == Some("ten");
-    let latest = state.store.latest_report_year().await.ok().flatten();
-    let years = years_offered(&state, year, latest);
+    let years = service::years_offered(&state, year, false).await;
     let last = *years.last().unwrap_or(&year);
     let (all, units) = match (
         series(&state, &area.code, plan.reporting.first_year..=last).await,
@@ -241,15 +227,11 @@ pub async fn indicator(
             let p = dash::assess(plan, ind, v, baseline, v.year);
             YearRow {
                 year: v.year,
-                value: present::value(ind, v),
-                detail: present::detail(ind, v),
-                coverage: present::coverage(v),
+                s: Shown::new(ind, v, &p),
                 target: plan
                     .target(&ind.code, v.year)
                     .map(|t| present::target(ind, &t.value))
                     .unwrap_or_default(),
-                status: i18n::progress(p.status),
-                status_class: i18n::progress_class(p.status),
             }
         })
         .collect();
@@ -321,15 +303,8 @@ pub async fn data_csv(State(state): State<AppState>, Path(code): Path<String>) -
     };
     let ind = &plan.indicators[index];
     let area = plan.area();
-    let last = state
-        .store
-        .latest_report_year()
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or(plan.reporting.first_year);
     let mut rows = Vec::new();
-    for year in plan.reporting.first_year..=last.min(plan.reporting.last_year) {
+    for year in service::years_offered(&state, plan.reporting.first_year, false).await {
         let mut units = vec![area];
         units.extend(dash::compared_units(&state, index, &area.code, year));
         let codes: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
@@ -377,12 +352,9 @@ pub struct UnitIndicatorRow {
     pub code: String,
     pub number: i64,
     pub name: String,
-    pub value: String,
-    pub detail: String,
+    pub s: Shown,
     pub area_value: String,
     pub target: String,
-    pub status: &'static str,
-    pub status_class: &'static str,
 }
 
 #[derive(Template, WebTemplate)]
@@ -440,18 +412,14 @@ pub async fn unit(
                 code: ind.code.clone(),
                 number: ind.number,
                 name: ind.name.clone(),
-                value: present::value(ind, v),
-                detail: present::detail(ind, v),
+                s: Shown::new(ind, v, &p),
                 area_value: present::value(ind, &whole[i][0]),
                 target: service::target_for(plan, &ind.code, year)
                     .map(|t| present::target(ind, &t.value))
                     .unwrap_or_default(),
-                status: i18n::progress(p.status),
-                status_class: i18n::progress_class(p.status),
             }
         })
         .collect();
-    let latest = state.store.latest_report_year().await.ok().flatten();
     UnitPage {
         chrome: site.chrome(chrome),
         base: site.base,
@@ -460,7 +428,7 @@ pub async fn unit(
         name: unit.name.clone(),
         area_name: area.name.clone(),
         year,
-        years: years_offered(&state, year, latest),
+        years: service::years_offered(&state, year, false).await,
         rows,
     }
     .into_response()
@@ -552,14 +520,13 @@ pub async fn compare(
             }
         })
         .collect();
-    let latest = state.store.latest_report_year().await.ok().flatten();
     ComparePage {
         chrome: site.chrome(chrome),
         base: site.base,
         home: site.home(),
         area_name: area.name.clone(),
         year,
-        years: years_offered(&state, year, latest),
+        years: service::years_offered(&state, year, false).await,
         columns: plan
             .indicators
             .iter()

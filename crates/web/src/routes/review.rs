@@ -137,17 +137,10 @@ pub async fn page(
             extended: extensions.contains_key(&u.code),
         });
     }
-    let last = state
-        .store
-        .latest_report_year()
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or(year)
-        .max(crate::chrome::current_year(plan));
+    let years = crate::service::years_offered(&state, year, true).await;
     ReviewPage {
         year,
-        years: (r.first_year..=last.min(r.last_year)).collect(),
+        years,
         filter,
         types,
         expected: rows.len(),

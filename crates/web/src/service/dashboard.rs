@@ -8,8 +8,8 @@ use xhht_domain::text;
 use xhht_storage::StorageError;
 
 use super::{expected, series, target_for};
+use crate::present::{self, Shown};
 use crate::state::AppState;
-use crate::{i18n, present};
 
 pub fn unit_of(ind: &Indicator) -> Unit {
     let percent = ind.unit.as_deref() == Some("%") || matches!(ind.kind, IndicatorKind::Share { .. });
@@ -50,13 +50,9 @@ pub struct TargetRow {
     pub code: String,
     pub number: i64,
     pub name: String,
-    pub value: String,
-    pub detail: String,
-    pub coverage: String,
+    pub s: Shown,
     pub target_2025: String,
     pub target_2030: String,
-    pub status: &'static str,
-    pub status_class: &'static str,
     pub gap: String,
     pub bar: Option<u32>,
     pub spark: String,
@@ -97,13 +93,9 @@ pub async fn target_rows(state: &AppState, unit: &str, year: i32) -> Result<Vec<
             code: ind.code.clone(),
             number: ind.number,
             name: ind.name.clone(),
-            value: present::value(ind, &v),
-            detail: present::detail(ind, &v),
-            coverage: present::coverage(&v),
+            s: Shown::new(ind, &v, &p),
             target_2025: target(2025),
             target_2030: target(2030),
-            status: i18n::progress(p.status),
-            status_class: i18n::progress_class(p.status),
             gap: present::gap(ind, &p),
             bar: bar_percent(plan, ind, &v, year),
             spark: if ind.is_status() {
@@ -134,11 +126,7 @@ pub struct UnitLine {
     pub code: String,
     pub name: String,
     pub value: Option<f64>,
-    pub value_text: String,
-    pub detail: String,
-    pub coverage: String,
-    pub status: &'static str,
-    pub status_class: &'static str,
+    pub s: Shown,
 }
 
 /// The compared units' values of one indicator in `year`, sorted by value
@@ -169,11 +157,7 @@ pub async fn unit_lines(
                 code: u.code.clone(),
                 name: u.display_name().to_string(),
                 value: v.value,
-                value_text: present::value(ind, &v),
-                detail: present::detail(ind, &v),
-                coverage: present::coverage(&v),
-                status: i18n::progress(p.status),
-                status_class: i18n::progress_class(p.status),
+                s: Shown::new(ind, &v, &p),
             }
         })
         .collect();

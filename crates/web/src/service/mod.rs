@@ -168,3 +168,22 @@ pub async fn default_year(state: &AppState) -> Result<i32, StorageError> {
 }
 pub mod dashboard;
 pub mod form;
+
+/// The years a page offers: the plan's first year up to the latest year
+/// with any report (and at least `year` and, with `include_current`, the
+/// reporting year in progress).
+pub async fn years_offered(state: &AppState, year: i32, include_current: bool) -> Vec<i32> {
+    let r = &state.plan.reporting;
+    let mut last = state
+        .store
+        .latest_report_year()
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(r.first_year)
+        .max(year);
+    if include_current {
+        last = last.max(crate::chrome::current_year(&state.plan));
+    }
+    (r.first_year..=last.clamp(r.first_year, r.last_year)).collect()
+}
