@@ -337,6 +337,14 @@ impl Store {
             .collect())
     }
 
+    /// Units whose report of `year` is approved (a narrow read for coverage counts).
+    pub async fn approved_report_units(&self, year: i32) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = with_db!(&self.db, pool => {
+            sqlx::query_as("SELECT org_unit_code FROM reports WHERE year = $1 AND state = 'approved'").bind(year).fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(|(u,)| u).collect())
+    }
+
     /// The latest year with any report, if any.
     pub async fn latest_report_year(&self) -> Result<Option<i32>> {
         let (y,): (Option<i32>,) = with_db!(&self.db, pool => {

@@ -252,3 +252,65 @@ async fn completeness_page_counts_and_filters() {
         assert_eq!(r.status, StatusCode::FORBIDDEN);
     }
 }
+
+/// Builds a multipart upload of `bytes` as the field `file`.
+fn upload(uri: &str, c: &Client, bytes: &[u8]) -> axum::http::Request<axum::body::Body> {
+    let boundary = "XHHTFILE";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"mau.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    axum::http::Request::post(format!("{uri}?_csrf={}", c.csrf))
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(axum::http::header::COOKIE, &c.cookie)
+        .body(axum::body::Body::from(body))
+        .unwrap()
+}
+
+async fn download(app: &axum::Router, c: &Client, uri: &str) -> Vec<u8> {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let req = axum::http::Request::get(uri)
+        .header(axum::http::header::COOKIE, &c.cookie)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{uri}");
+    assert!(
+        res.headers()[axum::http::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    res.into_body().collect().await.unwrap().to_bytes().to_vec()
+}
+
+#[tokio::test]
+async fn excel_template_round_trip_and_refusals() {
+    let plan = builtin();
+    for (store, app) in demo_apps("web_excel_round_trip").await {
+        let ward = Client::login(&app, "vinhphuc", "xhht-demo").await;
+        let xlsx = download(&app, &ward, "/reports/2026/00006/mau.xlsx").await;
+        let before = store.working_values(&plan, "00006", 2026).await.unwrap();
+        // The template holds the draft's values: uploading it back changes nothing.
+        let r = common::send(&app, upload("/reports/2026/00006/nhap-excel", &ward, &xlsx)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        assert_eq!(store.working_values(&plan, "00006", 2026).await.unwrap(), before);
+        // Another unit's template is refused with the reason.
+        let other = Client::login(&app, "giangvo", "xhht-demo").await;
+        let theirs = download(&app, &other, "/reports/2026/00031/mau.xlsx").await;
+        let r = common::send(&app, upload("/reports/2026/00006/nhap-excel", &ward, &theirs)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("không phải của báo cáo này"), "{}", r.body);
+        // Not a spreadsheet.
+        let r = common::send(&app, upload("/reports/2026/00006/nhap-excel", &ward, b"hello")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Excel"));
+        // Nobody uploads into another unit's report.
+        let r = common::send(&app, upload("/reports/2026/00031/nhap-excel", &ward, &theirs)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert_eq!(store.working_values(&plan, "00006", 2026).await.unwrap(), before);
+    }
+}

@@ -22,6 +22,10 @@ pub enum Command {
     /// Làm việc với tệp kế hoạch (plan files).
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Tạo mẫu Excel báo cáo của một đơn vị (an Excel template for a unit and year).
+    Template(TemplateArgs),
+    /// Nhập mẫu Excel đã điền vào bản nháp của đơn vị; in từng ô sai (import a filled template).
+    Import(ImportArgs),
     /// Quản lý tài khoản (accounts).
     #[command(subcommand)]
     User(UserCommand),
@@ -98,4 +102,27 @@ pub enum PlanCommand {
         /// Tệp kế hoạch (plan file).
         file: PathBuf,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Mã đơn vị (org-unit code).
+    #[arg(long)]
+    pub unit: String,
+    /// Năm báo cáo (reporting year).
+    #[arg(long)]
+    pub year: i32,
+    /// Tệp ra (.xlsx).
+    #[arg(long)]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Tệp mẫu đã điền (.xlsx).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub db: DbArgs,
 }

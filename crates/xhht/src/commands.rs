@@ -6,7 +6,9 @@ use xhht_domain::plan;
 use xhht_storage::{NewUser, Stamp, Store};
 use xhht_web::AppState;
 
-use crate::cli::{Cli, Command, DemoArgs, InitArgs, PlanCommand, ServeArgs, UserAddArgs, UserCommand};
+use crate::cli::{
+    Cli, Command, DemoArgs, ImportArgs, InitArgs, PlanCommand, ServeArgs, TemplateArgs, UserAddArgs, UserCommand,
+};
 
 const DEMO_DATABASE: &str = "sqlite:xhht-demo.sqlite";
 
@@ -17,6 +19,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve(args).await,
         Command::Plan(PlanCommand::Check { file }) => Ok(plan_check(&file)),
         Command::User(UserCommand::Add(args)) => user_add(args).await,
+        Command::Template(args) => template(args).await,
+        Command::Import(args) => import(args).await,
     }
 }
 
@@ -195,5 +199,82 @@ async fn user_add(args: UserAddArgs) -> Result<ExitCode> {
     store.create_user(&Stamp::now("xhht user add"), &user).await?;
     println!("Đã tạo tài khoản {username} ({}, {}).", role.as_str(), unit.name);
     println!("Mật khẩu: {password}   (chỉ hiện một lần; người dùng nên đổi sau khi đăng nhập)");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn open_with_plan(db: crate::cli::DbArgs) -> Result<(Store, plan::Plan)> {
+    let url = db
+        .database_url
+        .context("cần --database-url (hoặc biến môi trường DATABASE_URL)")?;
+    let store = Store::open(&url)
+        .await
+        .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
+    let (plan, _) = store
+        .load_plan()
+        .await?
+        .context("cơ sở dữ liệu chưa có kế hoạch (chạy `xhht init` trước)")?;
+    Ok((store, plan))
+}
+
+async fn template(args: TemplateArgs) -> Result<ExitCode> {
+    let (store, plan) = open_with_plan(args.db).await?;
+    let unit = plan
+        .unit(&args.unit)
+        .filter(|u| u.active_in(args.year) && plan.is_reporting_unit(u))
+        .with_context(|| format!("không có đơn vị báo cáo «{}» trong năm {}", args.unit, args.year))?;
+    let prev = store
+        .approved_values(&plan, args.year - 1)
+        .await?
+        .units
+        .remove(&unit.code)
+        .unwrap_or_default();
+    let current = store.working_values(&plan, &unit.code, args.year).await?;
+    let bytes = xhht_office::template::unit_template(&plan, unit, args.year, &prev, &current)?;
+    std::fs::write(&args.out, bytes).with_context(|| format!("không ghi được {}", args.out.display()))?;
+    println!(
+        "Đã tạo {} — mẫu báo cáo năm {} của {}.",
+        args.out.display(),
+        args.year,
+        unit.name
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import(args: ImportArgs) -> Result<ExitCode> {
+    use xhht_office::import::{self, ImportError};
+    let (store, plan) = open_with_plan(args.db).await?;
+    let bytes = std::fs::read(&args.file).with_context(|| format!("không đọc được {}", args.file.display()))?;
+    let file = args.file.display();
+    let imported = match import::read(&plan, &bytes) {
+        Ok(i) => i,
+        Err(ImportError::Refused(why)) => {
+            eprintln!("{file}: {why}");
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(ImportError::Cells(problems)) => {
+            problems.iter().for_each(|p| eprintln!("{file}: {p}"));
+            eprintln!("{file}: {} ô sai, không lưu gì", problems.len());
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let prev = store
+        .approved_values(&plan, imported.year - 1)
+        .await?
+        .units
+        .remove(&imported.unit);
+    let problems = import::check(&plan, &imported, prev.as_ref());
+    if !problems.is_empty() {
+        problems.iter().for_each(|p| eprintln!("{file}: {p}"));
+        eprintln!("{file}: {} ô sai, không lưu gì", problems.len());
+        return Ok(ExitCode::FAILURE);
+    }
+    let stamp = Stamp::now("xhht import").with_reason(format!("Nhập từ {file}"));
+    let (unit, year) = (imported.unit.clone(), imported.year);
+    let form = xhht_storage::FormChanges {
+        values: imported.values,
+        ..Default::default()
+    };
+    let changed = store.save_form(&stamp, &unit, year, &form).await?;
+    println!("Đã nhập {changed} số liệu vào bản nháp năm {year} của đơn vị {unit}.");
     Ok(ExitCode::SUCCESS)
 }

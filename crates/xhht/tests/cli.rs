@@ -99,3 +99,33 @@ fn init_then_user_add_on_a_fresh_database() {
     assert!(!bad_unit.status.success());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn template_and_import_from_the_command_line() {
+    let dir = std::env::temp_dir().join(format!("xhht-cli-excel-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite:{}", dir.join("demo.sqlite").display());
+    assert!(xhht(&["demo", "--no-serve", "--database-url", &db]).status.success());
+    let out = dir.join("mau.xlsx");
+    let t = xhht(&[
+        "template",
+        "--unit",
+        "00006",
+        "--year",
+        "2026",
+        "--out",
+        out.to_str().unwrap(),
+        "--database-url",
+        &db,
+    ]);
+    assert!(t.status.success(), "{}", String::from_utf8_lossy(&t.stderr));
+    let i = xhht(&["import", out.to_str().unwrap(), "--database-url", &db]);
+    assert!(i.status.success(), "{}", String::from_utf8_lossy(&i.stderr));
+    assert!(String::from_utf8_lossy(&i.stdout).contains("Đã nhập"));
+    let garbage = dir.join("x.xlsx");
+    std::fs::write(&garbage, b"not excel").unwrap();
+    let bad = xhht(&["import", garbage.to_str().unwrap(), "--database-url", &db]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("Excel"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -3,6 +3,7 @@
 mod admin;
 mod api;
 mod dashboard;
+mod excel;
 mod health;
 mod home;
 mod login;
@@ -47,6 +48,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/reports/{year}/{unit}", get(reports::show).post(reports::save))
         .route("/reports/{year}/{unit}/review", post(reports::review))
+        .route("/reports/{year}/{unit}/mau.xlsx", get(excel::template))
+        .route("/reports/{year}/{unit}/nhap-excel", post(excel::upload))
         .route("/review/{year}", get(review::page))
         .route("/review/{year}/{unit}/deadline", post(review::extend))
         .route("/admin/users", get(admin::list).post(admin::create))

@@ -63,6 +63,7 @@ fn notice(msg: Option<&str>) -> &'static str {
         Some("returned") => "Đã trả lại báo cáo cho đơn vị.",
         Some("approved") => "Đã duyệt báo cáo. Số liệu đã được tính vào kết quả chung.",
         Some("reopened") => "Đã mở lại báo cáo để đơn vị sửa.",
+        Some("imported") => "Đã nhập số liệu từ tệp Excel vào bản nháp. Kiểm tra rồi bấm «Gửi báo cáo».",
         _ => "",
     }
 }

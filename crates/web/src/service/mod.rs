@@ -8,7 +8,6 @@ use std::ops::RangeInclusive;
 
 use xhht_domain::indicator::{self, Hierarchy, IndicatorValue, Progress};
 use xhht_domain::plan::{Indicator, Plan, Target};
-use xhht_domain::workflow::ReportState;
 use xhht_storage::StorageError;
 
 use crate::state::AppState;
@@ -134,16 +133,13 @@ pub struct Coverage {
 
 pub async fn coverage(state: &AppState, year: i32) -> Result<Coverage, StorageError> {
     let plan = &state.plan;
-    let expected: Vec<&str> = plan
+    let expected: std::collections::HashSet<&str> = plan
         .units_in(year)
         .filter(|u| plan.is_reporting_unit(u))
         .map(|u| u.code.as_str())
         .collect();
-    let reports = state.store.reports(year).await?;
-    let approved = reports
-        .iter()
-        .filter(|r| r.state == ReportState::Approved && expected.contains(&r.org_unit.as_str()))
-        .count();
+    let approved = state.store.approved_report_units(year).await?;
+    let approved = approved.iter().filter(|u| expected.contains(u.as_str())).count();
     Ok(Coverage {
         approved,
         expected: expected.len(),
