@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::svg::{line, open, text};
+use crate::svg::{line, open, text, wrap};
 use crate::{Unit, nice_max};
 
 pub struct Bar {
@@ -21,7 +21,7 @@ pub struct BarChart {
 const W: f64 = 720.0;
 const LABEL: f64 = 190.0;
 const ROW: f64 = 24.0;
-const TOP: f64 = 52.0;
+const TOP: f64 = 70.0;
 
 impl BarChart {
     pub fn svg(&self) -> String {
@@ -48,14 +48,16 @@ impl BarChart {
             .collect();
         let mut out = String::new();
         open(&mut out, W as u32, h as u32, &self.title, &desc.join("; "));
-        text(
-            &mut out,
-            8.0,
-            22.0,
-            "start",
-            r#"font-size="15" font-weight="bold""#,
-            &self.title,
-        );
+        for (i, l) in wrap(&self.title, 78).iter().take(2).enumerate() {
+            text(
+                &mut out,
+                8.0,
+                22.0 + 19.0 * i as f64,
+                "start",
+                r#"font-size="15" font-weight="bold""#,
+                l,
+            );
+        }
         for k in 0..=4 {
             let v = x_max * f64::from(k) / 4.0;
             line(&mut out, x_of(v), TOP - 8.0, x_of(v), h - 34.0, r##"stroke="#d8dde3""##);

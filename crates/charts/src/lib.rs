@@ -8,10 +8,12 @@
 
 mod bars;
 mod line;
+mod png;
 mod svg;
 
 pub use bars::{Bar, BarChart};
 pub use line::{LineChart, sparkline};
+pub use png::svg_to_png;
 
 /// How a value reads on an axis or label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

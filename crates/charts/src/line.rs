@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::svg::{esc, line, open, text};
+use crate::svg::{esc, line, open, text, wrap};
 use crate::{Unit, nice_max};
 
 pub struct LineChart {
@@ -20,7 +20,7 @@ const W: f64 = 720.0;
 const H: f64 = 320.0;
 const LEFT: f64 = 64.0;
 const RIGHT: f64 = 24.0;
-const TOP: f64 = 44.0;
+const TOP: f64 = 62.0;
 const BOTTOM: f64 = 56.0;
 
 impl LineChart {
@@ -28,14 +28,16 @@ impl LineChart {
         let mut out = String::new();
         let desc = self.describe();
         open(&mut out, W as u32, H as u32, &self.title, &desc);
-        text(
-            &mut out,
-            LEFT,
-            22.0,
-            "start",
-            r#"font-size="15" font-weight="bold""#,
-            &self.title,
-        );
+        for (i, l) in wrap(&self.title, 78).iter().take(2).enumerate() {
+            text(
+                &mut out,
+                16.0,
+                22.0 + 19.0 * i as f64,
+                "start",
+                r#"font-size="15" font-weight="bold""#,
+                l,
+            );
+        }
         let max_v = self
             .values
             .iter()

@@ -8,6 +8,7 @@
 //!   and listing every bad cell with its address and a Vietnamese message.
 
 pub mod import;
+pub mod report;
 pub mod template;
 
 /// The sheet people fill in.

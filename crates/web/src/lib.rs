@@ -12,6 +12,7 @@ mod service;
 mod state;
 
 pub use routes::router;
+pub use service::report::{ReportError, yearly_report};
 pub use state::AppState;
 
 /// Serves the app on `listener` until Ctrl-C.

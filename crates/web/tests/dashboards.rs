@@ -165,3 +165,55 @@ async fn public_pages_name_nobody() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_yearly_report_downloads_as_word_with_approved_figures_and_narratives() {
+    use std::io::Read;
+    for (_, app) in demo_apps("web_report_docx").await {
+        let reviewer = Client::login(&app, "chuyenvien", "xhht-demo").await;
+        let page = reviewer.get(&app, "/review/2025").await;
+        assert!(
+            page.body.contains("/review/2025/bao-cao.docx?loai=so-ket"),
+            "the mid-term review is offered in 2025"
+        );
+        let req = axum::http::Request::get("/review/2025/bao-cao.docx?loai=so-ket")
+            .header(axum::http::header::COOKIE, &reviewer.cookie)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let res = tower::ServiceExt::oneshot(app.clone(), req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let bytes = http_body_util::BodyExt::collect(res.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let media = zip.file_names().filter(|n| n.starts_with("word/media/")).count();
+        assert!(media >= 10, "a chart per numeric indicator, got {media}");
+        let mut doc = String::new();
+        zip.by_name("word/document.xml")
+            .unwrap()
+            .read_to_string(&mut doc)
+            .unwrap();
+        assert!(doc.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
+        assert!(doc.contains("Sơ kết giai đoạn 2021-2025"));
+        assert!(
+            doc.contains("Năm 2021 (gốc)"),
+            "the mid-term review compares with the baseline"
+        );
+        assert!(doc.contains("(dữ liệu mẫu năm 2025)"), "narratives of approved reports");
+        assert!(
+            doc.contains("PHỤ LỤC") && doc.contains("Thành Công"),
+            "the per-ward annex"
+        );
+        // Reporters cannot; bad kinds are refused.
+        let ward = Client::login(&app, "phucxa", "xhht-demo").await;
+        assert_eq!(
+            ward.get(&app, "/review/2025/bao-cao.docx").await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            reviewer.get(&app, "/review/2025/bao-cao.docx?loai=x").await.status,
+            StatusCode::BAD_REQUEST
+        );
+    }
+}

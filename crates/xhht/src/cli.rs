@@ -26,6 +26,8 @@ pub enum Command {
     Template(TemplateArgs),
     /// Nhập mẫu Excel đã điền vào bản nháp của đơn vị; in từng ô sai (import a filled template).
     Import(ImportArgs),
+    /// Báo cáo tổng hợp năm (Word, theo Nghị định 30/2020) (the yearly report as .docx).
+    Report(ReportArgs),
     /// Quản lý tài khoản (accounts).
     #[command(subcommand)]
     User(UserCommand),
@@ -123,6 +125,21 @@ pub struct TemplateArgs {
 pub struct ImportArgs {
     /// Tệp mẫu đã điền (.xlsx).
     pub file: PathBuf,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Năm báo cáo (reporting year).
+    #[arg(long)]
+    pub year: i32,
+    /// Tệp ra (.docx).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// nam (hằng năm), so-ket (sơ kết) hoặc tong-ket (tổng kết).
+    #[arg(long, default_value = "nam")]
+    pub kind: String,
     #[command(flatten)]
     pub db: DbArgs,
 }

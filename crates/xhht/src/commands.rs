@@ -7,7 +7,8 @@ use xhht_storage::{NewUser, Stamp, Store};
 use xhht_web::AppState;
 
 use crate::cli::{
-    Cli, Command, DemoArgs, ImportArgs, InitArgs, PlanCommand, ServeArgs, TemplateArgs, UserAddArgs, UserCommand,
+    Cli, Command, DemoArgs, ImportArgs, InitArgs, PlanCommand, ReportArgs, ServeArgs, TemplateArgs, UserAddArgs,
+    UserCommand,
 };
 
 const DEMO_DATABASE: &str = "sqlite:xhht-demo.sqlite";
@@ -21,6 +22,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::User(UserCommand::Add(args)) => user_add(args).await,
         Command::Template(args) => template(args).await,
         Command::Import(args) => import(args).await,
+        Command::Report(args) => report(args).await,
     }
 }
 
@@ -276,5 +278,30 @@ async fn import(args: ImportArgs) -> Result<ExitCode> {
     };
     let changed = store.save_form(&stamp, &unit, year, &form).await?;
     println!("Đã nhập {changed} số liệu vào bản nháp năm {year} của đơn vị {unit}.");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn report(args: ReportArgs) -> Result<ExitCode> {
+    use xhht_office::report::ReportKind;
+    let kind = match args.kind.as_str() {
+        "nam" => ReportKind::Yearly,
+        "so-ket" => ReportKind::MidTerm,
+        "tong-ket" => ReportKind::Final,
+        other => bail!("loại báo cáo «{other}» không hợp lệ (có: nam, so-ket, tong-ket)"),
+    };
+    let (store, _) = open_with_plan(args.db).await?;
+    let state = AppState::load(store).await?;
+    let r = &state.plan.reporting;
+    if !(r.first_year..=r.last_year).contains(&args.year) {
+        bail!(
+            "năm {} nằm ngoài thời gian của kế hoạch ({}-{})",
+            args.year,
+            r.first_year,
+            r.last_year
+        );
+    }
+    let bytes = xhht_web::yearly_report(&state, args.year, kind).await?;
+    std::fs::write(&args.out, bytes).with_context(|| format!("không ghi được {}", args.out.display()))?;
+    println!("Đã tạo {} — báo cáo năm {}.", args.out.display(), args.year);
     Ok(ExitCode::SUCCESS)
 }

@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/{year}/{unit}/nhap-excel", post(excel::upload))
         .route("/review/{year}", get(review::page))
         .route("/review/{year}/{unit}/deadline", post(review::extend))
+        .route("/review/{year}/bao-cao.docx", get(review::report_docx))
         .route("/admin/users", get(admin::list).post(admin::create))
         .route("/admin/users/import", post(admin::import))
         .route("/admin/users/{id}", post(admin::act))

@@ -51,6 +51,8 @@ pub struct ReviewPage {
     pub is_admin: bool,
     pub csrf: String,
     pub notice: String,
+    /// The plan's mid-term or final review of this year: (query value, label).
+    pub review_variant: Option<(&'static str, String)>,
 }
 
 pub fn type_label(t: UnitType) -> &'static str {
@@ -150,6 +152,13 @@ pub async fn page(
         rows,
         is_admin: user.role == Role::Admin,
         csrf: user.csrf.clone(),
+        review_variant: plan.reporting.reviews.iter().find(|r| r.year == year).map(|r| {
+            let (kind, word) = match r.kind {
+                xhht_domain::plan::ReviewKind::MidTerm => ("so-ket", "Sơ kết"),
+                xhht_domain::plan::ReviewKind::Final => ("tong-ket", "Tổng kết"),
+            };
+            (kind, format!("{word} {}-{year}", plan.reporting.first_year))
+        }),
         notice: if q.contains_key("extended") {
             "Đã gia hạn.".into()
         } else {
@@ -217,5 +226,65 @@ pub async fn extend(
     {
         Ok(()) => Redirect::to(&format!("/review/{year}?extended=1")).into_response(),
         Err(e) => super::server_error(&e),
+    }
+}
+
+/// `GET /review/{year}/bao-cao.docx?loai=nam|so-ket|tong-ket`: the yearly
+/// report (or the mid-term or final review) as a Word document.
+pub async fn report_docx(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(year): Path<i32>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    use xhht_office::report::ReportKind;
+    if user.role == Role::Reporter {
+        return message(
+            StatusCode::FORBIDDEN,
+            "Không có quyền",
+            "Chỉ Phòng GD&ĐT và lãnh đạo tải được báo cáo tổng hợp.",
+        );
+    }
+    let r = &state.plan.reporting;
+    if !(r.first_year..=r.last_year).contains(&year) {
+        return message(
+            StatusCode::NOT_FOUND,
+            "Không có năm này",
+            &format!("Năm {year} nằm ngoài thời gian của kế hoạch."),
+        );
+    }
+    let kind = match q.get("loai").map(String::as_str) {
+        None | Some("nam") => ReportKind::Yearly,
+        Some("so-ket") => ReportKind::MidTerm,
+        Some("tong-ket") => ReportKind::Final,
+        Some(other) => {
+            return message(
+                StatusCode::BAD_REQUEST,
+                "Loại báo cáo không hợp lệ",
+                &format!("Không có loại báo cáo «{other}» (có: nam, so-ket, tong-ket)."),
+            );
+        }
+    };
+    match crate::service::report::yearly_report(&state, year, kind).await {
+        Ok(bytes) => {
+            let mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+            let name = format!("attachment; filename=\"bao-cao-{year}.docx\"");
+            (
+                [
+                    (axum::http::header::CONTENT_TYPE, mime.to_string()),
+                    (axum::http::header::CONTENT_DISPOSITION, name),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "report failed");
+            message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Lỗi máy chủ",
+                "Không tạo được báo cáo.",
+            )
+        }
     }
 }

@@ -183,3 +183,4 @@ pub async fn years_offered(state: &AppState, year: i32, include_current: bool) -
     }
     (r.first_year..=last.clamp(r.first_year, r.last_year)).collect()
 }
+pub mod report;
