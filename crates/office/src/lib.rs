@@ -7,6 +7,7 @@
 //!   ours, are for another unit or year, or were altered in their locked parts,
 //!   and listing every bad cell with its address and a Vietnamese message.
 
+pub mod annex;
 pub mod import;
 pub mod report;
 pub mod template;

@@ -205,7 +205,18 @@ async fn the_yearly_report_downloads_as_word_with_approved_figures_and_narrative
             doc.contains("PHỤ LỤC") && doc.contains("Thành Công"),
             "the per-ward annex"
         );
+        // The annex in Excel.
+        let xlsx = reviewer.get(&app, "/review/2025/phu-luc.xlsx").await;
+        assert_eq!(xlsx.status, StatusCode::OK);
         // Reporters cannot; bad kinds are refused.
+        assert_eq!(
+            Client::login(&app, "trucbach", "xhht-demo")
+                .await
+                .get(&app, "/review/2025/phu-luc.xlsx")
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
         let ward = Client::login(&app, "phucxa", "xhht-demo").await;
         assert_eq!(
             ward.get(&app, "/review/2025/bao-cao.docx").await.status,

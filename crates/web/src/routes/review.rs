@@ -288,3 +288,48 @@ pub async fn report_docx(
         }
     }
 }
+
+/// `GET /review/{year}/phu-luc.xlsx`: the report's annex as Excel, numbers as numbers.
+pub async fn annex_xlsx(State(state): State<AppState>, user: CurrentUser, Path(year): Path<i32>) -> Response {
+    if user.role == Role::Reporter {
+        return message(
+            StatusCode::FORBIDDEN,
+            "Không có quyền",
+            "Chỉ Phòng GD&ĐT và lãnh đạo tải được phụ lục tổng hợp.",
+        );
+    }
+    let r = &state.plan.reporting;
+    if !(r.first_year..=r.last_year).contains(&year) {
+        return message(
+            StatusCode::NOT_FOUND,
+            "Không có năm này",
+            &format!("Năm {year} nằm ngoài thời gian của kế hoạch."),
+        );
+    }
+    let table = match crate::service::report::annex(&state, year).await {
+        Ok(t) => t,
+        Err(e) => return super::server_error(&e),
+    };
+    match xhht_office::annex::workbook(&table) {
+        Ok(bytes) => {
+            let mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+            let name = format!("attachment; filename=\"phu-luc-{year}.xlsx\"");
+            (
+                [
+                    (axum::http::header::CONTENT_TYPE, mime.to_string()),
+                    (axum::http::header::CONTENT_DISPOSITION, name),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "annex failed");
+            message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Lỗi máy chủ",
+                "Không tạo được phụ lục.",
+            )
+        }
+    }
+}

@@ -8,6 +8,7 @@ use chrono::{Duration, Utc};
 use xhht_domain::plan::TargetValue;
 use xhht_domain::text;
 use xhht_domain::workflow::ReportState;
+use xhht_office::annex::{AnnexCell, AnnexTable};
 use xhht_office::report::{IndicatorLine, ReportKind, TaskGroupText, YearlyReport, render};
 use xhht_storage::StorageError;
 
@@ -76,7 +77,19 @@ async fn gather(state: &AppState, year: i32, kind: ReportKind) -> Result<YearlyR
         .collect();
     let task_groups = narratives(state, year, &approved).await?;
     let completeness = completeness(state, year, &reports).await?;
-    let (annex_columns, annex_rows) = annex(state, year).await?;
+    let table = annex(state, year).await?;
+    let annex_columns = std::iter::once("Đơn vị".to_string())
+        .chain(table.columns.iter().map(|(short, _)| short.clone()))
+        .collect();
+    let annex_rows = table
+        .rows
+        .into_iter()
+        .map(|(name, cells)| {
+            std::iter::once(name)
+                .chain(cells.into_iter().map(|c| c.shown))
+                .collect()
+        })
+        .collect();
     let edu = plan.unit(&plan.reporting.submit_to);
     let short = edu.and_then(|u| u.short_name.clone()).unwrap_or_default();
     let symbol_tail = short.trim_start_matches("Phòng ").replace('&', "");
@@ -198,33 +211,46 @@ async fn completeness(
     Ok(out)
 }
 
-/// The annex: one row per compared unit (the wards), one column per indicator.
-async fn annex(state: &AppState, year: i32) -> Result<(Vec<String>, Vec<Vec<String>>), StorageError> {
+/// The annex: one row per compared unit (the wards), one column per
+/// indicator that compares units, in Vietnamese alphabetical order.
+pub async fn annex(state: &AppState, year: i32) -> Result<AnnexTable, StorageError> {
     let plan = &state.plan;
     let area = plan.area();
-    let mut columns = vec!["Đơn vị".to_string()];
-    let mut table: Vec<(String, Vec<String>)> = Vec::new();
+    let mut columns = Vec::new();
+    let mut table: Vec<(String, Vec<AnnexCell>)> = Vec::new();
     for (i, ind) in plan.indicators.iter().enumerate() {
         let lines = unit_lines(state, i, &area.code, year, true).await?;
         if lines.len() < 2 {
             continue; // an indicator of one unit (the education department) has no comparison
         }
-        columns.push(format!("CT {}", ind.number));
+        columns.push((format!("CT {}", ind.number), ind.name.clone()));
+        let percent = dash::unit_of(ind) == xhht_charts::Unit::Percent;
         for l in lines {
+            let cell = AnnexCell {
+                value: if ind.is_status() { None } else { l.value },
+                shown: l.s.value,
+                percent,
+            };
             match table.iter_mut().find(|(n, _)| *n == l.name) {
-                Some((_, cells)) => cells.push(l.s.value),
-                None => table.push((l.name.clone(), vec![l.s.value])),
+                Some((_, cells)) => cells.push(cell),
+                None => table.push((l.name.clone(), vec![cell])),
             }
         }
     }
     table.sort_by_key(|(n, _)| text::sort_key(n));
-    let width = columns.len() - 1;
-    let rows = table
-        .into_iter()
-        .map(|(name, mut cells)| {
-            cells.resize(width, "—".into());
-            std::iter::once(name).chain(cells).collect()
-        })
-        .collect();
-    Ok((columns, rows))
+    for (_, cells) in table.iter_mut() {
+        cells.resize(
+            columns.len(),
+            AnnexCell {
+                value: None,
+                shown: "—".into(),
+                percent: false,
+            },
+        );
+    }
+    Ok(AnnexTable {
+        title: format!("Kết quả các chỉ tiêu theo đơn vị, năm {year} — {}", area.name),
+        columns,
+        rows: table,
+    })
 }
