@@ -41,7 +41,7 @@ pub fn workbook(t: &AnnexTable) -> Result<Vec<u8>, XlsxError> {
         sheet.write_string_with_format(2, col, short, &head)?;
         sheet.set_column_width(col, 11)?;
         // The full name of the indicator under the table, so the short heads stay readable.
-        sheet.write_string(4 + t.rows.len() as u32 + c as u32, 0, &format!("{short}: {full}"))?;
+        sheet.write_string(4 + t.rows.len() as u32 + c as u32, 0, format!("{short}: {full}"))?;
     }
     for (r, (unit, cells)) in t.rows.iter().enumerate() {
         let row = 3 + r as u32;
