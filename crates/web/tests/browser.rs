@@ -250,6 +250,31 @@ async fn journey(c: Client, base: String, dir: PathBuf) -> Res {
     xhht_storage::test_support::say_uncaptured(&format!(
         "approved 2026 reports on the home page: {approved_before} before, {approved_after} after\n"
     ));
+
+    // 9. The public pages render in the browser: charts drawn, no account shown,
+    // nothing wider than a phone.
+    b.c.set_window_size(PHONE.0, PHONE.1).await?;
+    let pages = [
+        ("/cong-khai?year=2026", "svg"),
+        ("/cong-khai/chi-tieu/literacy_rate_15_60?year=2026", "figure.chart svg"),
+        ("/cong-khai/so-sanh?year=2025", "table.grid td"),
+    ];
+    for (path, drawn) in pages {
+        b.open(path).await?;
+        let found: i64 = b
+            .js(&format!("return document.querySelectorAll('{drawn}').length"))
+            .await?;
+        assert!(found > 0, "{path} shows {drawn}");
+        let logout: bool = b.js("return document.body.innerText.includes('Đăng xuất')").await?;
+        assert!(!logout, "{path} shows no account");
+    }
+    let width: i64 = b.js("return document.documentElement.clientWidth").await?;
+    b.open("/cong-khai?year=2026").await?;
+    let scroll: i64 = b.js("return document.documentElement.scrollWidth").await?;
+    assert!(
+        scroll <= width + 1,
+        "the public dashboard fits a phone ({scroll} > {width})"
+    );
     Ok(())
 }
 
