@@ -147,7 +147,15 @@ fn write_value(
 
 /// Excel's own check while typing; the import checks again regardless.
 fn validate_cell(sheet: &mut Worksheet, row: u32, el: &DataElement) -> Result<(), XlsxError> {
-    let v = match el.value_type {
+    if let Some(v) = validation_for(el)? {
+        sheet.add_data_validation(row, COL_INPUT, row, COL_INPUT, &v)?;
+    }
+    Ok(())
+}
+
+/// The data validation of an element's input cells, by value type.
+fn validation_for(el: &DataElement) -> Result<Option<DataValidation>, XlsxError> {
+    Ok(Some(match el.value_type {
         ValueType::Count => DataValidation::new()
             .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
             .set_error_message("Nhập số nguyên không âm.")?,
@@ -159,10 +167,8 @@ fn validate_cell(sheet: &mut Worksheet, row: u32, el: &DataElement) -> Result<()
             let names: Vec<&str> = el.options.iter().map(|o| o.name.as_str()).collect();
             DataValidation::new().allow_list_strings(&names)?
         }
-        ValueType::Text => return Ok(()),
-    };
-    sheet.add_data_validation(row, COL_INPUT, row, COL_INPUT, &v)?;
-    Ok(())
+        ValueType::Text => return Ok(None),
+    }))
 }
 
 /// The hidden sheet: what this workbook is, and the codes it lists in order
@@ -188,4 +194,111 @@ fn meta(wb: &mut Workbook, plan: &Plan, unit: &OrgUnit, year: i32, elements: &[&
     m.set_hidden(true);
     m.protect();
     Ok(())
+}
+
+/// The district-wide template: one row per unit (the wards), one column per
+/// figure they report, for a compiler who collects everything in one sheet.
+/// Input cells are unlocked and checked by type like the unit template; the
+/// hidden sheet names the area, year, units and figures.
+pub fn district_template(
+    plan: &Plan,
+    area: &OrgUnit,
+    year: i32,
+    units: &[&OrgUnit],
+    values: &std::collections::HashMap<String, UnitValues>,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let Some(first) = units.first() else {
+        return wb.save_to_buffer();
+    };
+    let elements: Vec<&DataElement> = plan
+        .elements_for(first)
+        .filter(|e| e.value_type != ValueType::Text)
+        .collect();
+    let sheet = wb.add_worksheet().set_name(SHEET)?;
+    let bold = Format::new().set_bold().set_font_size(14);
+    sheet.write_string_with_format(
+        0,
+        0,
+        format!(
+            "TỔNG HỢP SỐ LIỆU XÂY DỰNG XÃ HỘI HỌC TẬP NĂM {year} — {}",
+            area.name.to_uppercase()
+        ),
+        &bold,
+    )?;
+    sheet.write_string(
+        1,
+        0,
+        format!(
+            "Theo {}; mỗi dòng một đơn vị. Chỉ nhập vào các ô màu vàng.",
+            plan.info.number
+        ),
+    )?;
+    let head = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_background_color("#DCE6F1")
+        .set_border(FormatBorder::Thin);
+    let locked = Format::new().set_border(FormatBorder::Thin);
+    let input = Format::new()
+        .set_unlocked()
+        .set_background_color("#FFF8D6")
+        .set_border(FormatBorder::Thin);
+    let header_row = FIRST_ROW - 2;
+    sheet.write_string_with_format(header_row, 0, "Mã", &head)?;
+    sheet.write_string_with_format(header_row, 1, "Đơn vị", &head)?;
+    sheet.set_column_width(1, 24)?;
+    for (c, el) in elements.iter().enumerate() {
+        let col = c as u16 + 2;
+        sheet.write_string_with_format(header_row, col, &el.name, &head)?;
+        sheet.write_string_with_format(header_row + 1, col, &el.code, &locked)?;
+        sheet.set_column_width(col, 14)?;
+    }
+    sheet.set_row_height(header_row, 90)?;
+    for (r, unit) in units.iter().enumerate() {
+        let row = FIRST_ROW + r as u32;
+        sheet.write_string_with_format(row, 0, &unit.code, &locked)?;
+        sheet.write_string_with_format(row, 1, unit.display_name(), &locked)?;
+        let current = values.get(&unit.code);
+        for (c, el) in elements.iter().enumerate() {
+            let col = c as u16 + 2;
+            match current.and_then(|v| v.get(&el.code)) {
+                Some(v) => write_value(sheet, row, col, el, Some(v), &input, &input)?,
+                None => {
+                    sheet.write_blank(row, col, &input)?;
+                }
+            }
+        }
+    }
+    for (c, el) in elements.iter().enumerate() {
+        let col = c as u16 + 2;
+        let last = FIRST_ROW + units.len() as u32 - 1;
+        if let Some(v) = validation_for(el)? {
+            sheet.add_data_validation(FIRST_ROW, col, last, col, &v)?;
+        }
+    }
+    sheet.protect();
+    sheet.set_paper_size(9);
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_freeze_panes(FIRST_ROW, 2)?;
+    let m = wb.add_worksheet().set_name(META_SHEET)?;
+    let units_list = units.iter().map(|u| u.code.as_str()).collect::<Vec<_>>().join(",");
+    let elements_list = elements.iter().map(|e| e.code.as_str()).collect::<Vec<_>>().join(",");
+    let rows = [
+        ("layout", "xhht-district-1"),
+        ("plan", plan.info.code.as_str()),
+        ("area", area.code.as_str()),
+        ("units", &units_list),
+        ("elements", &elements_list),
+    ];
+    for (i, (k, v)) in rows.iter().enumerate() {
+        m.write_string(i as u32, 0, *k)?;
+        m.write_string(i as u32, 1, *v)?;
+    }
+    m.write_string(5, 0, "year")?;
+    m.write_string(5, 1, year.to_string())?;
+    m.set_hidden(true);
+    m.protect();
+    wb.save_to_buffer()
 }

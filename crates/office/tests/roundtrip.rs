@@ -185,3 +185,32 @@ fn foreign_or_altered_files_are_refused_with_a_reason() {
     };
     assert!(why.contains("không phải mẫu"), "{why}");
 }
+
+#[test]
+fn the_district_template_has_a_row_per_ward() {
+    use calamine::{Data, Reader, open_workbook_auto_from_rs};
+    let plan = builtin();
+    let area = plan.area();
+    let wards: Vec<_> = plan
+        .org_units
+        .iter()
+        .filter(|u| u.unit_type == xhht_domain::plan::UnitType::Ward)
+        .collect();
+    let mut values = std::collections::HashMap::new();
+    values.insert(
+        "00001".to_string(),
+        UnitValues::from([("pop_15_60".to_string(), DataValue::Number(9000.0))]),
+    );
+    let xlsx = xhht_office::template::district_template(&plan, area, 2026, &wards, &values).unwrap();
+    let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let sheet = wb.worksheet_range("Bao cao").unwrap();
+    let codes: Vec<String> = (6..6 + wards.len() as u32)
+        .map(|r| sheet.get_value((r, 0)).map(|d| d.to_string()).unwrap_or_default())
+        .collect();
+    assert_eq!(codes.len(), 14);
+    assert_eq!(codes[0], "00001");
+    let col = (0..40u32)
+        .find(|c| sheet.get_value((5, *c)) == Some(&Data::String("pop_15_60".into())))
+        .expect("a column per figure");
+    assert_eq!(sheet.get_value((6, col)), Some(&Data::Float(9000.0)));
+}

@@ -205,6 +205,11 @@ async fn the_yearly_report_downloads_as_word_with_approved_figures_and_narrative
             doc.contains("PHỤ LỤC") && doc.contains("Thành Công"),
             "the per-ward annex"
         );
+        // The district-wide template: one row per ward.
+        assert_eq!(
+            reviewer.get(&app, "/review/2026/mau-tong-hop.xlsx").await.status,
+            StatusCode::OK
+        );
         // The annex in Excel.
         let xlsx = reviewer.get(&app, "/review/2025/phu-luc.xlsx").await;
         assert_eq!(xlsx.status, StatusCode::OK);

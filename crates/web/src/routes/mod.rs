@@ -54,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .route("/review/{year}/{unit}/deadline", post(review::extend))
         .route("/review/{year}/bao-cao.docx", get(review::report_docx))
         .route("/review/{year}/phu-luc.xlsx", get(review::annex_xlsx))
+        .route("/review/{year}/mau-tong-hop.xlsx", get(review::district_template))
         .route("/admin/users", get(admin::list).post(admin::create))
         .route("/admin/users/import", post(admin::import))
         .route("/admin/users/{id}", post(admin::act))

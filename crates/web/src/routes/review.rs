@@ -333,3 +333,58 @@ pub async fn annex_xlsx(State(state): State<AppState>, user: CurrentUser, Path(y
         }
     }
 }
+
+/// `GET /review/{year}/mau-tong-hop.xlsx`: one sheet, one row per ward, with
+/// their current figures (drafts included: reviewers see drafts).
+pub async fn district_template(State(state): State<AppState>, user: CurrentUser, Path(year): Path<i32>) -> Response {
+    if !user.role.reviews() {
+        return message(
+            StatusCode::FORBIDDEN,
+            "Không có quyền",
+            "Chỉ Phòng GD&ĐT tải được mẫu tổng hợp.",
+        );
+    }
+    let plan = &state.plan;
+    let r = &plan.reporting;
+    if !(r.first_year..=r.last_year).contains(&year) {
+        return message(
+            StatusCode::NOT_FOUND,
+            "Không có năm này",
+            &format!("Năm {year} nằm ngoài thời gian của kế hoạch."),
+        );
+    }
+    let area = plan.area();
+    let wards: Vec<_> = plan
+        .units_in(year)
+        .filter(|u| u.parent.as_deref() == Some(area.code.as_str()) && u.unit_type == UnitType::Ward)
+        .collect();
+    let mut values = HashMap::new();
+    for w in &wards {
+        match state.store.working_values(plan, &w.code, year).await {
+            Ok(v) => values.insert(w.code.clone(), v),
+            Err(e) => return super::server_error(&e),
+        };
+    }
+    match xhht_office::template::district_template(plan, area, year, &wards, &values) {
+        Ok(bytes) => {
+            let mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+            let name = format!("attachment; filename=\"tong-hop-{year}.xlsx\"");
+            (
+                [
+                    (axum::http::header::CONTENT_TYPE, mime.to_string()),
+                    (axum::http::header::CONTENT_DISPOSITION, name),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "district template failed");
+            message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Lỗi máy chủ",
+                "Không tạo được mẫu tổng hợp.",
+            )
+        }
+    }
+}
