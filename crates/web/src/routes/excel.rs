@@ -2,7 +2,7 @@
 //! (`POST …/nhap-excel`, multipart with the file in `file`).
 
 use axum::extract::{Multipart, Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use xhht_office::import::{self, ImportError};
 use xhht_storage::{FormChanges, Stamp, StorageError};
@@ -49,28 +49,8 @@ pub async fn template(
         Ok(x) => x,
         Err(e) => return super::server_error(&e),
     };
-    match xhht_office::template::unit_template(plan, u, year, &prev, &current) {
-        Ok(bytes) => {
-            let name = format!("attachment; filename=\"bao-cao-{year}-{}.xlsx\"", u.code);
-            let mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-            (
-                [
-                    (header::CONTENT_TYPE, mime.to_string()),
-                    (header::CONTENT_DISPOSITION, name),
-                ],
-                bytes,
-            )
-                .into_response()
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "template failed");
-            message(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Lỗi máy chủ",
-                "Không tạo được tệp mẫu.",
-            )
-        }
-    }
+    let made = xhht_office::template::unit_template(plan, u, year, &prev, &current);
+    super::attachment(made, super::XLSX, &format!("bao-cao-{year}-{}.xlsx", u.code), "tệp mẫu")
 }
 
 /// Reads the uploaded template, checks it as the web form would, and saves

@@ -14,7 +14,7 @@ pub(crate) mod statics;
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -130,4 +130,44 @@ pub fn server_error(e: &xhht_storage::StorageError) -> Response {
         "Lỗi máy chủ",
         "Máy chủ gặp lỗi, chưa lưu gì. Vui lòng thử lại sau.",
     )
+}
+
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// A file to download, or a Vietnamese error page when making it failed.
+pub fn attachment<E: std::fmt::Display>(made: Result<Vec<u8>, E>, mime: &str, filename: &str, what: &str) -> Response {
+    match made {
+        Ok(bytes) => {
+            let disposition = format!("attachment; filename=\"{filename}\"");
+            (
+                [
+                    (header::CONTENT_TYPE, mime.to_string()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "making {what} failed");
+            message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Lỗi máy chủ",
+                &format!("Không tạo được {what}."),
+            )
+        }
+    }
+}
+
+/// A refusal page for a year outside the plan, if it is.
+pub fn year_outside_plan(state: &AppState, year: i32) -> Option<Response> {
+    let r = &state.plan.reporting;
+    (!(r.first_year..=r.last_year).contains(&year)).then(|| {
+        message(
+            StatusCode::NOT_FOUND,
+            "Không có năm này",
+            &format!("Năm {year} nằm ngoài thời gian của kế hoạch."),
+        )
+    })
 }

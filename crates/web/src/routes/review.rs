@@ -229,6 +229,18 @@ pub async fn extend(
     }
 }
 
+/// Downloads are for the education department and leaders, not reporters.
+fn refuse_downloads(user: &CurrentUser, state: &AppState, year: i32) -> Option<Response> {
+    if user.role == Role::Reporter {
+        return Some(message(
+            StatusCode::FORBIDDEN,
+            "Không có quyền",
+            "Chỉ Phòng GD&ĐT và lãnh đạo tải được tài liệu tổng hợp.",
+        ));
+    }
+    super::year_outside_plan(state, year)
+}
+
 /// `GET /review/{year}/bao-cao.docx?loai=nam|so-ket|tong-ket`: the yearly
 /// report (or the mid-term or final review) as a Word document.
 pub async fn report_docx(
@@ -238,121 +250,46 @@ pub async fn report_docx(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     use xhht_office::report::ReportKind;
-    if user.role == Role::Reporter {
-        return message(
-            StatusCode::FORBIDDEN,
-            "Không có quyền",
-            "Chỉ Phòng GD&ĐT và lãnh đạo tải được báo cáo tổng hợp.",
-        );
-    }
-    let r = &state.plan.reporting;
-    if !(r.first_year..=r.last_year).contains(&year) {
-        return message(
-            StatusCode::NOT_FOUND,
-            "Không có năm này",
-            &format!("Năm {year} nằm ngoài thời gian của kế hoạch."),
-        );
+    if let Some(refusal) = refuse_downloads(&user, &state, year) {
+        return refusal;
     }
     let kind = match q.get("loai").map(String::as_str) {
         None | Some("nam") => ReportKind::Yearly,
         Some("so-ket") => ReportKind::MidTerm,
         Some("tong-ket") => ReportKind::Final,
         Some(other) => {
-            return message(
-                StatusCode::BAD_REQUEST,
-                "Loại báo cáo không hợp lệ",
-                &format!("Không có loại báo cáo «{other}» (có: nam, so-ket, tong-ket)."),
-            );
+            let text = format!("Không có loại báo cáo «{other}» (có: nam, so-ket, tong-ket).");
+            return message(StatusCode::BAD_REQUEST, "Loại báo cáo không hợp lệ", &text);
         }
     };
-    match crate::service::report::yearly_report(&state, year, kind).await {
-        Ok(bytes) => {
-            let mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-            let name = format!("attachment; filename=\"bao-cao-{year}.docx\"");
-            (
-                [
-                    (axum::http::header::CONTENT_TYPE, mime.to_string()),
-                    (axum::http::header::CONTENT_DISPOSITION, name),
-                ],
-                bytes,
-            )
-                .into_response()
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "report failed");
-            message(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Lỗi máy chủ",
-                "Không tạo được báo cáo.",
-            )
-        }
-    }
+    let made = crate::service::report::yearly_report(&state, year, kind).await;
+    super::attachment(made, super::DOCX, &format!("bao-cao-{year}.docx"), "báo cáo")
 }
 
 /// `GET /review/{year}/phu-luc.xlsx`: the report's annex as Excel, numbers as numbers.
 pub async fn annex_xlsx(State(state): State<AppState>, user: CurrentUser, Path(year): Path<i32>) -> Response {
-    if user.role == Role::Reporter {
-        return message(
-            StatusCode::FORBIDDEN,
-            "Không có quyền",
-            "Chỉ Phòng GD&ĐT và lãnh đạo tải được phụ lục tổng hợp.",
-        );
-    }
-    let r = &state.plan.reporting;
-    if !(r.first_year..=r.last_year).contains(&year) {
-        return message(
-            StatusCode::NOT_FOUND,
-            "Không có năm này",
-            &format!("Năm {year} nằm ngoài thời gian của kế hoạch."),
-        );
+    if let Some(refusal) = refuse_downloads(&user, &state, year) {
+        return refusal;
     }
     let table = match crate::service::report::annex(&state, year).await {
         Ok(t) => t,
         Err(e) => return super::server_error(&e),
     };
-    match xhht_office::annex::workbook(&table) {
-        Ok(bytes) => {
-            let mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-            let name = format!("attachment; filename=\"phu-luc-{year}.xlsx\"");
-            (
-                [
-                    (axum::http::header::CONTENT_TYPE, mime.to_string()),
-                    (axum::http::header::CONTENT_DISPOSITION, name),
-                ],
-                bytes,
-            )
-                .into_response()
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "annex failed");
-            message(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Lỗi máy chủ",
-                "Không tạo được phụ lục.",
-            )
-        }
-    }
+    super::attachment(
+        xhht_office::annex::workbook(&table),
+        super::XLSX,
+        &format!("phu-luc-{year}.xlsx"),
+        "phụ lục",
+    )
 }
 
 /// `GET /review/{year}/mau-tong-hop.xlsx`: one sheet, one row per ward, with
 /// their current figures (drafts included: reviewers see drafts).
 pub async fn district_template(State(state): State<AppState>, user: CurrentUser, Path(year): Path<i32>) -> Response {
-    if !user.role.reviews() {
-        return message(
-            StatusCode::FORBIDDEN,
-            "Không có quyền",
-            "Chỉ Phòng GD&ĐT tải được mẫu tổng hợp.",
-        );
+    if let Some(refusal) = refuse_downloads(&user, &state, year) {
+        return refusal;
     }
     let plan = &state.plan;
-    let r = &plan.reporting;
-    if !(r.first_year..=r.last_year).contains(&year) {
-        return message(
-            StatusCode::NOT_FOUND,
-            "Không có năm này",
-            &format!("Năm {year} nằm ngoài thời gian của kế hoạch."),
-        );
-    }
     let area = plan.area();
     let wards: Vec<_> = plan
         .units_in(year)
@@ -365,26 +302,6 @@ pub async fn district_template(State(state): State<AppState>, user: CurrentUser,
             Err(e) => return super::server_error(&e),
         };
     }
-    match xhht_office::template::district_template(plan, area, year, &wards, &values) {
-        Ok(bytes) => {
-            let mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-            let name = format!("attachment; filename=\"tong-hop-{year}.xlsx\"");
-            (
-                [
-                    (axum::http::header::CONTENT_TYPE, mime.to_string()),
-                    (axum::http::header::CONTENT_DISPOSITION, name),
-                ],
-                bytes,
-            )
-                .into_response()
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "district template failed");
-            message(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Lỗi máy chủ",
-                "Không tạo được mẫu tổng hợp.",
-            )
-        }
-    }
+    let made = xhht_office::template::district_template(plan, area, year, &wards, &values);
+    super::attachment(made, super::XLSX, &format!("tong-hop-{year}.xlsx"), "mẫu tổng hợp")
 }
