@@ -11,6 +11,7 @@ pub mod annex;
 pub mod import;
 pub mod report;
 pub mod template;
+pub mod test_support;
 
 /// The sheet people fill in.
 pub const SHEET: &str = "Bao cao";

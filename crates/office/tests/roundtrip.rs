@@ -1,58 +1,11 @@
 //! Templates out and in. Filling is done by editing the workbook's XML
 //! directly — as another program would — not with the library that wrote it.
 
-use std::io::{Read, Write};
-
 use xhht_domain::plan::builtin;
 use xhht_domain::values::{DataValue, UnitValues};
 use xhht_office::import::{ImportError, check, read};
 use xhht_office::template::unit_template;
-
-fn entries(xlsx: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
-    (0..zip.len())
-        .map(|i| {
-            let mut f = zip.by_index(i).unwrap();
-            let mut buf = Vec::new();
-            f.read_to_end(&mut buf).unwrap();
-            (f.name().to_string(), buf)
-        })
-        .collect()
-}
-
-fn rezip(files: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, data) in files {
-        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(data).unwrap();
-    }
-    out.finish().unwrap().into_inner()
-}
-
-/// Puts values into cells of the first sheet: numbers as numbers, anything
-/// else as an inline string (what a user typing text produces).
-fn fill(xlsx: &[u8], cells: &[(&str, &str)]) -> Vec<u8> {
-    let mut files = entries(xlsx);
-    let (_, sheet) = files.iter_mut().find(|(n, _)| n == "xl/worksheets/sheet1.xml").unwrap();
-    let mut xml = String::from_utf8(sheet.clone()).unwrap();
-    for (cell, value) in cells {
-        let start = xml
-            .find(&format!("<c r=\"{cell}\""))
-            .unwrap_or_else(|| panic!("no cell {cell}"));
-        let end = start + xml[start..].find("/>").unwrap() + 2;
-        let open = &xml[start..end - 2];
-        let open = open.split(" t=\"").next().unwrap().to_string();
-        let new = if value.parse::<f64>().is_ok() && !value.contains('.') {
-            format!("{open}><v>{value}</v></c>")
-        } else {
-            format!("{open} t=\"inlineStr\"><is><t>{value}</t></is></c>")
-        };
-        xml.replace_range(start..end, &new);
-    }
-    *sheet = xml.into_bytes();
-    rezip(&files)
-}
+use xhht_office::test_support::{entries, fill, rezip};
 
 fn row_of(xlsx: &[u8], code: &str) -> u32 {
     // Codes are in column A from row 7 in the plan's order of the unit's elements.

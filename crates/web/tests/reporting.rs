@@ -314,3 +314,43 @@ async fn excel_template_round_trip_and_refusals() {
         assert_eq!(store.working_values(&plan, "00006", 2026).await.unwrap(), before);
     }
 }
+
+#[tokio::test]
+async fn a_filled_template_fills_the_form_and_bad_cells_save_nothing() {
+    let plan = builtin();
+    for (store, app) in demo_apps("web_excel_filled").await {
+        let ward = Client::login(&app, "vinhphuc", "xhht-demo").await;
+        let blank = download(&app, &ward, "/reports/2026/00006/mau.xlsx").await;
+        let unit = plan.unit("00006").unwrap();
+        let row = |code: &str| {
+            let i = plan
+                .elements_for(unit)
+                .filter(|e| e.value_type != xhht_domain::plan::ValueType::Text)
+                .position(|e| e.code == code)
+                .unwrap();
+            format!("E{}", 7 + i)
+        };
+        let (pop, lit, lvl) = (row("pop_15_60"), row("literate_15_60"), row("literacy_level"));
+        // Three bad cells: nothing is saved and exactly those cells are named.
+        let before = store.working_values(&plan, "00006", 2026).await.unwrap();
+        let bad = xhht_office::test_support::fill(&blank, &[(&pop, "chín nghìn"), (&lit, "nhiều"), (&lvl, "Xuất sắc")]);
+        let r = common::send(&app, upload("/reports/2026/00006/nhap-excel", &ward, &bad)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        for cell in [&pop, &lit, &lvl] {
+            assert!(r.body.contains(&format!("ô {cell}:")), "{cell} listed: {}", r.body);
+        }
+        assert_eq!(r.body.matches("ô E").count(), 3, "exactly three cells: {}", r.body);
+        assert_eq!(store.working_values(&plan, "00006", 2026).await.unwrap(), before);
+        // Good values fill the form.
+        let good =
+            xhht_office::test_support::fill(&blank, &[(&pop, "9.500"), (&lit, "9400"), (&lvl, "Đạt chuẩn mức độ 2")]);
+        let r = common::send(&app, upload("/reports/2026/00006/nhap-excel", &ward, &good)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let after = store.working_values(&plan, "00006", 2026).await.unwrap();
+        assert_eq!(after.get("pop_15_60"), Some(&DataValue::Number(9500.0)));
+        assert_eq!(after.get("literate_15_60"), Some(&DataValue::Number(9400.0)));
+        assert_eq!(after.get("literacy_level"), Some(&DataValue::Status("level_2".into())));
+        let page = ward.get(&app, "/reports/2026/00006?msg=imported").await;
+        assert!(page.body.contains("Đã nhập số liệu từ tệp Excel"));
+    }
+}

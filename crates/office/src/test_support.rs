@@ -1,0 +1,62 @@
+//! Helpers for tests here and in other crates: edit a workbook the way
+//! another program would, by rewriting its XML, not with our own writer.
+
+use std::io::{Read, Write};
+
+pub fn entries(xlsx: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut buf = Vec::new();
+            f.read_to_end(&mut buf).unwrap();
+            (f.name().to_string(), buf)
+        })
+        .collect()
+}
+
+pub fn rezip(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in files {
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Puts values into cells of the first sheet: numbers as numbers, anything
+/// else as an inline string (what a user typing text produces).
+pub fn fill(xlsx: &[u8], cells: &[(&str, &str)]) -> Vec<u8> {
+    let mut files = entries(xlsx);
+    let (_, sheet) = files.iter_mut().find(|(n, _)| n == "xl/worksheets/sheet1.xml").unwrap();
+    let mut xml = String::from_utf8(sheet.clone()).unwrap();
+    for (cell, value) in cells {
+        let start = xml
+            .find(&format!("<c r=\"{cell}\""))
+            .unwrap_or_else(|| panic!("no cell {cell}"));
+        let tag_end = start + xml[start..].find('>').expect("a closed tag");
+        let self_closing = xml.as_bytes()[tag_end - 1] == b'/';
+        let end = if self_closing {
+            tag_end + 1
+        } else {
+            tag_end + xml[tag_end..].find("</c>").expect("a cell end") + 4
+        };
+        let open_tag = xml[start..if self_closing { tag_end - 1 } else { tag_end }].to_string();
+        // Drop the old type (shared string, number): the new value sets its own.
+        let open = open_tag
+            .split(" t=\"")
+            .next()
+            .unwrap_or(&open_tag)
+            .trim_end()
+            .to_string();
+        let new = if value.parse::<f64>().is_ok() && !value.contains('.') {
+            format!("{open}><v>{value}</v></c>")
+        } else {
+            format!("{open} t=\"inlineStr\"><is><t>{value}</t></is></c>")
+        };
+        xml.replace_range(start..end, &new);
+    }
+    *sheet = xml.into_bytes();
+    rezip(&files)
+}
