@@ -10,7 +10,7 @@ pub fn entries(xlsx: &[u8]) -> Vec<(String, Vec<u8>)> {
             let mut f = zip.by_index(i).unwrap();
             let mut buf = Vec::new();
             f.read_to_end(&mut buf).unwrap();
-            (f.name().to_string(), buf)
+            (f.name().expect("entry name").to_string(), buf)
         })
         .collect()
 }

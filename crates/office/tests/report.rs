@@ -78,7 +78,7 @@ fn part(docx: &[u8], name: &str) -> String {
 
 fn names(docx: &[u8]) -> Vec<String> {
     let zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
-    zip.file_names().map(String::from).collect()
+    zip.file_names().filter_map(|n| n.ok().map(|n| n.to_string())).collect()
 }
 
 #[test]
