@@ -241,8 +241,8 @@ async fn measure_run(
             measure::call(|| store.rollups(&area, from..=y), w, n).await?,
         ),
         (
-            format!("store.reports({y})"),
-            measure::call(|| store.reports(y), w, n).await?,
+            format!("store.approved_report_units({y})"),
+            measure::call(|| store.approved_report_units(y), w, n).await?,
         ),
         (
             "store.latest_report_year()".to_string(),
