@@ -60,9 +60,7 @@ fn plan_check(file: &std::path::Path) -> ExitCode {
 
 async fn demo(args: DemoArgs) -> Result<ExitCode> {
     let url = args.database_url.unwrap_or_else(|| DEMO_DATABASE.to_string());
-    let store = Store::open(&url)
-        .await
-        .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
+    let store = open_store(&url).await?;
     let started = std::time::Instant::now();
     if xhht_sample::load_demo(&store, xhht_sample::SEED).await? {
         println!(
@@ -110,10 +108,7 @@ fn print_demo_logins(state: &AppState, addr: std::net::SocketAddr) {
 }
 
 async fn init(args: InitArgs) -> Result<ExitCode> {
-    let url = args
-        .db
-        .database_url
-        .context("cần --database-url (hoặc biến môi trường DATABASE_URL)")?;
+    let url = database_url(&args.db)?;
     let source =
         std::fs::read_to_string(&args.plan).with_context(|| format!("không đọc được {}", args.plan.display()))?;
     let plan = match plan::load(&source) {
@@ -125,9 +120,7 @@ async fn init(args: InitArgs) -> Result<ExitCode> {
             bail!("tệp kế hoạch có {} lỗi, chưa tạo gì", problems.len());
         }
     };
-    let store = Store::open(&url)
-        .await
-        .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
+    let store = open_store(&url).await?;
     let stamp = Stamp::now("xhht init").with_reason(format!("khởi tạo từ {}", args.plan.display()));
     store.install_plan(&plan, &source, &stamp).await?;
     let password = xhht_storage::random_password();
@@ -146,13 +139,8 @@ async fn init(args: InitArgs) -> Result<ExitCode> {
 }
 
 async fn serve(args: ServeArgs) -> Result<ExitCode> {
-    let url = args
-        .db
-        .database_url
-        .context("cần --database-url (hoặc biến môi trường DATABASE_URL)")?;
-    let store = Store::open(&url)
-        .await
-        .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
+    let url = database_url(&args.db)?;
+    let store = open_store(&url).await?;
     let state = AppState::load(store).await?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -163,10 +151,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
 }
 
 async fn user_add(args: UserAddArgs) -> Result<ExitCode> {
-    let url = args
-        .db
-        .database_url
-        .context("cần --database-url (hoặc biến môi trường DATABASE_URL)")?;
+    let url = database_url(&args.db)?;
     let Some(role) = Role::parse(&args.role) else {
         bail!(
             "vai trò «{}» không hợp lệ (có: admin, reviewer, reporter, viewer)",
@@ -179,9 +164,7 @@ async fn user_add(args: UserAddArgs) -> Result<ExitCode> {
     if !valid {
         bail!("tên đăng nhập «{username}» không hợp lệ: 3-40 ký tự, chỉ gồm chữ không dấu, số và . _ -");
     }
-    let store = Store::open(&url)
-        .await
-        .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
+    let store = open_store(&url).await?;
     let (plan, _) = store
         .load_plan()
         .await?
@@ -205,12 +188,7 @@ async fn user_add(args: UserAddArgs) -> Result<ExitCode> {
 }
 
 async fn open_with_plan(db: crate::cli::DbArgs) -> Result<(Store, plan::Plan)> {
-    let url = db
-        .database_url
-        .context("cần --database-url (hoặc biến môi trường DATABASE_URL)")?;
-    let store = Store::open(&url)
-        .await
-        .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))?;
+    let store = open_store(&database_url(&db)?).await?;
     let (plan, _) = store
         .load_plan()
         .await?
@@ -304,4 +282,16 @@ async fn report(args: ReportArgs) -> Result<ExitCode> {
     std::fs::write(&args.out, bytes).with_context(|| format!("không ghi được {}", args.out.display()))?;
     println!("Đã tạo {} — báo cáo năm {}.", args.out.display(), args.year);
     Ok(ExitCode::SUCCESS)
+}
+
+fn database_url(db: &crate::cli::DbArgs) -> Result<String> {
+    db.database_url
+        .clone()
+        .context("cần --database-url (hoặc biến môi trường DATABASE_URL)")
+}
+
+async fn open_store(url: &str) -> Result<Store> {
+    Store::open(url)
+        .await
+        .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))
 }
