@@ -37,6 +37,18 @@ pub enum ReportKind {
     Final,
 }
 
+impl ReportKind {
+    /// The kind named in URLs and on the command line: nam, so-ket, tong-ket.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "nam" => Self::Yearly,
+            "so-ket" => Self::MidTerm,
+            "tong-ket" => Self::Final,
+            _ => return None,
+        })
+    }
+}
+
 /// One indicator's line in section I.
 pub struct IndicatorLine {
     pub number: i64,

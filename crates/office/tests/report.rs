@@ -140,7 +140,7 @@ fn review_variants_compare_with_the_baseline() {
 #[test]
 fn libreoffice_converts_the_report_to_pdf() {
     if std::env::var("XHHT_LIBREOFFICE_TESTS").as_deref() != Ok("1") {
-        xhht_storage_free_skip(
+        xhht_storage::test_support::say_uncaptured(
             "SKIPPED: LibreOffice conversion (set XHHT_LIBREOFFICE_TESTS=1 with libreoffice and poppler-utils installed)\n",
         );
         return;
@@ -196,18 +196,4 @@ fn libreoffice_converts_the_report_to_pdf() {
     );
     assert!(text("mau.pdf").contains("BÁO CÁO KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP"));
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// The harness captures stderr; a skip must still be visible.
-fn xhht_storage_free_skip(message: &str) {
-    use std::io::Write;
-    #[cfg(unix)]
-    {
-        use std::os::fd::FromRawFd;
-        // SAFETY: descriptor 2 stays open for the process; ManuallyDrop keeps it open.
-        let mut fd2 = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(2) });
-        let _ = fd2.write_all(message.as_bytes());
-    }
-    #[cfg(not(unix))]
-    eprint!("{message}");
 }

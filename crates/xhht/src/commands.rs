@@ -261,11 +261,8 @@ async fn import(args: ImportArgs) -> Result<ExitCode> {
 
 async fn report(args: ReportArgs) -> Result<ExitCode> {
     use xhht_office::report::ReportKind;
-    let kind = match args.kind.as_str() {
-        "nam" => ReportKind::Yearly,
-        "so-ket" => ReportKind::MidTerm,
-        "tong-ket" => ReportKind::Final,
-        other => bail!("loại báo cáo «{other}» không hợp lệ (có: nam, so-ket, tong-ket)"),
+    let Some(kind) = ReportKind::parse(&args.kind) else {
+        bail!("loại báo cáo «{}» không hợp lệ (có: nam, so-ket, tong-ket)", args.kind);
     };
     let (store, _) = open_with_plan(args.db).await?;
     let state = AppState::load(store).await?;

@@ -253,14 +253,15 @@ pub async fn report_docx(
     if let Some(refusal) = refuse_downloads(&user, &state, year) {
         return refusal;
     }
-    let kind = match q.get("loai").map(String::as_str) {
-        None | Some("nam") => ReportKind::Yearly,
-        Some("so-ket") => ReportKind::MidTerm,
-        Some("tong-ket") => ReportKind::Final,
-        Some(other) => {
-            let text = format!("Không có loại báo cáo «{other}» (có: nam, so-ket, tong-ket).");
-            return message(StatusCode::BAD_REQUEST, "Loại báo cáo không hợp lệ", &text);
-        }
+    let kind = match q.get("loai") {
+        None => ReportKind::Yearly,
+        Some(k) => match ReportKind::parse(k) {
+            Some(kind) => kind,
+            None => {
+                let text = format!("Không có loại báo cáo «{k}» (có: nam, so-ket, tong-ket).");
+                return message(StatusCode::BAD_REQUEST, "Loại báo cáo không hợp lệ", &text);
+            }
+        },
     };
     let made = crate::service::report::yearly_report(&state, year, kind).await;
     super::attachment(made, super::DOCX, &format!("bao-cao-{year}.docx"), "báo cáo")

@@ -94,27 +94,12 @@ async fn gather(state: &AppState, year: i32, kind: ReportKind) -> Result<YearlyR
     let short = edu.and_then(|u| u.short_name.clone()).unwrap_or_default();
     let symbol_tail = short.trim_start_matches("Phòng ").replace('&', "");
     let today = (Utc::now() + Duration::hours(7)).date_naive();
-    let (title, what) = match kind {
-        ReportKind::Yearly => (
-            format!("Kết quả thực hiện Kế hoạch xây dựng xã hội học tập năm {year}"),
-            "năm",
-        ),
-        ReportKind::MidTerm => (
-            format!(
-                "Sơ kết giai đoạn {}-{year} thực hiện Kế hoạch xây dựng xã hội học tập",
-                plan.reporting.first_year
-            ),
-            "sơ kết",
-        ),
-        ReportKind::Final => (
-            format!(
-                "Tổng kết giai đoạn {}-{year} thực hiện Kế hoạch xây dựng xã hội học tập",
-                plan.reporting.first_year
-            ),
-            "tổng kết",
-        ),
+    let first = plan.reporting.first_year;
+    let title = match kind {
+        ReportKind::Yearly => format!("Kết quả thực hiện Kế hoạch xây dựng xã hội học tập năm {year}"),
+        ReportKind::MidTerm => format!("Sơ kết giai đoạn {first}-{year} thực hiện Kế hoạch xây dựng xã hội học tập"),
+        ReportKind::Final => format!("Tổng kết giai đoạn {first}-{year} thực hiện Kế hoạch xây dựng xã hội học tập"),
     };
-    let _ = what;
     Ok(YearlyReport {
         kind,
         year,
