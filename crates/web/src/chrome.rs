@@ -2,7 +2,6 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use chrono::{Datelike, Duration, Utc};
 use xhht_domain::access::Role;
 use xhht_domain::plan::Plan;
 
@@ -25,24 +24,9 @@ pub struct Chrome {
     pub user: Option<NavUser>,
 }
 
-pub fn role_label(role: Role) -> &'static str {
-    match role {
-        Role::Admin => "Quản trị",
-        Role::Reviewer => "Chuyên viên",
-        Role::Reporter => "Đơn vị báo cáo",
-        Role::Viewer => "Lãnh đạo",
-    }
-}
-
-/// The reporting year in progress: this year in Vietnam, within the plan.
-pub fn current_year(plan: &Plan) -> i32 {
-    let today = (Utc::now() + Duration::hours(7)).year();
-    today.clamp(plan.reporting.first_year, plan.reporting.last_year)
-}
-
 /// Where an account lands after login.
 pub fn home_of(plan: &Plan, user: &CurrentUser) -> String {
-    let year = current_year(plan);
+    let year = crate::calendar::current_year(plan);
     match user.role {
         Role::Reporter => format!("/reports/{year}/{}", user.org_unit),
         Role::Reviewer | Role::Admin => format!("/review/{year}"),
@@ -54,7 +38,7 @@ impl Chrome {
     pub fn new(state: &AppState, user: Option<&CurrentUser>) -> Self {
         let user = user.map(|u| NavUser {
             display_name: u.display_name.clone(),
-            role_label: role_label(u.role),
+            role_label: crate::i18n::role(u.role),
             csrf: u.csrf.clone(),
             reviews: u.role.reviews(),
             is_admin: u.role == Role::Admin,

@@ -1,18 +1,38 @@
 //! XHHT web app: server-rendered Vietnamese pages (askama) and the JSON API.
-//! Handlers read the plan from [`AppState`] and figures from the store; the
-//! arithmetic lives in the domain core.
+//!
+//! Organised by feature: each of `reporting`, `review`, `dashboards`,
+//! `accounts` and `api` declares its routes (with the role each requires),
+//! handlers and view models. Features use the shared modules below and never
+//! each other (a test reads the source tree to keep it so). The arithmetic
+//! lives in the domain core.
 
+// Features.
+mod accounts;
+mod api;
+mod dashboards;
+mod reporting;
+mod review;
+
+// Shared by the features.
+mod assets;
 mod auth;
+mod calendar;
 mod chrome;
-mod error;
+mod figures;
+mod health;
 mod i18n;
+mod narrative;
+mod params;
 mod present;
-mod routes;
-mod service;
+mod respond;
+mod router;
 mod state;
 
-pub use routes::router;
-pub use service::report::{ReportError, yearly_report};
+#[cfg(test)]
+mod layout_tests;
+
+pub use review::documents::{ReportError, yearly_report};
+pub use router::router;
 pub use state::AppState;
 
 /// Serves the app on `listener` until Ctrl-C.

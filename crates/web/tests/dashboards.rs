@@ -135,10 +135,15 @@ async fn an_approval_shows_on_every_dashboard_at_the_next_load_and_drafts_never_
             let now = anon.get(&app, p).await.body;
             assert_ne!(&now, b, "{p} did not change after the approval");
             if p.contains("chi-tieu") {
-                assert!(
-                    now.contains(&shown) || now.contains("Trúc Bạch"),
-                    "{p} shows the new ward figure"
-                );
+                // Trúc Bạch's own line in the units table now reads its approved figure.
+                let at = now
+                    .find(">Trúc Bạch</a>")
+                    .unwrap_or_else(|| panic!("{p} lists Trúc Bạch"));
+                let line = &now[at..at + now[at..].find("</tr>").unwrap()];
+                assert!(line.contains(&shown), "{p} shows the new ward figure {shown}: {line}");
+                let was = &b[b.find(">Trúc Bạch</a>").unwrap()..];
+                let was = &was[..was.find("</tr>").unwrap()];
+                assert!(!was.contains(&shown), "{p} showed {shown} before the approval: {was}");
             }
         }
     }

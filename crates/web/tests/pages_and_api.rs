@@ -90,6 +90,26 @@ async fn home_page_lists_every_target_in_vietnamese() {
         );
         let (status, _) = get(&app, "/?year=2026").await;
         assert_eq!(status, StatusCode::OK);
+        // One target column per milestone of the plan, none hard-coded.
+        let mut milestones: Vec<i32> = plan
+            .targets
+            .iter()
+            .filter(|t| t.org_unit.is_none())
+            .map(|t| t.year)
+            .collect();
+        milestones.sort_unstable();
+        milestones.dedup();
+        assert!(!milestones.is_empty());
+        for y in &milestones {
+            assert!(
+                html.contains(&format!("<th scope=\"col\">Mục tiêu {y}</th>")),
+                "column for {y}"
+            );
+        }
+        assert_eq!(
+            html.matches("<th scope=\"col\">Mục tiêu ").count(),
+            milestones.len() * plan.target_groups.len()
+        );
         let (status, html) = get(&app, "/khong-co").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(html.contains("Không tìm thấy"));
@@ -159,12 +179,46 @@ async fn bad_requests_get_vietnamese_errors() {
     for (_, app) in demo_apps("web_bad_requests").await {
         let (status, body) = get_json(&app, "/api/v1/indicators?year=hai-nghin").await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
-        assert!(body["error"].as_str().unwrap().contains("không hợp lệ"));
-        let (status, _) = get_json(&app, "/api/v1/indicators?year=1999").await;
+        assert_eq!(body["error"]["code"], "bad_request");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("«hai-nghin» không hợp lệ")
+        );
+        let (status, body) = get_json(&app, "/api/v1/indicators?year=1999").await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(body["error"]["message"].as_str().unwrap().contains("ngoài thời gian"));
         let (status, body) = get_json(&app, "/api/v1/indicators?year=2025&org_unit=99999").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
-        assert!(body["error"].as_str().unwrap().contains("99999"));
+        assert_eq!(body["error"]["code"], "not_found");
+        assert!(body["error"]["message"].as_str().unwrap().contains("99999"));
+        let (status, body) = get_json(&app, "/api/v1/data-values?format=xml").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("«xml» không hỗ trợ")
+        );
+        let (status, body) = get_json(&app, "/api/v1/khong-co").await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "an unknown API path answers JSON too");
+        assert_eq!(body["error"]["code"], "not_found");
+        // The same mistakes on a page get a Vietnamese page, never JSON.
+        for uri in [
+            "/?year=hai-nghin",
+            "/cong-khai/so-sanh?year=1999",
+            "/chi-tieu/literacy_rate_15_60?sort=x",
+        ] {
+            let (status, html) = get(&app, uri).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+            assert!(
+                html.contains("<html lang=\"vi\">") && !html.contains("{\"error\""),
+                "{uri}: {html}"
+            );
+        }
+        let (_, html) = get(&app, "/?year=hai-nghin").await;
+        assert!(html.contains("«hai-nghin» không hợp lệ"), "{html}");
     }
 }
 

@@ -139,7 +139,11 @@ async fn a_report_goes_from_draft_to_approved_with_its_history() {
         );
 
         // The history shows every step, newest first, values in Vietnamese format.
-        assert!(page.body.contains("9.000"), "numbers in the history read 9.000");
+        let history = &page.body[page
+            .body
+            .find("<section class=\"history\">")
+            .expect("a history section")..];
+        assert!(history.contains("→ 9.000"), "numbers in the history read 9.000");
         for step in [
             "Đang soạn → Đã gửi",
             "Đã gửi → Bị trả lại",
@@ -148,7 +152,7 @@ async fn a_report_goes_from_draft_to_approved_with_its_history() {
             "Kiểm tra lại số người biết chữ",
         ] {
             assert!(
-                page.body.to_lowercase().contains(&step.to_lowercase()),
+                history.to_lowercase().contains(&step.to_lowercase()),
                 "history lacks «{step}» on {b:?}"
             );
         }
@@ -352,5 +356,58 @@ async fn a_filled_template_fills_the_form_and_bad_cells_save_nothing() {
         assert_eq!(after.get("literacy_level"), Some(&DataValue::Status("level_2".into())));
         let page = ward.get(&app, "/reports/2026/00006?msg=imported").await;
         assert!(page.body.contains("Đã nhập số liệu từ tệp Excel"));
+    }
+}
+
+#[tokio::test]
+async fn a_review_on_a_report_that_moved_gets_a_conflict_page_and_changes_nothing() {
+    for (store, app) in demo_apps("web_review_conflict").await {
+        let reviewer = Client::login(&app, "chuyenvien", "xhht-demo").await;
+        let uri = "/reports/2026/00019/review"; // submitted in the sample
+        let approve = [("action", "approve"), ("reason", "")];
+        assert_eq!(reviewer.post(&app, uri, &approve).await.status, StatusCode::SEE_OTHER);
+        let events = store.audit_count().await.unwrap();
+        let again = reviewer.post(&app, uri, &approve).await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+        assert!(again.body.contains("tải lại trang"), "{}", again.body);
+        assert!(
+            again.body.contains("href=\"/reports/2026/00019\""),
+            "a link back to the report"
+        );
+        assert!(again.body.contains("Đăng xuất"), "the header keeps the logged-in user");
+        assert_eq!(store.audit_count().await.unwrap(), events, "nothing changed");
+        let bad = reviewer.post(&app, uri, &[("action", "xoa")]).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(bad.body.contains("«xoa»") && bad.body.contains("<html lang=\"vi\">"));
+    }
+}
+
+#[tokio::test]
+async fn error_pages_keep_the_header_except_on_public_pages() {
+    for (_, app) in demo_apps("web_error_pages").await {
+        let reviewer = Client::login(&app, "chuyenvien", "xhht-demo").await;
+        let r = reviewer.get(&app, "/review/1999").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(
+            r.body.contains("Năm 1999") && r.body.contains("Đăng xuất"),
+            "{}",
+            r.body
+        );
+        let r = reviewer.get(&app, "/reports/2026/khong-co").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(r.body.contains("Đăng xuất"));
+        let r = reviewer.get(&app, "/cong-khai/chi-tieu/khong-co").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(!r.body.contains("Đăng xuất"), "public pages show no account");
+        let r = reviewer.get(&app, "/reports/nam-nay/00001").await;
+        assert_eq!(
+            r.status,
+            StatusCode::NOT_FOUND,
+            "a path that does not parse is not found"
+        );
+        let ward = Client::login(&app, "phucxa", "xhht-demo").await;
+        let r = ward.get(&app, "/review/2026").await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert!(r.body.contains("Không có quyền") && r.body.contains("Đăng xuất"));
     }
 }

@@ -1,18 +1,24 @@
 //! Who is asking: sessions from the cookie, CSRF and Origin checks on every
-//! state-changing request, login throttling.
+//! state-changing request, login throttling, and the extractors that let a
+//! handler run only for the roles ([`roles`]) and units ([`scope`]) allowed.
 
+mod roles;
+mod scope;
 mod throttle;
 
+pub use roles::{Admin, AreaReader, Reviewer};
+pub use scope::{PlanYear, ReadReport, ReportUnit, ReviewReport, WriteReport};
 pub use throttle::LoginThrottle;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use xhht_domain::access::{Principal, Role};
 
+use crate::respond::{AppError, ErrorKind};
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "xhht_session";
@@ -57,46 +63,57 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// Middleware: loads the session's account, then refuses any state-changing
 /// request whose Origin is foreign or, with a session, whose CSRF token is
-/// missing or wrong. Refused requests never reach a handler.
+/// missing or wrong. Refused requests never reach a handler. The account is
+/// also put on the response, so an error page can show who is logged in.
 pub async fn session(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let token = cookie(req.headers(), SESSION_COOKIE);
-    let mut current = None;
-    if let Some(token) = token {
-        match state.store.session_user(&token).await {
-            Ok(Some((u, csrf))) => {
-                if let Some(role) = Role::parse(&u.role) {
-                    current = Some(CurrentUser {
-                        id: u.id,
-                        username: u.username,
-                        display_name: u.display_name,
-                        role,
-                        org_unit: u.org_unit_code,
-                        csrf,
-                        session_token: token,
-                    });
-                }
-            }
-            Ok(None) => {}
-            Err(e) => {
-                tracing::error!(error = %e, "session lookup failed");
-                return (StatusCode::SERVICE_UNAVAILABLE, "Máy chủ đang bận, vui lòng thử lại.").into_response();
-            }
+    let user = match load_user(&state, req.headers()).await {
+        Ok(u) => MaybeUser(u),
+        Err(e) => return e.into_response(),
+    };
+    let mut res = match guard(req, user.0.as_ref()).await {
+        Ok(mut req) => {
+            req.extensions_mut().insert(user.clone());
+            next.run(req).await
         }
+        Err(e) => e.into_response(),
+    };
+    res.extensions_mut().insert(user);
+    res
+}
+
+async fn load_user(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let found = state.store.session_user(&token).await.map_err(|e| {
+        tracing::error!(error = %e, "session lookup failed");
+        AppError::new(ErrorKind::Busy, "")
+    })?;
+    Ok(found.and_then(|(u, csrf)| {
+        Some(CurrentUser {
+            role: Role::parse(&u.role)?,
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            org_unit: u.org_unit_code,
+            csrf,
+            session_token: token,
+        })
+    }))
+}
+
+/// The Origin and CSRF checks of a state-changing request.
+async fn guard(req: Request, user: Option<&CurrentUser>) -> Result<Request, AppError> {
+    if is_safe(req.method()) {
+        return Ok(req);
     }
-    let mut req = req;
-    if !is_safe(req.method()) {
-        if !same_origin(req.headers()) {
-            return forbidden("Yêu cầu đến từ một trang khác nên bị từ chối.");
-        }
-        if let Some(user) = &current {
-            match check_csrf(req, &user.csrf).await {
-                Ok(r) => req = r,
-                Err(resp) => return resp,
-            }
-        }
+    if !same_origin(req.headers()) {
+        return Err(AppError::forbidden("Yêu cầu đến từ một trang khác nên bị từ chối."));
     }
-    req.extensions_mut().insert(MaybeUser(current));
-    next.run(req).await
+    match user {
+        Some(u) => check_csrf(req, &u.csrf).await,
+        None => Ok(req),
+    }
 }
 
 fn is_safe(m: &Method) -> bool {
@@ -113,20 +130,12 @@ fn same_origin(headers: &HeaderMap) -> bool {
     host.is_some_and(|h| h.eq_ignore_ascii_case(origin_host))
 }
 
-fn forbidden(message: &str) -> Response {
-    (
-        StatusCode::FORBIDDEN,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        message.to_string(),
-    )
-        .into_response()
-}
-
 /// Finds the token in the `x-csrf-token` header, the query string, or a
 /// url-encoded body (which is read and put back).
-async fn check_csrf(req: Request, expected: &str) -> Result<Request, Response> {
-    let refused =
-        || forbidden("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.");
+async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
+    let refused = || {
+        AppError::forbidden("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang và thử lại.")
+    };
     let from_header = req
         .headers()
         .get("x-csrf-token")
@@ -155,9 +164,9 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, Response> {
         return Err(refused());
     }
     let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, crate::routes::BODY_LIMIT)
+    let bytes = to_bytes(body, crate::router::BODY_LIMIT)
         .await
-        .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "Dữ liệu gửi lên quá lớn.").into_response())?;
+        .map_err(|_| AppError::new(ErrorKind::TooLarge, "Dữ liệu gửi lên quá lớn."))?;
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
     let ok = fields.iter().any(|(k, v)| k == CSRF_FIELD && constant_eq(v, expected));
     if !ok {
@@ -171,18 +180,17 @@ fn constant_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Handlers that need a login take `CurrentUser`; without one the browser is
-/// sent to the login page and nothing else happens.
+/// Handlers that need a login take `CurrentUser` (any role); without one the
+/// browser is sent to the login page and nothing else happens.
 impl FromRequestParts<AppState> for CurrentUser {
-    type Rejection = Response;
+    type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
         match parts.extensions.get::<MaybeUser>().and_then(|m| m.0.clone()) {
             Some(u) => Ok(u),
             None => {
                 let next = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-                let target = format!("/login?next={}", urlencode(next));
-                Err(Redirect::to(&target).into_response())
+                Err(AppError::sign_in(next))
             }
         }
     }

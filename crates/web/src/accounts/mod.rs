@@ -1,0 +1,28 @@
+//! Accounts: logging in and out, one's own password, and administrators'
+//! management of every account.
+//!
+//! | route                          | who                       |
+//! |--------------------------------|---------------------------|
+//! | `GET/POST /login`              | anyone                    |
+//! | `POST /logout`                 | anyone (ends its session) |
+//! | `GET/POST /account/password`   | signed in (`CurrentUser`) |
+//! | `/admin/users…`                | `Admin`                   |
+
+mod login;
+mod password;
+mod users;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/account/password", get(password::form).post(password::change))
+        .route("/admin/users", get(users::list).post(users::create::create))
+        .route("/admin/users/import", post(users::import::import))
+        .route("/admin/users/{id}", post(users::act::act))
+}

@@ -1,0 +1,128 @@
+//! `GET /api/v1/indicators?year=YYYY[&org_unit=CODE][&indicator=CODE][&format=csv]`:
+//! computed values of every indicator from approved figures, with numerator
+//! and denominator.
+
+use axum::Json;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use xhht_domain::indicator::Progress;
+use xhht_domain::plan::Target;
+
+use super::{Format, num};
+use crate::figures;
+use crate::params::{YearParam, year_or_default};
+use crate::respond::{AppError, Query, csv_response};
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct IndicatorsQuery {
+    year: Option<YearParam>,
+    org_unit: Option<String>,
+    indicator: Option<String>,
+    #[serde(default)]
+    format: Format,
+}
+
+#[derive(Serialize)]
+struct IndicatorsResponse<'a> {
+    year: i32,
+    org_unit: UnitRef<'a>,
+    indicators: Vec<IndicatorDto<'a>>,
+}
+
+#[derive(Serialize)]
+struct UnitRef<'a> {
+    code: &'a str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct IndicatorDto<'a> {
+    code: &'a str,
+    number: i64,
+    group: &'a str,
+    name: &'a str,
+    unit: Option<&'a str>,
+    value: Option<f64>,
+    status: Option<String>,
+    numerator: Option<f64>,
+    denominator: Option<f64>,
+    units_counted: usize,
+    units_expected: usize,
+    target: Option<&'a Target>,
+    progress: Progress,
+}
+
+const CSV_HEADER: [&str; 9] = [
+    "year",
+    "org_unit",
+    "indicator",
+    "value",
+    "status",
+    "numerator",
+    "denominator",
+    "units_counted",
+    "units_expected",
+];
+
+pub async fn list(State(state): State<AppState>, Query(q): Query<IndicatorsQuery>) -> Result<Response, AppError> {
+    let year = year_or_default(&state, q.year).await?;
+    let plan = &state.plan;
+    let code = q.org_unit.as_deref().unwrap_or(plan.info.area.as_str());
+    let unit = plan
+        .unit(code)
+        .filter(|u| u.active_in(year))
+        .ok_or_else(|| AppError::not_found(format!("không có đơn vị «{code}» trong năm {year}")))?;
+    let wanted = q.indicator.as_deref();
+    if let Some(code) = wanted.filter(|c| plan.indicator(c).is_none()) {
+        return Err(AppError::not_found(format!("không có chỉ tiêu «{code}»")));
+    }
+    let assessed = figures::assess_all(&state, year, &unit.code).await?;
+    let indicators: Vec<IndicatorDto> = assessed
+        .into_iter()
+        .filter(|a| wanted.is_none_or(|c| a.indicator.code == c))
+        .map(|a| IndicatorDto {
+            code: &a.indicator.code,
+            number: a.indicator.number,
+            group: &a.indicator.group,
+            name: &a.indicator.name,
+            unit: a.indicator.unit.as_deref(),
+            value: a.value.value,
+            status: a.value.status,
+            numerator: a.value.numerator,
+            denominator: a.value.denominator,
+            units_counted: a.value.units_counted,
+            units_expected: a.value.units_expected,
+            target: a.target,
+            progress: a.progress,
+        })
+        .collect();
+    if q.format == Format::Csv {
+        let rows = indicators.iter().map(|i| {
+            vec![
+                year.to_string(),
+                unit.code.clone(),
+                i.code.to_string(),
+                num(i.value),
+                i.status.clone().unwrap_or_default(),
+                num(i.numerator),
+                num(i.denominator),
+                i.units_counted.to_string(),
+                i.units_expected.to_string(),
+            ]
+        });
+        return Ok(csv_response("indicators.csv", &CSV_HEADER, rows));
+    }
+    // Serialise while the borrows of `state` are alive, then hand back owned JSON.
+    let body = IndicatorsResponse {
+        year,
+        org_unit: UnitRef {
+            code: &unit.code,
+            name: &unit.name,
+        },
+        indicators,
+    };
+    let json = serde_json::to_value(&body).map_err(AppError::internal)?;
+    Ok(Json(json).into_response())
+}

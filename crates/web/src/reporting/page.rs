@@ -1,0 +1,245 @@
+//! The report page's view model: the form with the unit's values, last
+//! year's approved ones, findings, narratives, history, and what the account
+//! may do with it.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use xhht_domain::plan::{OrgUnit, Severity};
+use xhht_domain::values::UnitValues;
+use xhht_domain::workflow::ReportState;
+use xhht_storage::{ReportRow, StorageError};
+
+use super::form::{self, FieldGroup, FieldKind, NarrativeBlock};
+use super::history::{self, HistoryRow};
+use crate::auth::ReadReport;
+use crate::calendar::{Timeliness, due_date};
+use crate::chrome::Chrome;
+use crate::i18n;
+use crate::narrative::NarrativeKind;
+use crate::respond::AppError;
+use crate::state::AppState;
+
+/// A button of the review form.
+pub struct ReviewButton {
+    pub action: &'static str,
+    pub label: &'static str,
+    pub primary: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reporting/report.html")]
+pub struct ReportPage {
+    pub chrome: Chrome,
+    pub year: i32,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub state_label: &'static str,
+    pub state_class: &'static str,
+    pub due: String,
+    pub timeliness: &'static str,
+    pub editable: bool,
+    pub review_actions: Vec<ReviewButton>,
+    pub groups: Vec<FieldGroup>,
+    pub narratives: Vec<NarrativeBlock>,
+    pub errors: Vec<String>,
+    pub warnings: Vec<String>,
+    pub explanation: String,
+    pub notice: String,
+    pub alert: String,
+    pub history: Vec<HistoryRow>,
+    /// (comment, who, when) of the latest return, while the report is returned.
+    pub return_note: Option<(String, String, String)>,
+    pub csrf: String,
+}
+
+/// `?msg=`: what the action that led here did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Notice {
+    Saved,
+    Submitted,
+    Returned,
+    Approved,
+    Reopened,
+    Imported,
+}
+
+impl Notice {
+    pub fn text(self) -> &'static str {
+        match self {
+            Self::Saved => "Đã lưu bản nháp.",
+            Self::Submitted => "Đã gửi báo cáo tới Phòng GD&ĐT.",
+            Self::Returned => "Đã trả lại báo cáo cho đơn vị.",
+            Self::Approved => "Đã duyệt báo cáo. Số liệu đã được tính vào kết quả chung.",
+            Self::Reopened => "Đã mở lại báo cáo để đơn vị sửa.",
+            Self::Imported => "Đã nhập số liệu từ tệp Excel vào bản nháp. Kiểm tra rồi bấm «Gửi báo cáo».",
+        }
+    }
+}
+
+/// Everything the page shows besides what the request brings.
+pub struct Loaded {
+    values: UnitValues,
+    pub prev: UnitValues,
+    row: Option<ReportRow>,
+    narratives: HashMap<(i64, String), String>,
+    history: Vec<HistoryRow>,
+    return_note: Option<(String, String, String)>,
+    due: Option<chrono::NaiveDate>,
+}
+
+/// Last year's approved values of `unit` (the comparisons' baseline).
+pub async fn previous_year(state: &AppState, unit: &str, year: i32) -> Result<UnitValues, StorageError> {
+    let mut all = state.store.approved_values(&state.plan, year - 1).await?;
+    Ok(all.units.remove(unit).unwrap_or_default())
+}
+
+pub async fn load(state: &AppState, unit: &OrgUnit, year: i32) -> Result<Loaded, StorageError> {
+    let plan = &state.plan;
+    let values = state.store.working_values(plan, &unit.code, year).await?;
+    let prev = previous_year(state, &unit.code, year).await?;
+    let row = state
+        .store
+        .reports(year)
+        .await?
+        .into_iter()
+        .find(|r| r.org_unit == unit.code);
+    let narratives = state.store.narratives(&unit.code, year).await?.into_iter().collect();
+    let events = state.store.audit_events(&unit.code, year).await?;
+    let names: HashMap<String, String> = state
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| (u.username, u.display_name))
+        .collect();
+    let extension = state.store.deadline_extensions(year).await?.remove(&unit.code);
+    Ok(Loaded {
+        history: history::history(plan, &events, &names),
+        return_note: history::return_note(&events, &names),
+        due: due_date(plan, year, extension),
+        values,
+        prev,
+        row,
+        narratives,
+    })
+}
+
+/// What the form sent, when it comes back with problems.
+#[derive(Default)]
+pub struct Sent {
+    pub inputs: HashMap<String, String>,
+    pub field_errors: HashMap<String, String>,
+    pub narratives: HashMap<(i64, String), String>,
+    pub explanation: Option<String>,
+    pub notice: String,
+    pub alert: String,
+}
+
+pub fn build(state: &AppState, chrome: Chrome, at: &ReadReport, data: Loaded, sent: Sent) -> ReportPage {
+    let plan = &state.plan;
+    let unit = &at.unit;
+    let st = data.row.as_ref().map(|r| r.state);
+    let found = form::findings(plan, unit, &data.values, Some(&data.prev));
+    let (state_label, state_class) = i18n::report_state(st);
+    let review_actions = match st {
+        Some(ReportState::Submitted) if at.may_review => vec![
+            ReviewButton {
+                action: "approve",
+                label: "Duyệt",
+                primary: true,
+            },
+            ReviewButton {
+                action: "return",
+                label: "Trả lại để sửa",
+                primary: false,
+            },
+        ],
+        Some(ReportState::Approved) if at.may_review => vec![ReviewButton {
+            action: "reopen",
+            label: "Mở lại để sửa",
+            primary: false,
+        }],
+        _ => vec![],
+    };
+    let of = |sev: Severity| {
+        found
+            .iter()
+            .filter(move |f| f.severity == sev)
+            .map(|f| f.message.clone())
+    };
+    let mut errors: Vec<String> = sent.field_errors.values().cloned().collect();
+    errors.extend(of(Severity::Error));
+    let narratives = plan
+        .task_groups
+        .iter()
+        .map(|g| NarrativeBlock {
+            number: g.number,
+            title: g.title.clone(),
+            texts: NarrativeKind::ALL
+                .iter()
+                .map(|k| {
+                    let key = (g.number, k.code().to_string());
+                    let text = sent.narratives.get(&key).or_else(|| data.narratives.get(&key));
+                    (k.code(), k.label(), text.cloned().unwrap_or_default())
+                })
+                .collect(),
+        })
+        .collect();
+    let explanation = sent
+        .explanation
+        .clone()
+        .or_else(|| data.row.as_ref().and_then(|r| r.explanation.clone()))
+        .unwrap_or_default();
+    ReportPage {
+        year: at.year,
+        unit_code: unit.code.clone(),
+        unit_name: unit.name.clone(),
+        state_label,
+        state_class,
+        due: data.due.map(xhht_domain::text::date).unwrap_or_default(),
+        timeliness: Timeliness::of(data.row.as_ref(), data.due).label(),
+        editable: at.may_write && st.is_none_or(ReportState::is_editable),
+        review_actions,
+        groups: form::groups(
+            plan,
+            unit,
+            &data.values,
+            Some(&data.prev),
+            &sent.inputs,
+            &sent.field_errors,
+            &found,
+        ),
+        narratives,
+        errors,
+        warnings: of(Severity::Warning).collect(),
+        explanation,
+        notice: sent.notice,
+        alert: sent.alert,
+        history: data.history,
+        return_note: data.return_note,
+        csrf: at.user.csrf.clone(),
+        chrome,
+    }
+}
+
+/// The page again with what was sent and why it was not (all) done: 422.
+pub async fn rerender(
+    state: &AppState,
+    chrome: Chrome,
+    at: &ReadReport,
+    sent: Sent,
+    alert: &str,
+) -> Result<Response, AppError> {
+    let data = load(state, &at.unit, at.year).await?;
+    let sent = Sent {
+        alert: alert.to_string(),
+        ..sent
+    };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, build(state, chrome, at, data, sent)).into_response())
+}

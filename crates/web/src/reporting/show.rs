@@ -1,0 +1,29 @@
+//! `GET /reports/{year}/{unit}`: the report page.
+
+use axum::extract::State;
+use serde::Deserialize;
+
+use super::page::{self, Notice, ReportPage, Sent};
+use crate::auth::ReadReport;
+use crate::chrome::Chrome;
+use crate::respond::{AppError, Query};
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    msg: Option<Notice>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    at: ReadReport,
+    Query(q): Query<ShowQuery>,
+) -> Result<ReportPage, AppError> {
+    let data = page::load(&state, &at.unit, at.year).await?;
+    let sent = Sent {
+        notice: q.msg.map(Notice::text).unwrap_or_default().to_string(),
+        ..Sent::default()
+    };
+    Ok(page::build(&state, chrome, &at, data, sent))
+}

@@ -1,0 +1,241 @@
+//! Gathers the yearly report: approved figures, charts as PNG, the units'
+//! narratives from approved reports, completeness, and the per-ward annex.
+//! The layout itself is `xhht_office::report`.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, Utc};
+use xhht_domain::plan::TargetValue;
+use xhht_domain::text;
+use xhht_domain::workflow::ReportState;
+use xhht_office::annex::{AnnexCell, AnnexTable};
+use xhht_office::report::{IndicatorLine, ReportKind, TaskGroupText, YearlyReport, render};
+use xhht_storage::StorageError;
+
+use crate::calendar::{Timeliness, due_date};
+use crate::figures::{coverage, line_chart, milestone_years, progress_of, series, unit_lines, unit_of};
+use crate::narrative::NarrativeKind;
+use crate::present;
+use crate::state::AppState;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("không tạo được tệp Word: {0}")]
+    Docx(String),
+}
+
+/// The .docx of `year`'s report of the plan's area.
+pub async fn yearly_report(state: &AppState, year: i32, kind: ReportKind) -> Result<Vec<u8>, ReportError> {
+    let data = gather(state, year, kind).await?;
+    render(&data).map_err(|e| ReportError::Docx(e.to_string()))
+}
+
+async fn gather(state: &AppState, year: i32, kind: ReportKind) -> Result<YearlyReport, StorageError> {
+    let plan = &state.plan;
+    let area = plan.area();
+    let base = plan.reporting.baseline_year.min(year);
+    let all = series(state, &area.code, base..=year).await?;
+    let at =
+        |values: &Vec<xhht_domain::indicator::IndicatorValue>, y: i32| values.iter().find(|v| v.year == y).cloned();
+    let milestones = milestone_years(plan);
+    // The Word layout has two target columns: the first and the last milestone.
+    let (first_milestone, last_milestone) = (milestones.first().copied(), milestones.last().copied());
+    let mut indicators = Vec::new();
+    let mut charts = Vec::new();
+    for (ind, values) in plan.indicators.iter().zip(&all) {
+        let shown = |y: i32| at(values, y).map_or_else(|| "—".to_string(), |v| present::value(ind, &v));
+        let this = at(values, year).expect("the year is in the series");
+        let p = progress_of(plan, ind, &this, at(values, base).and_then(|b| b.value), year);
+        let target = |y: Option<i32>| {
+            y.and_then(|y| plan.target(&ind.code, y))
+                .map_or_else(|| "—".into(), |t| present::target(ind, &t.value))
+        };
+        indicators.push(IndicatorLine {
+            number: ind.number,
+            name: ind.name.clone(),
+            target_2025: target(first_milestone),
+            target_2030: target(last_milestone),
+            this_year: shown(year),
+            last_year: shown(year - 1),
+            baseline: shown(base),
+            status: crate::i18n::progress(p.status).to_string(),
+        });
+        let numeric_target = plan
+            .targets_for(&ind.code)
+            .any(|t| matches!(t.value, TargetValue::Number(_)));
+        if numeric_target {
+            let svg = line_chart(plan, ind, &area.name, values).svg();
+            if let Some(png) = xhht_charts::svg_to_png(&svg, 2.0) {
+                charts.push((format!("Biểu đồ {}: {}", charts.len() + 1, ind.name), png, 1440, 640));
+            }
+        }
+    }
+    let reports = state.store.reports(year).await?;
+    let approved: Vec<&str> = reports
+        .iter()
+        .filter(|r| r.state == ReportState::Approved)
+        .map(|r| r.org_unit.as_str())
+        .collect();
+    let task_groups = narratives(state, year, &approved).await?;
+    let completeness = completeness(state, year, &reports).await?;
+    let table = annex(state, year).await?;
+    let annex_columns = std::iter::once("Đơn vị".to_string())
+        .chain(table.columns.iter().map(|(short, _)| short.clone()))
+        .collect();
+    let annex_rows = table
+        .rows
+        .into_iter()
+        .map(|(name, cells)| {
+            std::iter::once(name)
+                .chain(cells.into_iter().map(|c| c.shown))
+                .collect()
+        })
+        .collect();
+    let edu = plan.unit(&plan.reporting.submit_to);
+    let short = edu.and_then(|u| u.short_name.clone()).unwrap_or_default();
+    let symbol_tail = short.trim_start_matches("Phòng ").replace('&', "");
+    let today = (Utc::now() + Duration::hours(7)).date_naive();
+    let first = plan.reporting.first_year;
+    let title = match kind {
+        ReportKind::Yearly => format!("Kết quả thực hiện Kế hoạch xây dựng xã hội học tập năm {year}"),
+        ReportKind::MidTerm => format!("Sơ kết giai đoạn {first}-{year} thực hiện Kế hoạch xây dựng xã hội học tập"),
+        ReportKind::Final => format!("Tổng kết giai đoạn {first}-{year} thực hiện Kế hoạch xây dựng xã hội học tập"),
+    };
+    Ok(YearlyReport {
+        kind,
+        year,
+        baseline_year: base,
+        superior_body: plan.info.issuing_body.clone(),
+        issuing_body: edu.map_or_else(String::new, |u| u.name.clone()),
+        symbol: format!("Số:        /BC-{symbol_tail}"),
+        place_and_date: format!("{}, {}", plan.info.place, text::date_long(today)),
+        title,
+        subtitle: format!(
+            "(theo Kế hoạch số {} {} của {})",
+            plan.info.number,
+            text::date_long(plan.info.date),
+            plan.info.issuing_body
+        ),
+        indicators,
+        charts,
+        task_groups,
+        completeness,
+        annex_columns,
+        annex_rows,
+        recipients: vec![
+            plan.info.issuing_body.clone() + " (để báo cáo)",
+            "Các đơn vị thực hiện kế hoạch".into(),
+            "Lưu: VT".into(),
+        ],
+        signing_authority: String::new(),
+        signer_title: "Trưởng phòng".into(),
+        signer_name: "(ký, ghi rõ họ tên)".into(),
+    })
+}
+
+/// Section II: for each task group, what each approved unit wrote, in the
+/// plan's order of units.
+async fn narratives(state: &AppState, year: i32, approved: &[&str]) -> Result<Vec<TaskGroupText>, StorageError> {
+    let plan = &state.plan;
+    let mut by_group: HashMap<i64, Vec<(String, String, String)>> = HashMap::new();
+    for unit in plan.org_units.iter().filter(|u| approved.contains(&u.code.as_str())) {
+        for ((group, kind), body) in state.store.narratives(&unit.code, year).await? {
+            if body.trim().is_empty() {
+                continue;
+            }
+            let label = NarrativeKind::parse(&kind).map_or(kind.as_str(), |k| k.label());
+            by_group
+                .entry(group)
+                .or_default()
+                .push((unit.display_name().to_string(), label.to_string(), body));
+        }
+    }
+    Ok(plan
+        .task_groups
+        .iter()
+        .map(|g| TaskGroupText {
+            title: format!("{}. {}", g.number, g.title),
+            passages: by_group.remove(&g.number).unwrap_or_default(),
+        })
+        .collect())
+}
+
+async fn completeness(
+    state: &AppState,
+    year: i32,
+    reports: &[xhht_storage::ReportRow],
+) -> Result<Vec<String>, StorageError> {
+    let plan = &state.plan;
+    let cov = coverage(state, year).await?;
+    let extensions = state.store.deadline_extensions(year).await?;
+    let mut late = Vec::new();
+    let mut missing = Vec::new();
+    for u in plan.units_in(year).filter(|u| plan.is_reporting_unit(u)) {
+        let row = reports.iter().find(|r| r.org_unit == u.code);
+        let due = due_date(plan, year, extensions.get(&u.code).copied());
+        match Timeliness::of(row, due) {
+            Timeliness::Late => late.push(u.display_name().to_string()),
+            _ if row.is_none_or(|r| !matches!(r.state, ReportState::Submitted | ReportState::Approved)) => {
+                missing.push(u.display_name().to_string())
+            }
+            _ => {}
+        }
+    }
+    let mut out = vec![format!(
+        "Có {}/{} đơn vị đã gửi báo cáo được Phòng Giáo dục và Đào tạo duyệt; số liệu trong báo cáo này chỉ gồm các báo cáo đã duyệt.",
+        cov.approved, cov.expected
+    )];
+    if !late.is_empty() {
+        out.push(format!("Các đơn vị gửi báo cáo sau hạn: {}.", late.join(", ")));
+    }
+    if !missing.is_empty() {
+        out.push(format!("Các đơn vị chưa gửi báo cáo: {}.", missing.join(", ")));
+    }
+    Ok(out)
+}
+
+/// The annex: one row per compared unit (the wards), one column per
+/// indicator that compares units, in Vietnamese alphabetical order.
+pub async fn annex(state: &AppState, year: i32) -> Result<AnnexTable, StorageError> {
+    let plan = &state.plan;
+    let area = plan.area();
+    let mut columns = Vec::new();
+    let mut table: Vec<(String, Vec<AnnexCell>)> = Vec::new();
+    for (i, ind) in plan.indicators.iter().enumerate() {
+        let lines = unit_lines(state, i, &area.code, year, true).await?;
+        if lines.len() < 2 {
+            continue; // an indicator of one unit (the education department) has no comparison
+        }
+        columns.push((format!("CT {}", ind.number), ind.name.clone()));
+        let percent = unit_of(ind) == xhht_charts::Unit::Percent;
+        for l in lines {
+            let cell = AnnexCell {
+                value: if ind.is_status() { None } else { l.value },
+                shown: l.s.value,
+                percent,
+            };
+            match table.iter_mut().find(|(n, _)| *n == l.name) {
+                Some((_, cells)) => cells.push(cell),
+                None => table.push((l.name.clone(), vec![cell])),
+            }
+        }
+    }
+    table.sort_by_key(|(n, _)| text::sort_key(n));
+    for (_, cells) in table.iter_mut() {
+        cells.resize(
+            columns.len(),
+            AnnexCell {
+                value: None,
+                shown: "—".into(),
+                percent: false,
+            },
+        );
+    }
+    Ok(AnnexTable {
+        title: format!("Kết quả các chỉ tiêu theo đơn vị, năm {year} — {}", area.name),
+        columns,
+        rows: table,
+    })
+}

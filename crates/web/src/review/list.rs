@@ -1,0 +1,151 @@
+//! `GET /review/{year}`: completeness and timeliness of every unit's report.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use serde::Deserialize;
+use xhht_domain::plan::{ReviewKind, UnitType};
+use xhht_domain::workflow::ReportState;
+
+use crate::auth::{PlanYear, Reviewer};
+use crate::calendar::{Timeliness, due_date, local_time};
+use crate::chrome::Chrome;
+use crate::figures;
+use crate::i18n;
+use crate::respond::{AppError, Query};
+use crate::state::AppState;
+
+pub struct Row {
+    pub code: String,
+    pub name: String,
+    pub type_label: &'static str,
+    pub state_label: &'static str,
+    pub state_class: &'static str,
+    pub submitted: String,
+    pub timeliness: &'static str,
+    pub approved: String,
+    pub due: String,
+    pub extended: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "review/list.html")]
+pub struct ReviewPage {
+    pub chrome: Chrome,
+    pub year: i32,
+    pub years: Vec<i32>,
+    pub filter: &'static str,
+    pub types: Vec<(&'static str, &'static str)>,
+    pub rows: Vec<Row>,
+    pub expected: usize,
+    pub submitted: usize,
+    pub approved: usize,
+    pub late: usize,
+    pub is_admin: bool,
+    pub csrf: String,
+    pub notice: &'static str,
+    /// The plan's mid-term or final review of this year: (query value, label).
+    pub review_variant: Option<(&'static str, String)>,
+}
+
+/// `?type=`: one type of unit, or all (empty, as the form's "Tất cả" sends).
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(try_from = "String")]
+pub struct TypeFilter(Option<UnitType>);
+
+impl TryFrom<String> for TypeFilter {
+    type Error = String;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        if raw.is_empty() {
+            return Ok(Self(None));
+        }
+        UnitType::parse(&raw)
+            .map(|t| Self(Some(t)))
+            .ok_or_else(|| format!("loại đơn vị «{raw}» không có"))
+    }
+}
+
+/// `?msg=`: what the action that led here did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListNotice {
+    Extended,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(default, rename = "type")]
+    unit_type: TypeFilter,
+    msg: Option<ListNotice>,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Reviewer(user): Reviewer,
+    PlanYear(year): PlanYear,
+    Query(q): Query<ListQuery>,
+) -> Result<ReviewPage, AppError> {
+    let plan = &state.plan;
+    let reports = state.store.reports(year).await?;
+    let extensions = state.store.deadline_extensions(year).await?;
+    let units: Vec<_> = plan.units_in(year).filter(|u| plan.is_reporting_unit(u)).collect();
+    let mut types: Vec<(&str, &str)> = Vec::new();
+    for u in &units {
+        if !types.iter().any(|(c, _)| *c == u.unit_type.code()) {
+            types.push((u.unit_type.code(), i18n::unit_type(u.unit_type)));
+        }
+    }
+    let wanted = q.unit_type.0;
+    let mut rows = Vec::new();
+    let (mut submitted, mut approved, mut late) = (0, 0, 0);
+    for u in units.iter().filter(|u| wanted.is_none_or(|t| t == u.unit_type)) {
+        let row = reports.iter().find(|r| r.org_unit == u.code);
+        let due = due_date(plan, year, extensions.get(&u.code).copied());
+        let st = row.map(|r| r.state);
+        let timeliness = Timeliness::of(row, due);
+        submitted += usize::from(matches!(st, Some(ReportState::Submitted | ReportState::Approved)));
+        approved += usize::from(st == Some(ReportState::Approved));
+        late += usize::from(timeliness == Timeliness::Late);
+        let (state_label, state_class) = i18n::report_state(st);
+        let time = |t: Option<&String>| t.map(|t| local_time(t)).unwrap_or_default();
+        rows.push(Row {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            type_label: i18n::unit_type(u.unit_type),
+            state_label,
+            state_class,
+            submitted: time(row.and_then(|r| r.first_submitted_at.as_ref())),
+            timeliness: timeliness.label(),
+            approved: time(row.and_then(|r| r.approved_at.as_ref())),
+            due: due.map(xhht_domain::text::date).unwrap_or_default(),
+            extended: extensions.contains_key(&u.code),
+        });
+    }
+    Ok(ReviewPage {
+        year,
+        years: figures::years_offered(&state, year, true).await,
+        filter: wanted.map_or("", UnitType::code),
+        types,
+        expected: rows.len(),
+        submitted,
+        approved,
+        late,
+        rows,
+        is_admin: chrome.user.as_ref().is_some_and(|u| u.is_admin),
+        csrf: user.csrf.clone(),
+        review_variant: plan.reporting.reviews.iter().find(|r| r.year == year).map(|r| {
+            let (kind, word) = match r.kind {
+                ReviewKind::MidTerm => ("so-ket", "Sơ kết"),
+                ReviewKind::Final => ("tong-ket", "Tổng kết"),
+            };
+            (kind, format!("{word} {}-{year}", plan.reporting.first_year))
+        }),
+        notice: match q.msg {
+            Some(ListNotice::Extended) => "Đã gia hạn.",
+            None => "",
+        },
+        chrome,
+    })
+}

@@ -1,0 +1,32 @@
+//! Review: the department's list of every unit's report, the review actions
+//! on one report, deadline extensions, and the area's documents (the Word
+//! report, its Excel annex, the district-wide template).
+//!
+//! | route                                        | who                          |
+//! |----------------------------------------------|------------------------------|
+//! | `GET /review/{year}`                         | `Reviewer` (reviewers, admins) |
+//! | `POST /reports/{year}/{unit}/review`         | `ReviewReport`: reviewers and admins, units of the area |
+//! | `POST /review/{year}/{unit}/deadline`        | `Admin`                      |
+//! | `GET /review/{year}/bao-cao.docx`            | `AreaReader` (not reporters) |
+//! | `GET /review/{year}/phu-luc.xlsx`            | `AreaReader`                 |
+//! | `GET /review/{year}/mau-tong-hop.xlsx`       | `AreaReader`                 |
+
+mod actions;
+mod deadline;
+pub mod documents;
+mod list;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/review/{year}", get(list::page))
+        .route("/reports/{year}/{unit}/review", post(actions::act))
+        .route("/review/{year}/{unit}/deadline", post(deadline::extend))
+        .route("/review/{year}/bao-cao.docx", get(documents::report_docx))
+        .route("/review/{year}/phu-luc.xlsx", get(documents::annex_xlsx))
+        .route("/review/{year}/mau-tong-hop.xlsx", get(documents::district_template))
+}

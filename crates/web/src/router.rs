@@ -1,0 +1,125 @@
+//! The router: every feature's routes, and the layers every request passes.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::respond::AppError;
+use crate::state::AppState;
+use crate::{accounts, api, dashboards, reporting, review};
+
+/// Request bodies above this are refused before a handler runs.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let features = Router::new()
+        .merge(accounts::routes())
+        .merge(reporting::routes())
+        .merge(review::routes())
+        .merge(dashboards::routes())
+        .merge(api::routes())
+        .route("/healthz", get(crate::health::check))
+        .route("/static/{file}", get(crate::assets::file));
+    with_layers(state, features)
+}
+
+/// `routes` with the not-found page and every layer: from the inside out,
+/// a panic becomes a 500 page, the session's account is loaded (and CSRF
+/// checked), errors become pages or JSON, then security headers, the body
+/// limit, the timeout and the trace.
+fn with_layers(state: AppState, routes: Router<AppState>) -> Router {
+    let security = [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "same-origin"),
+        (
+            "content-security-policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+        ),
+    ];
+    let mut router = routes
+        .fallback(not_found)
+        .layer(CatchPanicLayer::custom(crate::respond::panicked))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::session,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::respond::render,
+        ))
+        .with_state(state);
+    for (name, value) in security {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        ));
+    }
+    router
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn not_found() -> AppError {
+    AppError::not_found("Địa chỉ này không tồn tại.").titled("Không tìm thấy trang")
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn state() -> AppState {
+        let store = xhht_storage::test_support::sqlite("web_panic_layer").await;
+        xhht_sample::load_demo(&store, xhht_sample::SEED).await.unwrap();
+        AppState::load(store).await.unwrap()
+    }
+
+    async fn boom() -> &'static str {
+        panic!("a bug in a handler")
+    }
+
+    /// A panicking handler answers 500 with a Vietnamese page (JSON under
+    /// `/api/`), through the same layers as every route.
+    #[tokio::test]
+    async fn a_panic_answers_500_with_a_page() {
+        let routes = Router::new().route("/boom", get(boom)).route("/api/boom", get(boom));
+        let app = with_layers(state().await, routes);
+        let res = app
+            .clone()
+            .oneshot(Request::get("/boom").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let html = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        assert!(
+            html.contains("<html lang=\"vi\">") && html.contains("Lỗi máy chủ"),
+            "{html}"
+        );
+        assert!(!html.contains("a bug in a handler"), "the cause is logged, not shown");
+        let res = app
+            .oneshot(Request::get("/api/boom").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().contains("json"));
+        let body: serde_json::Value =
+            serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+        assert_eq!(body["error"]["code"], "internal");
+    }
+}
