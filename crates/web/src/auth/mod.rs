@@ -64,17 +64,15 @@ pub async fn session(State(state): State<AppState>, req: Request, next: Next) ->
     if let Some(token) = token {
         match state.store.session_user(&token).await {
             Ok(Some((u, csrf))) => {
-                if let Some(role) = Role::parse(&u.role) {
-                    current = Some(CurrentUser {
-                        id: u.id,
-                        username: u.username,
-                        display_name: u.display_name,
-                        role,
-                        org_unit: u.org_unit_code,
-                        csrf,
-                        session_token: token,
-                    });
-                }
+                current = Some(CurrentUser {
+                    id: u.id,
+                    username: u.username,
+                    display_name: u.display_name,
+                    role: u.role,
+                    org_unit: u.org_unit_code,
+                    csrf,
+                    session_token: token,
+                });
             }
             Ok(None) => {}
             Err(e) => {

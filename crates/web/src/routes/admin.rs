@@ -96,7 +96,7 @@ async fn render(state: &AppState, chrome: Chrome, user: &CurrentUser, status: St
             .into_iter()
             .map(|u| UserLine {
                 id: u.id,
-                role: Role::parse(&u.role).map_or("?", role_label),
+                role: role_label(u.role),
                 unit: unit_name(&u.org_unit_code),
                 username: u.username,
                 display_name: u.display_name,
@@ -217,13 +217,13 @@ pub async fn create(
             )
             .await
         }
-        Err(StorageError::Conflict(msg)) => {
+        Err(StorageError::Conflict(c)) => {
             render(
                 &state,
                 chrome,
                 &user,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Outcome::error(msg),
+                Outcome::error(super::conflict_text(&c)),
             )
             .await
         }
@@ -357,7 +357,7 @@ pub async fn import(
             )
             .await
         }
-        Err(StorageError::Conflict(msg)) => fail(vec![msg]).await,
+        Err(StorageError::Conflict(c)) => fail(vec![super::conflict_text(&c)]).await,
         Err(e) => super::server_error(&e),
     }
 }

@@ -105,7 +105,7 @@ pub async fn upload(
     };
     match state.store.save_form(&stamp, &unit, year, &form).await {
         Ok(_) => Redirect::to(&format!("/reports/{year}/{unit}?msg=imported")).into_response(),
-        Err(StorageError::Conflict(msg)) => refuse(msg),
+        Err(StorageError::Conflict(c)) => refuse(super::conflict_text(&c)),
         Err(e) => super::server_error(&e),
     }
 }

@@ -121,7 +121,7 @@ pub async fn submit(
         id: user.id,
         username: user.username,
         display_name: user.display_name,
-        role: xhht_domain::access::Role::parse(&user.role).unwrap_or(xhht_domain::access::Role::Viewer),
+        role: user.role,
         org_unit: user.org_unit_code,
         csrf: session.csrf_token,
         session_token: session.token.clone(),

@@ -123,6 +123,30 @@ pub fn message(status: StatusCode, title: &str, text: &str) -> Response {
         .into_response()
 }
 
+/// A stored state that refused a write, in Vietnamese.
+pub fn conflict_text(c: &xhht_storage::Conflict) -> String {
+    use crate::service::form::state_name;
+    use xhht_storage::Conflict;
+    match c {
+        Conflict::NotEditable { state } => {
+            format!("Báo cáo đang ở trạng thái «{}», không sửa được.", state_name(*state))
+        }
+        Conflict::WrongState { found } => format!(
+            "Báo cáo vừa được người khác chuyển sang trạng thái «{}» (duyệt/trả lại); tải lại trang.",
+            state_name(*found)
+        ),
+        Conflict::PlanInstalled { code } => format!("Cơ sở dữ liệu đã có kế hoạch «{code}»."),
+        Conflict::UsernameTaken { username } => format!("Tên đăng nhập «{username}» đã có."),
+        Conflict::UnknownUnit { code } => format!("Không có đơn vị «{code}»."),
+    }
+}
+
+/// The page for a write that lost a race or met a changed report: 409,
+/// nothing saved, reload to see the current state.
+pub fn conflict(c: &xhht_storage::Conflict) -> Response {
+    message(StatusCode::CONFLICT, "Báo cáo đã thay đổi", &conflict_text(c))
+}
+
 pub fn server_error(e: &xhht_storage::StorageError) -> Response {
     tracing::error!(error = %e, "request failed");
     message(

@@ -9,6 +9,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use xhht_domain::narrative::NarrativeKind;
 use xhht_domain::plan::{OrgUnit, Severity};
 use xhht_domain::values::UnitValues;
 use xhht_domain::workflow::{self, Action, Facts, Refusal, ReportState};
@@ -98,7 +99,7 @@ struct Loaded {
     values: UnitValues,
     prev: UnitValues,
     row: Option<xhht_storage::ReportRow>,
-    narratives: HashMap<(i64, String), String>,
+    narratives: HashMap<(i64, NarrativeKind), String>,
     history: Vec<HistoryRow>,
     return_note: Option<(String, String, String)>,
     due: Option<chrono::NaiveDate>,
@@ -148,7 +149,7 @@ async fn load(state: &AppState, unit: &OrgUnit, year: i32) -> Result<Loaded, Sto
 struct Sent {
     inputs: HashMap<String, String>,
     field_errors: HashMap<String, String>,
-    narratives: HashMap<(i64, String), String>,
+    narratives: HashMap<(i64, NarrativeKind), String>,
     explanation: Option<String>,
     notice: String,
     alert: String,
@@ -196,14 +197,14 @@ fn page(
             texts: NARRATIVE_KINDS
                 .iter()
                 .map(|(k, label)| {
-                    let key = (g.number, k.to_string());
+                    let key = (g.number, *k);
                     let text = sent
                         .narratives
                         .get(&key)
                         .or_else(|| data.narratives.get(&key))
                         .cloned()
                         .unwrap_or_default();
-                    (k.to_string(), *label, text)
+                    (k.as_str().to_string(), *label, text)
                 })
                 .collect(),
         })
@@ -329,7 +330,10 @@ pub async fn save(
     };
     if let Err(e) = state.store.save_form(&stamp, &unit.code, year, &changes).await {
         return match e {
-            StorageError::Conflict(msg) => rerender(&state, chrome, &user, unit, year, Sent::default(), &msg).await,
+            StorageError::Conflict(c) => {
+                let msg = super::conflict_text(&c);
+                rerender(&state, chrome, &user, unit, year, Sent::default(), &msg).await
+            }
             e => super::server_error(&e),
         };
     }
@@ -364,16 +368,20 @@ pub async fn save(
             };
             rerender(&state, chrome, &user, unit, year, Sent::default(), why).await
         }
+        Err(StorageError::Conflict(c)) => super::conflict(&c),
         Err(e) => super::server_error(&e),
     }
 }
 
-fn read_narratives(plan: &xhht_domain::plan::Plan, posted: &HashMap<String, String>) -> Vec<((i64, String), String)> {
+fn read_narratives(
+    plan: &xhht_domain::plan::Plan,
+    posted: &HashMap<String, String>,
+) -> Vec<((i64, NarrativeKind), String)> {
     let mut out = Vec::new();
     for g in &plan.task_groups {
         for (kind, _) in NARRATIVE_KINDS {
-            if let Some(text) = posted.get(&format!("n_{}_{kind}", g.number)) {
-                out.push(((g.number, kind.to_string()), xhht_domain::text::nfc(text.trim())));
+            if let Some(text) = posted.get(&format!("n_{}_{}", g.number, kind.as_str())) {
+                out.push(((g.number, kind), xhht_domain::text::nfc(text.trim())));
             }
         }
     }
@@ -468,6 +476,7 @@ pub async fn review(
             };
             rerender(&state, chrome, &user, unit, year, Sent::default(), &alert).await
         }
+        Err(StorageError::Conflict(c)) => super::conflict(&c),
         Err(StorageError::NotFound(_)) => {
             rerender(
                 &state,

@@ -4,17 +4,34 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use xhht_domain::audit::{Change, Recorded};
+use xhht_domain::narrative::NarrativeKind;
 use xhht_domain::plan::{DataElement, OrgUnit, Plan, Severity, ValueType};
 use xhht_domain::text;
 use xhht_domain::validation::{Finding, missing_values, validate};
 use xhht_domain::values::{DataValue, UnitValues};
+use xhht_domain::workflow::ReportState;
 use xhht_storage::{AuditEvent, ReportRow};
 
-pub const NARRATIVE_KINDS: [(&str, &str); 3] = [
-    ("results", "Kết quả đạt được"),
-    ("difficulties", "Khó khăn, hạn chế"),
-    ("proposals", "Đề xuất, kiến nghị"),
+pub const NARRATIVE_KINDS: [(NarrativeKind, &str); 3] = [
+    (NarrativeKind::Results, "Kết quả đạt được"),
+    (NarrativeKind::Difficulties, "Khó khăn, hạn chế"),
+    (NarrativeKind::Proposals, "Đề xuất, kiến nghị"),
 ];
+
+pub fn narrative_kind_label(kind: NarrativeKind) -> &'static str {
+    NARRATIVE_KINDS.iter().find(|(k, _)| *k == kind).map_or("", |(_, l)| l)
+}
+
+/// The name of a report state in running text (history, messages).
+pub fn state_name(state: ReportState) -> &'static str {
+    match state {
+        ReportState::Draft => "đang soạn",
+        ReportState::Submitted => "đã gửi",
+        ReportState::Returned => "bị trả lại",
+        ReportState::Approved => "đã duyệt",
+    }
+}
 
 pub struct Field {
     pub code: String,
@@ -244,53 +261,62 @@ pub fn history(plan: &Plan, events: &[AuditEvent], names: &HashMap<String, Strin
         .iter()
         .rev()
         .map(|e| {
-            let code = e.element_code.as_deref().unwrap_or("");
-            let el = plan.element(code);
-            let shown_value = |raw: &Option<String>| match (el, raw) {
-                (_, None) => "trống".to_string(),
-                (Some(el), Some(raw)) => stored_text(el, raw),
-                (None, Some(raw)) => raw.clone(),
-            };
-            let what = match e.action.as_str() {
-                "value.set" => format!(
-                    "Sửa «{}»: {} → {}",
-                    el.map_or(code, |el| el.name.as_str()),
-                    shown_value(&e.old_value),
-                    shown_value(&e.new_value)
-                ),
-                "narrative.set" => format!("Sửa phần viết {}", narrative_label(plan, code)),
-                "explanation.set" => "Giải trình cảnh báo".into(),
-                "report.state" => format!(
-                    "{} → {}",
-                    capitalised(xhht_storage::state_name(e.old_value.as_deref().unwrap_or(""))),
-                    capitalised(xhht_storage::state_name(e.new_value.as_deref().unwrap_or("")))
-                ),
-                "deadline.extend" => format!("Gia hạn nộp báo cáo đến {}", e.new_value.as_deref().unwrap_or("")),
-                other => other.to_string(),
-            };
+            let ev = &e.event;
             HistoryRow {
-                at: local_time(&e.at),
-                actor: names.get(&e.actor).cloned().unwrap_or_else(|| e.actor.clone()),
-                what,
-                reason: e.reason.clone().unwrap_or_default(),
+                at: local_time(&ev.at),
+                actor: names.get(&ev.actor).cloned().unwrap_or_else(|| ev.actor.clone()),
+                what: describe(plan, &ev.change),
+                reason: ev.why().unwrap_or_default().to_string(),
             }
         })
         .collect()
 }
 
-/// A value as the audit trail stores it (number or code), as people read it.
-fn stored_text(el: &DataElement, raw: &str) -> String {
-    match el.value_type {
-        ValueType::Count | ValueType::Percentage => raw
-            .parse::<f64>()
-            .map_or_else(|_| raw.to_string(), |n| text::number(n, 2)),
-        ValueType::YesNo => if raw == "1" { "Có" } else { "Không" }.to_string(),
-        ValueType::Status => el
+/// One change in words.
+fn describe(plan: &Plan, change: &Change) -> String {
+    match change {
+        Change::Submitted { .. } | Change::Approved | Change::Returned { .. } | Change::Reopened { .. } => change
+            .states()
+            .map(|(from, to)| format!("{} → {}", capitalised(state_name(from)), capitalised(state_name(to))))
+            .unwrap_or_default(),
+        Change::ValueSet { element, old, new } => {
+            let el = plan.element(element);
+            let shown = |v: &Option<Recorded>| match (el, v) {
+                (_, None) => "trống".to_string(),
+                (Some(el), Some(v)) => recorded_text(el, v),
+                (None, Some(Recorded::Number(n))) => text::number(*n, 2),
+                (None, Some(Recorded::Text(t))) => t.clone(),
+            };
+            let name = el.map_or(element.as_str(), |el| el.name.as_str());
+            format!("Sửa «{name}»: {} → {}", shown(old), shown(new))
+        }
+        Change::NarrativeSet {
+            task_group, narrative, ..
+        } => format!("Sửa phần viết {}", narrative_label(plan, *task_group, *narrative)),
+        Change::ExplanationSet { .. } => "Giải trình cảnh báo".into(),
+        Change::DeadlineExtended { due, .. } => format!("Gia hạn nộp báo cáo đến {}", text::date(*due)),
+        Change::UserCreated { username, .. } => format!("Tạo tài khoản «{username}»"),
+        Change::UserDisabled { username } => format!("Khóa tài khoản «{username}»"),
+        Change::UserEnabled { username } => format!("Mở khóa tài khoản «{username}»"),
+        Change::PasswordReset { username } => format!("Đặt lại mật khẩu «{username}»"),
+        Change::PlanInstalled { number, .. } => format!("Cài kế hoạch {number}"),
+        Change::SampleGenerated => "Tạo dữ liệu mẫu".into(),
+        Change::ValuesImported { values, units } => format!("Nhập {values} số liệu của {units} đơn vị"),
+        Change::Unrecognised { action, .. } => action.clone(),
+    }
+}
+
+/// A value as the audit trail records it (number or code), as people read it.
+fn recorded_text(el: &DataElement, v: &Recorded) -> String {
+    match (el.value_type, v) {
+        (ValueType::YesNo, Recorded::Number(n)) => if *n != 0.0 { "Có" } else { "Không" }.to_string(),
+        (_, Recorded::Number(n)) => text::number(*n, 2),
+        (ValueType::Status, Recorded::Text(code)) => el
             .options
             .iter()
-            .find(|o| o.code == raw)
-            .map_or_else(|| raw.to_string(), |o| o.name.clone()),
-        ValueType::Text => raw.to_string(),
+            .find(|o| o.code == *code)
+            .map_or_else(|| code.clone(), |o| o.name.clone()),
+        (_, Recorded::Text(t)) => t.clone(),
     }
 }
 
@@ -303,26 +329,19 @@ fn capitalised(s: &str) -> String {
 /// The comment of the latest return or reopening, with who and when, while
 /// the report is returned: the ward sees it first.
 pub fn return_note(events: &[AuditEvent], names: &HashMap<String, String>) -> Option<(String, String, String)> {
-    let e = events.iter().rev().find(|e| e.action == "report.state")?;
-    if e.new_value.as_deref() != Some("returned") {
+    let e = &events.iter().rev().find(|e| e.event.change.states().is_some())?.event;
+    if e.change.states()?.1 != ReportState::Returned {
         return None;
     }
     let who = names.get(&e.actor).cloned().unwrap_or_else(|| e.actor.clone());
-    Some((e.reason.clone().unwrap_or_default(), who, local_time(&e.at)))
+    Some((e.why().unwrap_or_default().to_string(), who, local_time(&e.at)))
 }
 
-fn narrative_label(plan: &Plan, key: &str) -> String {
-    let mut parts = key.split(':').skip(1);
-    let group: i64 = parts.next().and_then(|g| g.parse().ok()).unwrap_or(0);
-    let kind = parts.next().unwrap_or("");
-    let kind = NARRATIVE_KINDS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or(kind, |(_, l)| l);
+fn narrative_label(plan: &Plan, group: i64, kind: NarrativeKind) -> String {
     let title = plan
         .task_groups
         .iter()
         .find(|g| g.number == group)
         .map_or("", |g| g.title.as_str());
-    format!("«{kind}» của nhiệm vụ {group}. {title}")
+    format!("«{}» của nhiệm vụ {group}. {title}", narrative_kind_label(kind))
 }

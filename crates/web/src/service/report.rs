@@ -13,7 +13,7 @@ use xhht_office::report::{IndicatorLine, ReportKind, TaskGroupText, YearlyReport
 use xhht_storage::StorageError;
 
 use super::dashboard::{self as dash, unit_lines};
-use super::form::{self, NARRATIVE_KINDS};
+use super::form;
 use super::{coverage, series};
 use crate::present;
 use crate::state::AppState;
@@ -142,10 +142,7 @@ async fn narratives(state: &AppState, year: i32, approved: &[&str]) -> Result<Ve
             if body.trim().is_empty() {
                 continue;
             }
-            let label = NARRATIVE_KINDS
-                .iter()
-                .find(|(k, _)| *k == kind)
-                .map_or(kind.as_str(), |(_, l)| l);
+            let label = form::narrative_kind_label(kind);
             by_group
                 .entry(group)
                 .or_default()
