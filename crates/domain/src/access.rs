@@ -1,10 +1,10 @@
 //! Roles and what each may see and do. Every account is bound to one org unit.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::plan::Plan;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Phòng GD&ĐT administrator: accounts, deadlines, everything a reviewer does.

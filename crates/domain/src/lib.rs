@@ -3,8 +3,10 @@
 //! a pure function of its inputs, so it can be read and tested alone.
 
 pub mod access;
+pub mod audit;
 pub mod formula;
 pub mod indicator;
+pub mod narrative;
 pub mod plan;
 pub mod text;
 pub mod validation;

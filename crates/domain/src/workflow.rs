@@ -10,11 +10,11 @@
 //! Handlers never change a state themselves: they ask [`transition`], which
 //! returns the next state or a refusal with a Vietnamese reason.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::access::Role;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportState {
     Draft,
@@ -123,6 +123,20 @@ pub fn transition(from: ReportState, action: Action, role: Role, facts: Facts) -
     }
 }
 
+/// The move that takes a report from `from` to `to`, if one does. The audit
+/// trail records moves (submitted, approved, returned, reopened), so a state
+/// change that no move explains is refused rather than recorded.
+pub fn move_between(from: ReportState, to: ReportState) -> Option<Action> {
+    use ReportState::*;
+    match (from, to) {
+        (Draft | Returned, Submitted) => Some(Action::Submit),
+        (Submitted, Approved) => Some(Action::Approve),
+        (Submitted, Returned) => Some(Action::Return),
+        (Approved, Returned) => Some(Action::Reopen),
+        _ => None,
+    }
+}
+
 /// Vietnam's offset from UTC (no daylight saving).
 const VIETNAM_OFFSET_HOURS: i64 = 7;
 
@@ -195,6 +209,25 @@ mod tests {
             4 + 2 * 3,
             "2 states × 2 reporter actions + 3 reviewer moves × 2 roles"
         );
+    }
+
+    /// Every allowed move but a save is named by `move_between`, and nothing else is.
+    #[test]
+    fn moves_name_every_allowed_state_change() {
+        let mut named = 0;
+        for s in ReportState::ALL {
+            for a in Action::ALL {
+                for r in Role::ALL {
+                    if let (Ok(to), true) = (transition(s, a, r, ok_facts()), a != Save) {
+                        assert_eq!(move_between(s, to), Some(a), "{s:?} {a:?}");
+                    }
+                }
+            }
+            for to in ReportState::ALL {
+                named += usize::from(move_between(s, to).is_some());
+            }
+        }
+        assert_eq!(named, 5, "draft/returned→submitted, approve, return, reopen");
     }
 
     #[test]

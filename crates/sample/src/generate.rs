@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use xhht_domain::narrative::NarrativeKind;
 use xhht_domain::plan::{OrgUnit, Plan, UnitType};
 use xhht_domain::values::DataValue;
 use xhht_domain::workflow::ReportState;
@@ -22,7 +23,7 @@ pub struct SampleReport {
     pub year: i32,
     pub values: Vec<(String, DataValue)>,
     /// ((task group, kind), text): what the unit writes under section III.
-    pub narratives: Vec<((i64, String), String)>,
+    pub narratives: Vec<((i64, NarrativeKind), String)>,
     /// Final state; the loader replays draft → submitted (→ returned) → …
     pub state: ReportState,
     pub submitted_at: Option<DateTime<Utc>>,
@@ -139,7 +140,7 @@ pub fn generate(plan: &Plan, seed: u64) -> Vec<SampleReport> {
 
 /// A few sentences under two task groups of section III, made from phrases
 /// and numbers; every one says it is sample data.
-fn narratives(plan: &Plan, rng: &mut ChaCha8Rng, year: i32, state: ReportState) -> Vec<((i64, String), String)> {
+fn narratives(plan: &Plan, rng: &mut ChaCha8Rng, year: i32, state: ReportState) -> Vec<((i64, NarrativeKind), String)> {
     const RESULTS: [&str; 6] = [
         "Tổ chức {n} buổi tuyên truyền về học tập suốt đời, Tuần lễ hưởng ứng học tập suốt đời và Ngày Sách, thu hút khoảng {m} lượt người tham gia",
         "Rà soát, đề xuất {n} chính sách hỗ trợ người lao động, người cao tuổi, người khuyết tật học tập; hỗ trợ {m} lượt người",
@@ -163,16 +164,16 @@ fn narratives(plan: &Plan, rng: &mut ChaCha8Rng, year: i32, state: ReportState) 
         let m = rng.random_range(80..1200).to_string();
         let text = phrase.replace("{n}", &n).replace("{m}", &m);
         out.push((
-            (g.number, "results".to_string()),
+            (g.number, NarrativeKind::Results),
             format!("{text} (dữ liệu mẫu năm {year})."),
         ));
     }
     let g = plan.task_groups[rng.random_range(0..groups)].number;
     out.push((
-        (g, "difficulties".to_string()),
+        (g, NarrativeKind::Difficulties),
         format!("{DIFFICULTIES} (dữ liệu mẫu)."),
     ));
-    out.push(((g, "proposals".to_string()), format!("{PROPOSALS} (dữ liệu mẫu).")));
+    out.push(((g, NarrativeKind::Proposals), format!("{PROPOSALS} (dữ liệu mẫu).")));
     out.sort();
     out.dedup_by(|a, b| a.0 == b.0);
     out

@@ -47,49 +47,11 @@ async fn demo_loads_once_and_gives_the_same_indicators_on_every_backend() {
 /// what a full rebuild writes.
 #[tokio::test]
 async fn rollups_kept_by_difference_equal_a_fresh_computation() {
-    use xhht_domain::indicator::compute;
     for store in test_support::stores("sample_rollups_consistent").await {
         load_demo(&store, SEED).await.unwrap();
         let (plan, _) = store.load_plan().await.unwrap().unwrap();
-        let check = |label: &'static str| {
-            let store = store.clone();
-            let plan = plan.clone();
-            async move {
-                for area in plan.org_units.iter() {
-                    let stored = store.rollups(&area.code, 2021..=2026).await.unwrap();
-                    for year in 2021..=2026 {
-                        let values = store.approved_values(&plan, year).await.unwrap();
-                        let tree = Hierarchy::new(&plan, year);
-                        let inputs = Inputs {
-                            plan: &plan,
-                            tree: &tree,
-                            year,
-                            values: &values,
-                            prev: None,
-                        };
-                        for ind in &plan.indicators {
-                            let fresh = compute(&inputs, ind, &area.code);
-                            let r = stored
-                                .get(&ind.code)
-                                .and_then(|y| y.get(&year))
-                                .cloned()
-                                .unwrap_or_default();
-                            let kept = r.value(ind, &area.code, year, fresh.units_expected);
-                            assert_eq!(
-                                kept,
-                                fresh,
-                                "{label}: {} {} {year} on {:?}",
-                                area.code,
-                                ind.code,
-                                store.backend()
-                            );
-                        }
-                    }
-                }
-            }
-        };
-        check("kept by difference").await;
+        test_support::assert_rollups_consistent(&store, &plan, 2021..=2026, "kept by difference").await;
         store.rebuild_rollups(&plan).await.unwrap();
-        check("rebuilt").await;
+        test_support::assert_rollups_consistent(&store, &plan, 2021..=2026, "rebuilt").await;
     }
 }

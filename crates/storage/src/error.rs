@@ -1,4 +1,5 @@
 use thiserror::Error;
+use xhht_domain::workflow::{Refusal, ReportState};
 
 #[derive(Debug, Error)]
 pub enum StorageError {
@@ -10,12 +11,72 @@ pub enum StorageError {
     BadUrl(String),
     #[error("kế hoạch lưu trong cơ sở dữ liệu không hợp lệ: {0}")]
     StoredPlan(String),
+    /// The change does not fit what is stored now (often: someone else acted
+    /// first). Typed, so each front end words it in its own language.
+    #[error("conflict: {0:?}")]
+    Conflict(Conflict),
+    #[error("not found: {0:?}")]
+    NotFound(Missing),
+    /// The workflow refused the move for a reason of the request itself
+    /// (missing reason, errors in the values, not allowed).
     #[error("{0}")]
-    Conflict(String),
-    #[error("không tìm thấy: {0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Refused(xhht_domain::workflow::Refusal),
+    Refused(Refusal),
     #[error("lỗi mã hóa mật khẩu: {0}")]
     Password(String),
+    /// Stored data this code never writes (a hand-edited database).
+    #[error("unreadable stored data: {0}")]
+    Corrupt(String),
+}
+
+/// Why a write was refused by what is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conflict {
+    /// The report cannot be edited in its current state (submitted or approved).
+    NotEditable {
+        state: ReportState,
+    },
+    /// The report is no longer in a state where the action applies: another
+    /// person moved it first (the loser of a race on approve/return/reopen).
+    WrongState {
+        found: ReportState,
+    },
+    /// A plan is already installed.
+    PlanInstalled {
+        code: String,
+    },
+    UsernameTaken {
+        username: String,
+    },
+    UnknownUnit {
+        code: String,
+    },
+}
+
+/// What a write or read needed and did not find.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    Report {
+        unit: String,
+        year: i32,
+    },
+    Account {
+        id: i64,
+    },
+    Unit {
+        code: String,
+    },
+    /// No plan installed yet.
+    Plan,
+}
+
+impl From<Conflict> for StorageError {
+    fn from(c: Conflict) -> Self {
+        Self::Conflict(c)
+    }
+}
+
+impl From<Missing> for StorageError {
+    fn from(m: Missing) -> Self {
+        Self::NotFound(m)
+    }
 }

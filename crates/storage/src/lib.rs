@@ -2,8 +2,10 @@
 //! PostgreSQL. Every query is written once, with `$1` placeholders that both
 //! drivers accept, and run on whichever pool [`Db`] holds.
 //!
-//! Every write is one transaction holding the change and its audit event.
+//! Every write is one locked transaction holding the change and its typed
+//! audit event, opened by `write::Writer` (see there).
 
+mod audit;
 mod connect;
 mod error;
 mod plans;
@@ -12,10 +14,12 @@ mod rollups;
 mod sessions;
 pub mod test_support;
 mod users;
+mod write;
 
+pub use audit::AuditEvent;
 pub use connect::{Backend, Store};
-pub use error::StorageError;
-pub use reports::{AuditEvent, FormChanges, ReportRow, Stamp, state_name};
+pub use error::{Conflict, Missing, StorageError};
+pub use reports::{FormChanges, ReportRow, Stamp};
 pub use sessions::NewSession;
 pub use users::{NewUser, UserRow, hash_password, random_password, verify_password};
 

@@ -1,42 +1,63 @@
 //! The plan in the database: its source text (the plan of record) and the
 //! org units and data elements that other tables refer to.
 
+use xhht_domain::audit::Change;
 use xhht_domain::plan::{self, OrgUnit, Plan};
 
 use crate::reports::Stamp;
-use crate::{Result, StorageError, Store, with_db};
+use crate::write::args;
+use crate::{Conflict, Result, StorageError, Store, with_db};
 
 impl Store {
     /// Installs a checked plan into an empty database, in one transaction
     /// with its audit event. Refuses if a plan is already installed.
     pub async fn install_plan(&self, plan: &Plan, source: &str, stamp: &Stamp) -> Result<()> {
         let units = parents_first(&plan.org_units);
-        with_db!(&self.db, pool => {
-            let mut tx = pool.begin().await?;
-            let existing: Option<(String,)> = sqlx::query_as("SELECT code FROM plans LIMIT 1").fetch_optional(&mut *tx).await?;
-            if let Some((code,)) = existing {
-                return Err(StorageError::Conflict(format!("cơ sở dữ liệu đã có kế hoạch «{code}»")));
-            }
-            sqlx::query("INSERT INTO plans (code, number, source, loaded_at, loaded_by) VALUES ($1, $2, $3, $4, $5)")
-                .bind(&plan.info.code).bind(&plan.info.number).bind(source).bind(stamp.at_text()).bind(&stamp.actor)
-                .execute(&mut *tx).await?;
-            for u in &units {
-                sqlx::query("INSERT INTO org_units (code, parent_code, unit_type, name, gso_code, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                    .bind(&u.code).bind(&u.parent).bind(u.unit_type.code()).bind(&u.name).bind(&u.gso_code)
-                    .bind(u.valid_from.map(|d| d.to_string())).bind(u.valid_to.map(|d| d.to_string()))
-                    .execute(&mut *tx).await?;
-            }
-            for e in &plan.data_elements {
-                let vt = serde_json::to_value(e.value_type).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-                sqlx::query("INSERT INTO data_elements (code, name, value_type) VALUES ($1, $2, $3)")
-                    .bind(&e.code).bind(&e.name).bind(vt).execute(&mut *tx).await?;
-            }
-            sqlx::query("INSERT INTO audit_events (at, actor, action, new_value, reason) VALUES ($1, $2, 'plan.install', $3, $4)")
-                .bind(stamp.at_text()).bind(&stamp.actor).bind(format!("{} ({})", plan.info.number, plan.info.code)).bind(&stamp.reason)
-                .execute(&mut *tx).await?;
-            tx.commit().await?;
-        });
-        Ok(())
+        let mut w = self.begin_write().await?;
+        w.lock_table("plans").await?;
+        let existing: Option<(String,)> = w.fetch_optional("SELECT code FROM plans LIMIT 1", args![]).await?;
+        if let Some((code,)) = existing {
+            return Err(Conflict::PlanInstalled { code }.into());
+        }
+        w.execute(
+            "INSERT INTO plans (code, number, source, loaded_at, loaded_by) VALUES ($1, $2, $3, $4, $5)",
+            args![
+                &plan.info.code,
+                &plan.info.number,
+                source,
+                stamp.at_text(),
+                &stamp.actor
+            ],
+        )
+        .await?;
+        for u in &units {
+            w.execute(
+                "INSERT INTO org_units (code, parent_code, unit_type, name, gso_code, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                args![
+                    &u.code,
+                    &u.parent,
+                    u.unit_type.code(),
+                    &u.name,
+                    &u.gso_code,
+                    u.valid_from.map(|d| d.to_string()),
+                    u.valid_to.map(|d| d.to_string())
+                ],
+            )
+            .await?;
+        }
+        for e in &plan.data_elements {
+            w.execute(
+                "INSERT INTO data_elements (code, name, value_type) VALUES ($1, $2, $3)",
+                args![&e.code, &e.name, e.value_type.as_str()],
+            )
+            .await?;
+        }
+        let change = Change::PlanInstalled {
+            code: plan.info.code.clone(),
+            number: plan.info.number.clone(),
+        };
+        w.audit(stamp, None, None, &change).await?;
+        w.commit().await
     }
 
     /// The installed plan, parsed and checked again from its stored source.

@@ -4,11 +4,14 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
+use xhht_domain::audit::{Change, Recorded};
+use xhht_domain::narrative::NarrativeKind;
 use xhht_domain::plan::Plan;
 use xhht_domain::values::{DataValue, UnitValues, YearValues};
-use xhht_domain::workflow::{Refusal, ReportState};
+use xhht_domain::workflow::{self, Refusal, ReportState};
 
-use crate::{Result, StorageError, Store, with_db};
+use crate::write::{Writer, args};
+use crate::{Conflict, Missing, Result, StorageError, Store, with_db};
 
 /// Who makes a change, when, and why: carried by every write and copied into
 /// its audit event.
@@ -53,33 +56,25 @@ pub struct ReportRow {
 #[derive(Debug, Clone, Default)]
 pub struct FormChanges {
     pub values: Vec<(String, Option<DataValue>)>,
-    /// ((task group number, kind), text); kinds: results, difficulties, proposals.
-    pub narratives: Vec<((i64, String), String)>,
+    /// ((task group number, kind), text).
+    pub narratives: Vec<((i64, NarrativeKind), String)>,
     pub explanation: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
-pub struct AuditEvent {
-    pub id: i64,
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub org_unit_code: Option<String>,
-    pub year: Option<i32>,
-    pub element_code: Option<String>,
-    pub old_value: Option<String>,
-    pub new_value: Option<String>,
-    pub reason: Option<String>,
 }
 
 type ValueRow = (String, String, Option<f64>, Option<String>);
 
-fn show(v: &(Option<f64>, Option<String>)) -> Option<String> {
-    match v {
-        (Some(n), _) => Some(n.to_string()),
-        (None, Some(t)) => Some(t.clone()),
+/// The two value columns as the audit trail records them.
+fn recorded(columns: &(Option<f64>, Option<String>)) -> Option<Recorded> {
+    match columns {
+        (Some(n), _) => Some(Recorded::Number(*n)),
+        (None, Some(t)) => Some(Recorded::Text(t.clone())),
         (None, None) => None,
     }
+}
+
+/// A stored report state (only this code writes them).
+pub(crate) fn stored_state(s: &str) -> Result<ReportState> {
+    ReportState::parse(s).ok_or_else(|| StorageError::Corrupt(format!("report state «{s}»")))
 }
 
 impl Store {
@@ -100,65 +95,103 @@ impl Store {
     }
 
     /// Saves a form: values, narratives and the warnings' explanation.
-    /// Refused unless the report is a draft or returned. One transaction: the
-    /// changes, the report's timestamp and one audit event per changed item.
+    /// Refused with [`Conflict::NotEditable`] unless the report is a draft or
+    /// returned. One locked write: the report row (created as a draft if
+    /// needed) is locked before its state is read, then the changes, the
+    /// report's timestamp and one audit event per changed item.
     /// Returns how many items changed.
     pub async fn save_form(&self, stamp: &Stamp, unit: &str, year: i32, form: &FormChanges) -> Result<usize> {
         let at = stamp.at_text();
-        with_db!(&self.db, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("INSERT INTO reports (org_unit_code, year, state, updated_at, updated_by) VALUES ($1, $2, 'draft', $3, $4) ON CONFLICT (org_unit_code, year) DO NOTHING")
-                .bind(unit).bind(year).bind(&at).bind(&stamp.actor).execute(&mut *tx).await?;
-            let (state, old_explanation): (String, Option<String>) = sqlx::query_as("SELECT state, explanation FROM reports WHERE org_unit_code = $1 AND year = $2")
-                .bind(unit).bind(year).fetch_one(&mut *tx).await?;
-            if !ReportState::parse(&state).is_some_and(ReportState::is_editable) {
-                return Err(StorageError::Conflict(format!("Báo cáo năm {year} đang ở trạng thái «{}», không sửa được.", state_name(&state))));
+        let mut w = self.begin_write().await?;
+        w.execute(
+            "INSERT INTO reports (org_unit_code, year, state, updated_at, updated_by) VALUES ($1, $2, 'draft', $3, $4) ON CONFLICT (org_unit_code, year) DO NOTHING",
+            args![unit, year, &at, &stamp.actor],
+        )
+        .await?;
+        let sql = format!(
+            "SELECT state, explanation FROM reports WHERE org_unit_code = $1 AND year = $2{}",
+            w.for_update()
+        );
+        let (state, old_explanation): (String, Option<String>) = w.fetch_one(&sql, args![unit, year]).await?;
+        let state = stored_state(&state)?;
+        if !state.is_editable() {
+            return Err(Conflict::NotEditable { state }.into());
+        }
+        let mut changed = 0;
+        for (element, value) in &form.values {
+            let new = value.as_ref().map(DataValue::to_columns).unwrap_or((None, None));
+            let old: Option<(Option<f64>, Option<String>)> = w
+                .fetch_optional(
+                    "SELECT value_num, value_text FROM data_values WHERE org_unit_code = $1 AND element_code = $2 AND year = $3",
+                    args![unit, element, year],
+                )
+                .await?;
+            let old = old.unwrap_or((None, None));
+            if old == new {
+                continue;
             }
-            let audit = "INSERT INTO audit_events (at, actor, action, org_unit_code, year, element_code, old_value, new_value, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-            let mut changed = 0;
-            for (element, value) in &form.values {
-                let new = value.as_ref().map(DataValue::to_columns).unwrap_or((None, None));
-                let old: Option<(Option<f64>, Option<String>)> = sqlx::query_as("SELECT value_num, value_text FROM data_values WHERE org_unit_code = $1 AND element_code = $2 AND year = $3")
-                    .bind(unit).bind(element).bind(year).fetch_optional(&mut *tx).await?;
-                let old = old.unwrap_or((None, None));
-                if old == new {
-                    continue;
-                }
-                sqlx::query("INSERT INTO data_values (org_unit_code, element_code, year, value_num, value_text, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                             ON CONFLICT (org_unit_code, element_code, year) DO UPDATE SET value_num = excluded.value_num, value_text = excluded.value_text, updated_at = excluded.updated_at, updated_by = excluded.updated_by")
-                    .bind(unit).bind(element).bind(year).bind(new.0).bind(&new.1).bind(&at).bind(&stamp.actor)
-                    .execute(&mut *tx).await?;
-                sqlx::query(audit).bind(&at).bind(&stamp.actor).bind("value.set").bind(unit).bind(year).bind(element).bind(show(&old)).bind(show(&new)).bind(&stamp.reason)
-                    .execute(&mut *tx).await?;
-                changed += 1;
+            w.execute(
+                "INSERT INTO data_values (org_unit_code, element_code, year, value_num, value_text, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (org_unit_code, element_code, year) DO UPDATE SET value_num = excluded.value_num, value_text = excluded.value_text, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                args![unit, element, year, new.0, &new.1, &at, &stamp.actor],
+            )
+            .await?;
+            let change = Change::ValueSet {
+                element: element.clone(),
+                old: recorded(&old),
+                new: recorded(&new),
+            };
+            w.audit(stamp, Some(unit), Some(year), &change).await?;
+            changed += 1;
+        }
+        for ((group, kind), body) in &form.narratives {
+            let old: Option<(String,)> = w
+                .fetch_optional(
+                    "SELECT body FROM narratives WHERE org_unit_code = $1 AND year = $2 AND task_group = $3 AND kind = $4",
+                    args![unit, year, *group, kind.as_str()],
+                )
+                .await?;
+            let old = old.map(|(b,)| b);
+            if old.as_deref().unwrap_or("") == body.as_str() {
+                continue;
             }
-            for ((group, kind), body) in &form.narratives {
-                let old: Option<(String,)> = sqlx::query_as("SELECT body FROM narratives WHERE org_unit_code = $1 AND year = $2 AND task_group = $3 AND kind = $4")
-                    .bind(unit).bind(year).bind(group).bind(kind).fetch_optional(&mut *tx).await?;
-                let old = old.map(|(b,)| b);
-                if old.as_deref().unwrap_or("") == body.as_str() {
-                    continue;
-                }
-                sqlx::query("INSERT INTO narratives (org_unit_code, year, task_group, kind, body, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                             ON CONFLICT (org_unit_code, year, task_group, kind) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at, updated_by = excluded.updated_by")
-                    .bind(unit).bind(year).bind(group).bind(kind).bind(body).bind(&at).bind(&stamp.actor)
-                    .execute(&mut *tx).await?;
-                sqlx::query(audit).bind(&at).bind(&stamp.actor).bind("narrative.set").bind(unit).bind(year).bind(format!("narrative:{group}:{kind}")).bind(&old).bind(body).bind(&stamp.reason)
-                    .execute(&mut *tx).await?;
-                changed += 1;
-            }
-            if let Some(explanation) = &form.explanation
-                && old_explanation.as_deref().unwrap_or("") != explanation.as_str() {
-                    sqlx::query("UPDATE reports SET explanation = $1 WHERE org_unit_code = $2 AND year = $3").bind(explanation).bind(unit).bind(year).execute(&mut *tx).await?;
-                    sqlx::query(audit).bind(&at).bind(&stamp.actor).bind("explanation.set").bind(unit).bind(year).bind(None::<String>).bind(&old_explanation).bind(explanation).bind(&stamp.reason)
-                        .execute(&mut *tx).await?;
-                    changed += 1;
-                }
-            sqlx::query("UPDATE reports SET updated_at = $1, updated_by = $2 WHERE org_unit_code = $3 AND year = $4")
-                .bind(&at).bind(&stamp.actor).bind(unit).bind(year).execute(&mut *tx).await?;
-            tx.commit().await?;
-            Ok(changed)
-        })
+            w.execute(
+                "INSERT INTO narratives (org_unit_code, year, task_group, kind, body, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (org_unit_code, year, task_group, kind) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                args![unit, year, *group, kind.as_str(), body, &at, &stamp.actor],
+            )
+            .await?;
+            let change = Change::NarrativeSet {
+                task_group: *group,
+                narrative: *kind,
+                old,
+                new: body.clone(),
+            };
+            w.audit(stamp, Some(unit), Some(year), &change).await?;
+            changed += 1;
+        }
+        if let Some(explanation) = &form.explanation
+            && old_explanation.as_deref().unwrap_or("") != explanation.as_str()
+        {
+            w.execute(
+                "UPDATE reports SET explanation = $1 WHERE org_unit_code = $2 AND year = $3",
+                args![explanation, unit, year],
+            )
+            .await?;
+            let change = Change::ExplanationSet {
+                old: old_explanation,
+                new: explanation.clone(),
+            };
+            w.audit(stamp, Some(unit), Some(year), &change).await?;
+            changed += 1;
+        }
+        w.execute(
+            "UPDATE reports SET updated_at = $1, updated_by = $2 WHERE org_unit_code = $3 AND year = $4",
+            args![&at, &stamp.actor, unit, year],
+        )
+        .await?;
+        w.commit().await?;
+        Ok(changed)
     }
 
     /// Moves a report to `to`, checking it is currently in one of `from`.
@@ -181,12 +214,17 @@ impl Store {
         self.transition(stamp, plan, unit, year, decide).await.map(|_| ())
     }
 
-    /// Moves a report through the workflow. Inside one transaction: reads the
-    /// report's state and working values, asks `decide` (the domain's state
-    /// machine and validation) for the next state, writes it with its audit
-    /// event, and on approval copies the values into the official figures and
-    /// updates the indicator roll-ups of every area above the unit by the
-    /// difference, so every page shows the approval at the next read.
+    /// Moves a report through the workflow, as one locked write: locks the
+    /// report's row and reads its state and working values, asks `decide`
+    /// (the domain's state machine and validation) for the next state, writes
+    /// it with its audit event, and on approval copies the values into the
+    /// official figures and updates the indicator roll-ups of every area
+    /// above the unit by the difference, so every page shows the approval at
+    /// the next read.
+    ///
+    /// A report no longer in a state where the move applies (another person
+    /// acted first) gives [`Conflict::WrongState`]; other refusals
+    /// [`StorageError::Refused`].
     pub async fn transition<F>(
         &self,
         stamp: &Stamp,
@@ -199,58 +237,69 @@ impl Store {
         F: FnOnce(ReportState, &UnitValues) -> std::result::Result<ReportState, Refusal>,
     {
         let at = stamp.at_text();
-        with_db!(&self.db, pool => {
-            let mut tx = pool.begin().await?;
-            let row: Option<(String,)> = sqlx::query_as("SELECT state FROM reports WHERE org_unit_code = $1 AND year = $2")
-                .bind(unit).bind(year).fetch_optional(&mut *tx).await?;
-            let Some(state) = row.and_then(|(s,)| ReportState::parse(&s)) else {
-                return Err(StorageError::NotFound(format!("báo cáo năm {year} của đơn vị {unit}")));
-            };
-            let rows: Vec<ValueRow> = sqlx::query_as("SELECT org_unit_code, element_code, value_num, value_text FROM data_values WHERE org_unit_code = $1 AND year = $2")
-                .bind(unit).bind(year).fetch_all(&mut *tx).await?;
-            let values = to_year_values(plan, rows).units.remove(unit).unwrap_or_default();
-            let to = decide(state, &values).map_err(StorageError::Refused)?;
-            let extra = match to {
-                ReportState::Submitted => ", submitted_at = $2, first_submitted_at = COALESCE(first_submitted_at, $2)",
-                ReportState::Approved => ", approved_at = $2",
-                _ => "",
-            };
-            let sql = format!("UPDATE reports SET state = $1, updated_at = $2, updated_by = $3{extra} WHERE org_unit_code = $4 AND year = $5");
-            sqlx::query(&sql).bind(to.as_str()).bind(&at).bind(&stamp.actor).bind(unit).bind(year).execute(&mut *tx).await?;
-            if to == ReportState::Approved {
-                let rows: Vec<ValueRow> = sqlx::query_as("SELECT org_unit_code, element_code, value_num, value_text FROM approved_values WHERE org_unit_code = $1 AND year = $2")
-                    .bind(unit).bind(year).fetch_all(&mut *tx).await?;
-                let old = to_year_values(plan, rows).units.remove(unit).unwrap_or_default();
-                if let Some(u) = plan.unit(unit) {
-                    for (area, indicator, bucket, num, den, counted) in crate::rollups::deltas(plan, u, &old, &values) {
-                        sqlx::query(crate::rollups::UPSERT).bind(area).bind(indicator).bind(year).bind(bucket).bind(num).bind(den).bind(counted)
-                            .execute(&mut *tx).await?;
-                    }
-                }
-                sqlx::query("DELETE FROM approved_values WHERE org_unit_code = $1 AND year = $2").bind(unit).bind(year).execute(&mut *tx).await?;
-                sqlx::query("INSERT INTO approved_values (org_unit_code, element_code, year, value_num, value_text, approved_at, approved_by) \
-                             SELECT org_unit_code, element_code, year, value_num, value_text, $1, $2 FROM data_values \
-                             WHERE org_unit_code = $3 AND year = $4 AND (value_num IS NOT NULL OR value_text IS NOT NULL)")
-                    .bind(&at).bind(&stamp.actor).bind(unit).bind(year).execute(&mut *tx).await?;
+        let mut w = self.begin_write().await?;
+        let sql = format!(
+            "SELECT state FROM reports WHERE org_unit_code = $1 AND year = $2{}",
+            w.for_update()
+        );
+        let Some((state,)) = w.fetch_optional::<(String,)>(&sql, args![unit, year]).await? else {
+            return Err(Missing::Report {
+                unit: unit.to_string(),
+                year,
             }
-            sqlx::query("INSERT INTO audit_events (at, actor, action, org_unit_code, year, old_value, new_value, reason) VALUES ($1, $2, 'report.state', $3, $4, $5, $6, $7)")
-                .bind(&at).bind(&stamp.actor).bind(unit).bind(year).bind(state.as_str()).bind(to.as_str()).bind(&stamp.reason)
-                .execute(&mut *tx).await?;
-            tx.commit().await?;
-            Ok(to)
-        })
+            .into());
+        };
+        let state = stored_state(&state)?;
+        let rows: Vec<ValueRow> = w
+            .fetch_all(
+                "SELECT org_unit_code, element_code, value_num, value_text FROM data_values WHERE org_unit_code = $1 AND year = $2",
+                args![unit, year],
+            )
+            .await?;
+        let values = to_year_values(plan, rows).units.remove(unit).unwrap_or_default();
+        let wrong_state = || StorageError::from(Conflict::WrongState { found: state });
+        let to = decide(state, &values).map_err(|r| match r {
+            Refusal::WrongState => wrong_state(),
+            r => StorageError::Refused(r),
+        })?;
+        let action = workflow::move_between(state, to).ok_or_else(wrong_state)?;
+        let change = Change::of_move(action, state, stamp.reason.as_deref())
+            .ok_or(StorageError::Refused(Refusal::MissingReason))?;
+        let extra = match to {
+            ReportState::Submitted => ", submitted_at = $2, first_submitted_at = COALESCE(first_submitted_at, $2)",
+            ReportState::Approved => ", approved_at = $2",
+            _ => "",
+        };
+        let sql = format!(
+            "UPDATE reports SET state = $1, updated_at = $2, updated_by = $3{extra} WHERE org_unit_code = $4 AND year = $5"
+        );
+        w.execute(&sql, args![to.as_str(), &at, &stamp.actor, unit, year])
+            .await?;
+        if to == ReportState::Approved {
+            approve(&mut w, stamp, plan, unit, year, &values).await?;
+        }
+        w.audit(stamp, Some(unit), Some(year), &change).await?;
+        w.commit().await?;
+        Ok(to)
     }
 
     /// Narratives of one report: ((task group, kind), text).
-    pub async fn narratives(&self, unit: &str, year: i32) -> Result<Vec<((i64, String), String)>> {
+    pub async fn narratives(&self, unit: &str, year: i32) -> Result<Vec<((i64, NarrativeKind), String)>> {
         let rows: Vec<(i32, String, String)> = with_db!(&self.db, pool => {
             sqlx::query_as("SELECT task_group, kind, body FROM narratives WHERE org_unit_code = $1 AND year = $2 ORDER BY task_group, kind")
                 .bind(unit).bind(year).fetch_all(pool).await?
         });
-        Ok(rows.into_iter().map(|(g, k, b)| ((i64::from(g), k), b)).collect())
+        rows.into_iter()
+            .map(|(g, k, b)| {
+                let kind =
+                    NarrativeKind::parse(&k).ok_or_else(|| StorageError::Corrupt(format!("narrative kind «{k}»")))?;
+                Ok(((i64::from(g), kind), b))
+            })
+            .collect()
     }
 
-    /// Gives one unit its own deadline for a year (audited).
+    /// Gives one unit its own deadline for a year (audited). Locks the unit's
+    /// row, so two extensions at once are recorded one after the other.
     pub async fn extend_deadline(
         &self,
         stamp: &Stamp,
@@ -259,20 +308,30 @@ impl Store {
         due: NaiveDate,
         reason: &str,
     ) -> Result<()> {
-        let at = stamp.at_text();
-        with_db!(&self.db, pool => {
-            let mut tx = pool.begin().await?;
-            let old: Option<(String,)> = sqlx::query_as("SELECT due_date FROM deadline_extensions WHERE org_unit_code = $1 AND year = $2")
-                .bind(unit).bind(year).fetch_optional(&mut *tx).await?;
-            sqlx::query("INSERT INTO deadline_extensions (org_unit_code, year, due_date, granted_by, granted_at, reason) VALUES ($1, $2, $3, $4, $5, $6) \
-                         ON CONFLICT (org_unit_code, year) DO UPDATE SET due_date = excluded.due_date, granted_by = excluded.granted_by, granted_at = excluded.granted_at, reason = excluded.reason")
-                .bind(unit).bind(year).bind(due.to_string()).bind(&stamp.actor).bind(&at).bind(reason).execute(&mut *tx).await?;
-            sqlx::query("INSERT INTO audit_events (at, actor, action, org_unit_code, year, old_value, new_value, reason) VALUES ($1, $2, 'deadline.extend', $3, $4, $5, $6, $7)")
-                .bind(&at).bind(&stamp.actor).bind(unit).bind(year).bind(old.map(|(d,)| d)).bind(due.to_string()).bind(reason)
-                .execute(&mut *tx).await?;
-            tx.commit().await?;
-        });
-        Ok(())
+        let mut w = self.begin_write().await?;
+        let sql = format!("SELECT code FROM org_units WHERE code = $1{}", w.for_update());
+        if w.fetch_optional::<(String,)>(&sql, args![unit]).await?.is_none() {
+            return Err(Missing::Unit { code: unit.to_string() }.into());
+        }
+        let old: Option<(String,)> = w
+            .fetch_optional(
+                "SELECT due_date FROM deadline_extensions WHERE org_unit_code = $1 AND year = $2",
+                args![unit, year],
+            )
+            .await?;
+        w.execute(
+            "INSERT INTO deadline_extensions (org_unit_code, year, due_date, granted_by, granted_at, reason) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (org_unit_code, year) DO UPDATE SET due_date = excluded.due_date, granted_by = excluded.granted_by, granted_at = excluded.granted_at, reason = excluded.reason",
+            args![unit, year, due.to_string(), &stamp.actor, stamp.at_text(), reason],
+        )
+        .await?;
+        let change = Change::DeadlineExtended {
+            old: old.and_then(|(d,)| d.parse().ok()),
+            due,
+            reason: reason.to_string(),
+        };
+        w.audit(stamp, Some(unit), Some(year), &change).await?;
+        w.commit().await
     }
 
     /// Units' own deadlines for `year`.
@@ -361,27 +420,22 @@ impl Store {
         Ok(rows.into_iter().map(|(y,)| y).collect())
     }
 
-    /// The audit trail of one report, oldest first.
-    pub async fn audit_events(&self, unit: &str, year: i32) -> Result<Vec<AuditEvent>> {
-        Ok(with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT id, at, actor, action, org_unit_code, year, element_code, old_value, new_value, reason FROM audit_events WHERE org_unit_code = $1 AND year = $2 ORDER BY id")
-                .bind(unit).bind(year).fetch_all(pool).await?
-        }))
-    }
-
     /// Records that this database holds generated sample data, so every page can say so.
     pub async fn mark_sample(&self, stamp: &Stamp) -> Result<()> {
-        with_db!(&self.db, pool => {
-            sqlx::query("INSERT INTO audit_events (at, actor, action, reason) VALUES ($1, $2, 'sample.generate', $3)")
-                .bind(stamp.at_text()).bind(&stamp.actor).bind(&stamp.reason).execute(pool).await?;
-        });
-        Ok(())
+        let mut w = self.begin_write().await?;
+        w.audit(stamp, None, None, &Change::SampleGenerated).await?;
+        w.commit().await
     }
 
     /// Whether the database holds generated sample data ("dữ liệu mẫu").
     pub async fn is_sample(&self) -> Result<bool> {
+        let sql = format!(
+            "SELECT id FROM audit_events WHERE action IN ('{}', '{}') LIMIT 1",
+            Change::SampleGenerated.kind(),
+            crate::audit::LEGACY_SAMPLE
+        );
         let row: Option<(i64,)> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT id FROM audit_events WHERE action = 'sample.generate' LIMIT 1").fetch_optional(pool).await?
+            sqlx::query_as(&sql).fetch_optional(pool).await?
         });
         Ok(row.is_some())
     }
@@ -395,7 +449,42 @@ impl Store {
     }
 }
 
-fn to_year_values(plan: &Plan, rows: Vec<ValueRow>) -> YearValues {
+/// The official-figures half of an approval, inside its locked write: the
+/// roll-ups of every area above the unit move by the difference between the
+/// unit's old and new contributions, then the working values are copied.
+async fn approve(w: &mut Writer, stamp: &Stamp, plan: &Plan, unit: &str, year: i32, values: &UnitValues) -> Result<()> {
+    let rows: Vec<ValueRow> = w
+        .fetch_all(
+            "SELECT org_unit_code, element_code, value_num, value_text FROM approved_values WHERE org_unit_code = $1 AND year = $2",
+            args![unit, year],
+        )
+        .await?;
+    let old = to_year_values(plan, rows).units.remove(unit).unwrap_or_default();
+    if let Some(u) = plan.unit(unit) {
+        for (area, indicator, bucket, num, den, counted) in crate::rollups::deltas(plan, u, &old, values) {
+            w.execute(
+                crate::rollups::UPSERT,
+                args![area, indicator, year, bucket, num, den, counted],
+            )
+            .await?;
+        }
+    }
+    w.execute(
+        "DELETE FROM approved_values WHERE org_unit_code = $1 AND year = $2",
+        args![unit, year],
+    )
+    .await?;
+    w.execute(
+        "INSERT INTO approved_values (org_unit_code, element_code, year, value_num, value_text, approved_at, approved_by) \
+         SELECT org_unit_code, element_code, year, value_num, value_text, $1, $2 FROM data_values \
+         WHERE org_unit_code = $3 AND year = $4 AND (value_num IS NOT NULL OR value_text IS NOT NULL)",
+        args![stamp.at_text(), &stamp.actor, unit, year],
+    )
+    .await?;
+    Ok(())
+}
+
+pub(crate) fn to_year_values(plan: &Plan, rows: Vec<ValueRow>) -> YearValues {
     let mut out = YearValues::default();
     for (unit, element, num, text) in rows {
         // Values of elements no longer in the plan are kept in the database but not read.
@@ -407,15 +496,4 @@ fn to_year_values(plan: &Plan, rows: Vec<ValueRow>) -> YearValues {
         }
     }
     out
-}
-
-/// The Vietnamese name of a stored state, for messages.
-pub fn state_name(state: &str) -> &'static str {
-    match ReportState::parse(state) {
-        Some(ReportState::Draft) => "đang soạn",
-        Some(ReportState::Submitted) => "đã gửi",
-        Some(ReportState::Returned) => "bị trả lại",
-        Some(ReportState::Approved) => "đã duyệt",
-        None => "không rõ",
-    }
 }

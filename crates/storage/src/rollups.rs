@@ -5,10 +5,13 @@
 
 use std::collections::HashMap;
 
+use xhht_domain::audit::Change;
 use xhht_domain::indicator::{Contribution, Rollup, contribution};
 use xhht_domain::plan::{OrgUnit, Plan};
-use xhht_domain::values::{UnitEnv, UnitValues};
+use xhht_domain::values::{UnitEnv, UnitValues, YearValues};
+use xhht_domain::workflow::ReportState;
 
+use crate::write::{args, values_list};
 use crate::{Result, Store, with_db};
 
 /// Rows to add for one unit's change: (area, indicator, bucket, Δnum, Δden, Δcounted).
@@ -55,14 +58,14 @@ pub(crate) fn deltas(plan: &Plan, unit: &OrgUnit, old: &UnitValues, new: &UnitVa
         diff.add(&after, 1);
         diff.add(&before, -1);
         for area in &areas {
-            out.extend(rows(&area.code, &ind.code, &diff));
+            out.extend(rows_of(&area.code, &ind.code, &diff));
         }
     }
     out
 }
 
 /// A roll-up as table rows: the sums in bucket -1, rank counts in 0..
-fn rows(area: &str, indicator: &str, r: &Rollup) -> Vec<Delta> {
+fn rows_of(area: &str, indicator: &str, r: &Rollup) -> Vec<Delta> {
     let mut out = vec![(
         area.to_string(),
         indicator.to_string(),
@@ -150,54 +153,70 @@ impl Store {
         Ok(out)
     }
 
-    /// Recomputes every roll-up from the approved values, in one transaction
-    /// (after a bulk load, or when the hierarchy changed).
+    /// Recomputes every roll-up from the approved values, in one locked
+    /// write (after a bulk load, or when the hierarchy changed). On
+    /// PostgreSQL it first locks `reports` against writers, so no approval
+    /// can change the values it reads before it commits.
     pub async fn rebuild_rollups(&self, plan: &Plan) -> Result<usize> {
-        let years = plan.reporting.first_year..=plan.reporting.last_year;
+        let mut w = self.begin_write().await?;
+        w.lock_table("reports").await?;
         let mut all: Vec<(i32, Delta)> = Vec::new();
-        for year in years {
-            let values = self.approved_values(plan, year).await?;
-            let mut sums: HashMap<(String, String), Rollup> = HashMap::new();
-            for unit in plan.units_in(year) {
-                let Some(v) = values.unit(&unit.code) else { continue };
-                for ind in &plan.indicators {
-                    let env = UnitEnv {
-                        plan,
-                        this: Some(v),
-                        prev: None,
-                    };
-                    let Some(c) = contribution(plan, ind, unit, &env) else {
-                        continue;
-                    };
-                    if c == Contribution::default() {
-                        continue;
-                    }
-                    for area in areas_of(plan, unit) {
-                        sums.entry((area.code.clone(), ind.code.clone()))
-                            .or_default()
-                            .add(&c, 1);
-                    }
-                }
-            }
+        for year in plan.reporting.first_year..=plan.reporting.last_year {
+            let rows: Vec<(String, String, Option<f64>, Option<String>)> = w
+                .fetch_all(
+                    "SELECT org_unit_code, element_code, value_num, value_text FROM approved_values WHERE year = $1",
+                    args![year],
+                )
+                .await?;
+            let values = crate::reports::to_year_values(plan, rows);
+            let sums = year_sums(plan, year, &values);
             for ((area, ind), r) in sums {
-                all.extend(rows(&area, &ind, &r).into_iter().map(|d| (year, d)));
+                all.extend(rows_of(&area, &ind, &r).into_iter().map(|d| (year, d)));
             }
         }
         let n = all.len();
-        with_db!(&self.db, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM indicator_rollups").execute(&mut *tx).await?;
-            for chunk in all.chunks(500) {
-                let mut qb = sqlx::QueryBuilder::new("INSERT INTO indicator_rollups (area_code, indicator, year, bucket, numerator, denominator, counted) ");
-                qb.push_values(chunk, |mut b, (year, (area, ind, bucket, num, den, counted))| {
-                    b.push_bind(area.clone()).push_bind(ind.clone()).push_bind(*year).push_bind(*bucket).push_bind(*num).push_bind(*den).push_bind(*counted);
-                });
-                qb.build().execute(&mut *tx).await?;
+        w.execute("DELETE FROM indicator_rollups", args![]).await?;
+        for chunk in all.chunks(500) {
+            let sql = format!(
+                "INSERT INTO indicator_rollups (area_code, indicator, year, bucket, numerator, denominator, counted) VALUES {}",
+                values_list(chunk.len(), 7)
+            );
+            let mut params = Vec::with_capacity(chunk.len() * 7);
+            for (year, (area, ind, bucket, num, den, counted)) in chunk {
+                params.extend(args![area, ind, *year, *bucket, *num, *den, *counted]);
             }
-            tx.commit().await?;
-        });
+            w.execute(&sql, params).await?;
+        }
+        w.commit().await?;
         Ok(n)
     }
+}
+
+/// The sums of every area's units for one year: (area, indicator) → roll-up.
+fn year_sums(plan: &Plan, year: i32, values: &YearValues) -> HashMap<(String, String), Rollup> {
+    let mut sums: HashMap<(String, String), Rollup> = HashMap::new();
+    for unit in plan.units_in(year) {
+        let Some(v) = values.unit(&unit.code) else { continue };
+        for ind in &plan.indicators {
+            let env = UnitEnv {
+                plan,
+                this: Some(v),
+                prev: None,
+            };
+            let Some(c) = contribution(plan, ind, unit, &env) else {
+                continue;
+            };
+            if c == Contribution::default() {
+                continue;
+            }
+            for area in areas_of(plan, unit) {
+                sums.entry((area.code.clone(), ind.code.clone()))
+                    .or_default()
+                    .add(&c, 1);
+            }
+        }
+    }
+    sums
 }
 
 impl Store {
@@ -223,30 +242,49 @@ impl Store {
             }
         }
         let units: Vec<&String> = values.units.keys().collect();
-        with_db!(&self.db, pool => {
-            let mut tx = pool.begin().await?;
-            for chunk in units.chunks(500) {
-                let mut qb = sqlx::QueryBuilder::new("INSERT INTO reports (org_unit_code, year, state, submitted_at, first_submitted_at, approved_at, updated_at, updated_by) ");
-                qb.push_values(chunk, |mut b, unit| {
-                    b.push_bind(unit.as_str()).push_bind(year).push_bind("approved").push_bind(&at).push_bind(&at).push_bind(&at).push_bind(&at).push_bind(&stamp.actor);
-                });
-                qb.build().execute(&mut *tx).await?;
+        let mut w = self.begin_write().await?;
+        for chunk in units.chunks(500) {
+            let sql = format!(
+                "INSERT INTO reports (org_unit_code, year, state, submitted_at, first_submitted_at, approved_at, updated_at, updated_by) VALUES {}",
+                values_list(chunk.len(), 8)
+            );
+            let mut params = Vec::with_capacity(chunk.len() * 8);
+            for unit in chunk {
+                params.extend(args![
+                    *unit,
+                    year,
+                    ReportState::Approved.as_str(),
+                    &at,
+                    &at,
+                    &at,
+                    &at,
+                    &stamp.actor
+                ]);
             }
-            for table in ["data_values", "approved_values"] {
-                for chunk in rows.chunks(1000) {
-                    let cols = if table == "data_values" { "updated_at, updated_by" } else { "approved_at, approved_by" };
-                    let mut qb = sqlx::QueryBuilder::new(format!("INSERT INTO {table} (org_unit_code, element_code, year, value_num, value_text, {cols}) "));
-                    qb.push_values(chunk, |mut b, (unit, code, n, t)| {
-                        b.push_bind(*unit).push_bind(*code).push_bind(year).push_bind(*n).push_bind(t.clone()).push_bind(&at).push_bind(&stamp.actor);
-                    });
-                    qb.build().execute(&mut *tx).await?;
+            w.execute(&sql, params).await?;
+        }
+        for (table, cols) in [
+            ("data_values", "updated_at, updated_by"),
+            ("approved_values", "approved_at, approved_by"),
+        ] {
+            for chunk in rows.chunks(1000) {
+                let sql = format!(
+                    "INSERT INTO {table} (org_unit_code, element_code, year, value_num, value_text, {cols}) VALUES {}",
+                    values_list(chunk.len(), 7)
+                );
+                let mut params = Vec::with_capacity(chunk.len() * 7);
+                for (unit, code, n, t) in chunk {
+                    params.extend(args![*unit, *code, year, *n, t, &at, &stamp.actor]);
                 }
+                w.execute(&sql, params).await?;
             }
-            sqlx::query("INSERT INTO audit_events (at, actor, action, year, new_value, reason) VALUES ($1, $2, 'values.import', $3, $4, $5)")
-                .bind(&at).bind(&stamp.actor).bind(year).bind(format!("{} values of {} units", rows.len(), units.len())).bind(&stamp.reason)
-                .execute(&mut *tx).await?;
-            tx.commit().await?;
-        });
+        }
+        let change = Change::ValuesImported {
+            values: rows.len() as u64,
+            units: units.len() as u64,
+        };
+        w.audit(stamp, None, Some(year), &change).await?;
+        w.commit().await?;
         Ok(rows.len())
     }
 }

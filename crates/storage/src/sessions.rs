@@ -5,7 +5,8 @@ use argon2::password_hash::rand_core::{OsRng, RngCore};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use sha2::{Digest, Sha256};
 
-use crate::users::UserRow;
+use crate::users::{StoredUser, UserRow};
+use crate::write::args;
 use crate::{Result, Store, with_db};
 
 /// A fresh session: the cookie token and the CSRF token of its forms.
@@ -41,11 +42,13 @@ impl Store {
             csrf_token: random_token(),
         };
         let now = Utc::now();
-        with_db!(&self.db, pool => {
-            sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(token_hash(&s.token)).bind(user_id).bind(&s.csrf_token).bind(ts(now)).bind(ts(now + ttl))
-                .execute(pool).await?;
-        });
+        let mut w = self.begin_write().await?;
+        w.execute(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            args![token_hash(&s.token), user_id, &s.csrf_token, ts(now), ts(now + ttl)],
+        )
+        .await?;
+        w.commit().await?;
         Ok(s)
     }
 
@@ -58,35 +61,35 @@ impl Store {
             )
             .bind(token_hash(token)).bind(ts(Utc::now())).fetch_optional(pool).await?
         });
-        Ok(
-            row.and_then(|(id, username, display_name, role, org_unit_code, disabled, csrf)| {
-                (!disabled).then_some((
-                    UserRow {
-                        id,
-                        username,
-                        display_name,
-                        role,
-                        org_unit_code,
-                        disabled,
-                    },
-                    csrf,
-                ))
-            }),
-        )
+        let Some((id, username, display_name, role, org_unit_code, disabled, csrf)) = row else {
+            return Ok(None);
+        };
+        if disabled {
+            return Ok(None);
+        }
+        let user = StoredUser {
+            id,
+            username,
+            display_name,
+            role,
+            org_unit_code,
+            disabled,
+        };
+        Ok(Some((UserRow::try_from(user)?, csrf)))
     }
 
     pub async fn delete_session(&self, token: &str) -> Result<()> {
-        with_db!(&self.db, pool => {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(pool).await?;
-        });
-        Ok(())
+        let mut w = self.begin_write().await?;
+        w.execute("DELETE FROM sessions WHERE token_hash = $1", args![token_hash(token)])
+            .await?;
+        w.commit().await
     }
 
     /// Ends every session of an account (password changed, account disabled).
     pub async fn delete_user_sessions(&self, user_id: i64) -> Result<()> {
-        with_db!(&self.db, pool => {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(pool).await?;
-        });
-        Ok(())
+        let mut w = self.begin_write().await?;
+        w.execute("DELETE FROM sessions WHERE user_id = $1", args![user_id])
+            .await?;
+        w.commit().await
     }
 }

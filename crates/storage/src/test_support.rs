@@ -12,6 +12,8 @@ use std::time::Duration;
 
 use sqlx::Connection;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
+use xhht_domain::indicator::{Hierarchy, Inputs, compute};
+use xhht_domain::plan::Plan;
 
 use crate::Store;
 
@@ -74,6 +76,49 @@ pub async fn postgres(name: &str) -> Option<Store> {
     let store = Store::open_postgres(opts).await.expect("connect to PostgreSQL");
     store.migrate().await.expect("migrate PostgreSQL test schema");
     Some(store)
+}
+
+/// Checks that the roll-ups kept by difference at every approval equal a
+/// fresh computation from the approved values, for every area, indicator and
+/// year of `years`; panics naming the first difference (`label` says when).
+pub async fn assert_rollups_consistent(store: &Store, plan: &Plan, years: std::ops::RangeInclusive<i32>, label: &str) {
+    let mut per_year = Vec::new();
+    for year in years.clone() {
+        per_year.push((
+            year,
+            store.approved_values(plan, year).await.expect("read approved values"),
+        ));
+    }
+    for area in &plan.org_units {
+        let stored = store.rollups(&area.code, years.clone()).await.expect("read roll-ups");
+        for (year, values) in &per_year {
+            let tree = Hierarchy::new(plan, *year);
+            let inputs = Inputs {
+                plan,
+                tree: &tree,
+                year: *year,
+                values,
+                prev: None,
+            };
+            for ind in &plan.indicators {
+                let fresh = compute(&inputs, ind, &area.code);
+                let r = stored
+                    .get(&ind.code)
+                    .and_then(|y| y.get(year))
+                    .cloned()
+                    .unwrap_or_default();
+                let kept = r.value(ind, &area.code, *year, fresh.units_expected);
+                assert_eq!(
+                    kept,
+                    fresh,
+                    "{label}: {} {} {year} on {:?}",
+                    area.code,
+                    ind.code,
+                    store.backend()
+                );
+            }
+        }
+    }
 }
 
 fn safe(name: &str) -> String {

@@ -4,9 +4,11 @@ use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use xhht_domain::access::Role;
+use xhht_domain::audit::Change;
 
 use crate::reports::Stamp;
-use crate::{Result, StorageError, Store, with_db};
+use crate::write::args;
+use crate::{Conflict, Missing, Result, StorageError, Store, with_db};
 
 pub struct NewUser<'a> {
     pub username: &'a str,
@@ -16,12 +18,12 @@ pub struct NewUser<'a> {
     pub org_unit: &'a str,
 }
 
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserRow {
     pub id: i64,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub org_unit_code: String,
     pub disabled: bool,
 }
@@ -59,39 +61,49 @@ impl Store {
     }
 
     /// Creates several accounts in one transaction: all of them, or none if
-    /// any name is taken or any unit is unknown.
+    /// any name is taken or any unit is unknown. A name taken by a
+    /// concurrent creation is caught by the insert itself (`ON CONFLICT`).
     pub async fn create_users(&self, stamp: &Stamp, users: &[NewUser<'_>]) -> Result<Vec<i64>> {
         let hashes: Vec<String> = users.iter().map(|u| hash_password(u.password)).collect::<Result<_>>()?;
-        with_db!(&self.db, pool => {
-            let mut tx = pool.begin().await?;
-            let mut ids = Vec::with_capacity(users.len());
-            for (user, hash) in users.iter().zip(&hashes) {
-                let username = user.username.trim().to_lowercase();
-                let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE username = $1").bind(&username).fetch_optional(&mut *tx).await?;
-                if taken.is_some() {
-                    return Err(StorageError::Conflict(format!("Tên đăng nhập «{username}» đã có.")));
+        let mut w = self.begin_write().await?;
+        let mut ids = Vec::with_capacity(users.len());
+        for (user, hash) in users.iter().zip(&hashes) {
+            let username = user.username.trim().to_lowercase();
+            let unit: Option<(String,)> = w
+                .fetch_optional("SELECT code FROM org_units WHERE code = $1", args![user.org_unit])
+                .await?;
+            if unit.is_none() {
+                return Err(Conflict::UnknownUnit {
+                    code: user.org_unit.to_string(),
                 }
-                let unit: Option<(String,)> = sqlx::query_as("SELECT code FROM org_units WHERE code = $1").bind(user.org_unit).fetch_optional(&mut *tx).await?;
-                if unit.is_none() {
-                    return Err(StorageError::Conflict(format!("Không có đơn vị «{}».", user.org_unit)));
-                }
-                let (id,): (i64,) = sqlx::query_as("INSERT INTO users (username, display_name, password_hash, role, org_unit_code, disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
-                    .bind(&username).bind(user.display_name).bind(hash).bind(user.role.as_str()).bind(user.org_unit).bind(false).bind(stamp.at_text())
-                    .fetch_one(&mut *tx).await?;
-                sqlx::query("INSERT INTO audit_events (at, actor, action, org_unit_code, new_value, reason) VALUES ($1, $2, 'user.create', $3, $4, $5)")
-                    .bind(stamp.at_text()).bind(&stamp.actor).bind(user.org_unit).bind(format!("{username} ({})", user.role.as_str())).bind(&stamp.reason)
-                    .execute(&mut *tx).await?;
-                ids.push(id);
+                .into());
             }
-            tx.commit().await?;
-            Ok(ids)
-        })
+            let id: Option<(i64,)> = w
+                .fetch_optional(
+                    "INSERT INTO users (username, display_name, password_hash, role, org_unit_code, disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     ON CONFLICT (username) DO NOTHING RETURNING id",
+                    args![&username, user.display_name, hash, user.role.as_str(), user.org_unit, false, stamp.at_text()],
+                )
+                .await?;
+            let Some((id,)) = id else {
+                return Err(Conflict::UsernameTaken { username }.into());
+            };
+            let change = Change::UserCreated {
+                username,
+                role: user.role,
+            };
+            w.audit(stamp, Some(user.org_unit), None, &change).await?;
+            ids.push(id);
+        }
+        w.commit().await?;
+        Ok(ids)
     }
 
     pub async fn user(&self, id: i64) -> Result<Option<UserRow>> {
-        Ok(with_db!(&self.db, pool => {
+        let row: Option<StoredUser> = with_db!(&self.db, pool => {
             sqlx::query_as("SELECT id, username, display_name, role, org_unit_code, disabled FROM users WHERE id = $1").bind(id).fetch_optional(pool).await?
-        }))
+        });
+        row.map(UserRow::try_from).transpose()
     }
 
     /// Whether `password` is the account's current password.
@@ -105,76 +117,100 @@ impl Store {
     /// Sets a new password and ends the account's sessions, with an audit event.
     pub async fn set_password(&self, stamp: &Stamp, id: i64, password: &str) -> Result<()> {
         let hash = hash_password(password)?;
-        self.account_change(
-            stamp,
-            id,
-            "user.password",
-            "UPDATE users SET password_hash = $1 WHERE id = $2",
-            Some(hash),
-            "***",
-        )
-        .await
+        self.account_change(stamp, id, AccountChange::Password(hash)).await
     }
 
     /// Disables or re-enables an account; disabling ends its sessions.
     pub async fn set_disabled(&self, stamp: &Stamp, id: i64, disabled: bool) -> Result<()> {
-        let shown = if disabled { "disabled" } else { "enabled" };
-        let sql = "UPDATE users SET disabled = ($1 = 'disabled') WHERE id = $2";
-        self.account_change(stamp, id, "user.disable", sql, Some(shown.to_string()), shown)
-            .await
+        self.account_change(stamp, id, AccountChange::Disabled(disabled)).await
     }
 
-    /// One account change: the update (`$1` its argument, `$2` the id), the
-    /// end of the account's sessions and an audit event, in one transaction.
-    async fn account_change(
-        &self,
-        stamp: &Stamp,
-        id: i64,
-        action: &str,
-        sql: &str,
-        arg: Option<String>,
-        shown: &str,
-    ) -> Result<()> {
-        with_db!(&self.db, pool => {
-            let mut tx = pool.begin().await?;
-            let user: Option<(String, String)> = sqlx::query_as("SELECT username, org_unit_code FROM users WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
-            let Some((username, unit)) = user else {
-                return Err(StorageError::NotFound(format!("tài khoản số {id}")));
-            };
-            sqlx::query(sql).bind(&arg).bind(id).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
-            sqlx::query("INSERT INTO audit_events (at, actor, action, org_unit_code, old_value, new_value, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(stamp.at_text()).bind(&stamp.actor).bind(action).bind(&unit).bind(&username).bind(shown).bind(&stamp.reason)
-                .execute(&mut *tx).await?;
-            tx.commit().await?;
-            Ok(())
-        })
+    /// One account change as one locked write: the account's row, the
+    /// update, the end of the account's sessions and an audit event.
+    async fn account_change(&self, stamp: &Stamp, id: i64, what: AccountChange) -> Result<()> {
+        let mut w = self.begin_write().await?;
+        let sql = format!(
+            "SELECT username, org_unit_code FROM users WHERE id = $1{}",
+            w.for_update()
+        );
+        let Some((username, unit)) = w.fetch_optional::<(String, String)>(&sql, args![id]).await? else {
+            return Err(Missing::Account { id }.into());
+        };
+        let change = match what {
+            AccountChange::Password(hash) => {
+                w.execute("UPDATE users SET password_hash = $1 WHERE id = $2", args![hash, id])
+                    .await?;
+                Change::PasswordReset { username }
+            }
+            AccountChange::Disabled(disabled) => {
+                w.execute("UPDATE users SET disabled = $1 WHERE id = $2", args![disabled, id])
+                    .await?;
+                if disabled {
+                    Change::UserDisabled { username }
+                } else {
+                    Change::UserEnabled { username }
+                }
+            }
+        };
+        w.execute("DELETE FROM sessions WHERE user_id = $1", args![id]).await?;
+        w.audit(stamp, Some(&unit), None, &change).await?;
+        w.commit().await
     }
 
     pub async fn users(&self) -> Result<Vec<UserRow>> {
-        Ok(with_db!(&self.db, pool => {
+        let rows: Vec<StoredUser> = with_db!(&self.db, pool => {
             sqlx::query_as("SELECT id, username, display_name, role, org_unit_code, disabled FROM users ORDER BY id").fetch_all(pool).await?
-        }))
+        });
+        rows.into_iter().map(UserRow::try_from).collect()
     }
 
     /// The account if the password matches and the account is enabled.
     pub async fn check_login(&self, username: &str, password: &str) -> Result<Option<UserRow>> {
         let username = username.trim().to_lowercase();
-        let row: Option<(i64, String, String, String, String, bool, String)> = with_db!(&self.db, pool => {
+        let row: Option<(StoredUser, String)> = with_db!(&self.db, pool => {
             sqlx::query_as("SELECT id, username, display_name, role, org_unit_code, disabled, password_hash FROM users WHERE username = $1")
                 .bind(&username).fetch_optional(pool).await?
-        });
-        Ok(
-            row.and_then(|(id, username, display_name, role, org_unit_code, disabled, hash)| {
-                (!disabled && verify_password(password, &hash)).then_some(UserRow {
-                    id,
-                    username,
-                    display_name,
-                    role,
-                    org_unit_code,
-                    disabled,
+                .map(|r: (i64, String, String, String, String, bool, String)| {
+                    let (id, username, display_name, role, org_unit_code, disabled, hash) = r;
+                    (StoredUser { id, username, display_name, role, org_unit_code, disabled }, hash)
                 })
-            }),
-        )
+        });
+        match row {
+            Some((user, hash)) if !user.disabled && verify_password(password, &hash) => Ok(Some(user.try_into()?)),
+            _ => Ok(None),
+        }
+    }
+}
+
+enum AccountChange {
+    Password(String),
+    Disabled(bool),
+}
+
+/// A `users` row as stored; [`UserRow`] once its role is read.
+#[derive(sqlx::FromRow)]
+pub(crate) struct StoredUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub org_unit_code: String,
+    pub disabled: bool,
+}
+
+impl TryFrom<StoredUser> for UserRow {
+    type Error = StorageError;
+
+    fn try_from(u: StoredUser) -> Result<Self> {
+        let role = Role::parse(&u.role)
+            .ok_or_else(|| StorageError::Corrupt(format!("role «{}» of account {}", u.role, u.id)))?;
+        Ok(UserRow {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role,
+            org_unit_code: u.org_unit_code,
+            disabled: u.disabled,
+        })
     }
 }

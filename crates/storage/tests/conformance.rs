@@ -1,11 +1,12 @@
 //! One story, run unchanged on SQLite and on PostgreSQL.
 
 use xhht_domain::access::Role;
+use xhht_domain::audit::{Change, Recorded};
 use xhht_domain::plan::{self, BUILTIN_BA_DINH};
 use xhht_domain::values::DataValue;
 use xhht_domain::workflow::Refusal;
 use xhht_domain::workflow::ReportState::*;
-use xhht_storage::{NewUser, Stamp, StorageError, Store, test_support};
+use xhht_storage::{Conflict, NewUser, Stamp, StorageError, Store, test_support};
 
 async fn with_plan(name: &str) -> Vec<(Store, plan::Plan)> {
     let mut out = Vec::new();
@@ -33,7 +34,7 @@ async fn plan_round_trips_and_installs_once() {
         let events = store.audit_count().await.unwrap();
         let again = store.install_plan(&plan, BUILTIN_BA_DINH, &Stamp::now("test")).await;
         assert!(
-            matches!(again, Err(StorageError::Conflict(_))),
+            matches!(again, Err(StorageError::Conflict(Conflict::PlanInstalled { .. }))),
             "{:?} on {:?}",
             again,
             store.backend()
@@ -73,12 +74,29 @@ async fn report_lifecycle_with_audit() {
         let locked = store
             .save_values(&stamp, "00001", 2026, &[("pop_15_60".into(), n(1.0))])
             .await;
-        assert!(matches!(locked, Err(StorageError::Conflict(_))), "{b:?}");
+        assert!(
+            matches!(
+                locked,
+                Err(StorageError::Conflict(Conflict::NotEditable { state: Submitted }))
+            ),
+            "{b:?}"
+        );
         let wrong = store
             .change_state(&stamp, &plan, "00001", 2026, &[Draft], Submitted)
             .await;
         assert!(
-            matches!(wrong, Err(StorageError::Refused(Refusal::WrongState))),
+            matches!(
+                wrong,
+                Err(StorageError::Conflict(Conflict::WrongState { found: Submitted }))
+            ),
+            "{b:?}"
+        );
+        // A return needs a reason: refused for the request itself, not a conflict.
+        let unexplained = store
+            .change_state(&Stamp::now("chuyen-vien"), &plan, "00001", 2026, &[Submitted], Returned)
+            .await;
+        assert!(
+            matches!(unexplained, Err(StorageError::Refused(Refusal::MissingReason))),
             "{b:?}"
         );
 
@@ -106,26 +124,41 @@ async fn report_lifecycle_with_audit() {
         assert_eq!(rows[0].state, Approved);
         assert!(rows[0].submitted_at.is_some() && rows[0].approved_at.is_some());
 
-        let trail = store.audit_events("00001", 2026).await.unwrap();
-        let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
+        let trail: Vec<Change> = store
+            .audit_events("00001", 2026)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.event.change)
+            .collect();
         assert_eq!(
-            actions,
+            trail,
             [
-                "value.set",
-                "value.set",
-                "report.state",
-                "report.state",
-                "report.state",
-                "report.state"
+                Change::ValueSet {
+                    element: "pop_15_60".into(),
+                    old: None,
+                    new: Some(Recorded::Number(1000.0)),
+                },
+                Change::ValueSet {
+                    element: "literate_15_60".into(),
+                    old: None,
+                    new: Some(Recorded::Number(990.0)),
+                },
+                Change::Submitted { from: Draft },
+                Change::Returned {
+                    reason: "Kiểm tra lại".into(),
+                },
+                Change::Submitted { from: Returned },
+                Change::Approved,
             ],
             "{b:?}"
         );
-        let states: Vec<_> = trail[2..].iter().map(|e| e.new_value.as_deref().unwrap()).collect();
-        assert_eq!(states, ["submitted", "returned", "submitted", "approved"]);
-        assert_eq!(trail[3].reason.as_deref(), Some("Kiểm tra lại"));
-        assert_eq!(trail[5].reason.as_deref(), Some("Số liệu khớp"));
-        assert_eq!(trail[0].old_value, None);
-        assert_eq!(trail[0].new_value.as_deref(), Some("1000"));
+        let approved = store.audit_events("00001", 2026).await.unwrap().pop().unwrap();
+        assert_eq!(
+            (approved.event.actor.as_str(), approved.event.why()),
+            ("chuyen-vien", Some("Số liệu khớp")),
+            "the approval's note is kept"
+        );
     }
 }
 
@@ -163,11 +196,15 @@ async fn accounts_and_passwords() {
             .await
             .unwrap()
             .expect("login");
-        assert_eq!((ok.role.as_str(), ok.org_unit_code.as_str()), ("reporter", "00001"));
+        assert_eq!((ok.role, ok.org_unit_code.as_str()), (Role::Reporter, "00001"));
         assert!(store.check_login("phuc-xa", "sai").await.unwrap().is_none());
         assert!(store.check_login("nobody", "x").await.unwrap().is_none());
         let dup = store.create_user(&Stamp::now("admin"), &user).await;
-        assert!(matches!(dup, Err(StorageError::Conflict(_))));
+        assert!(matches!(
+            dup,
+            Err(StorageError::Conflict(Conflict::UsernameTaken { ref username })) if username == "phuc-xa"
+        ));
+        assert_eq!(ok.role, Role::Reporter);
         assert_eq!(store.users().await.unwrap().len(), 1);
     }
 }

@@ -1,33 +1,12 @@
-//! The three texts a unit writes for each task group of the plan.
+//! The Vietnamese names of the three texts a unit writes for each task group
+//! of the plan (the kinds themselves live in the domain).
 
-/// Stored as its code with the task group's number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NarrativeKind {
-    Results,
-    Difficulties,
-    Proposals,
-}
+pub use xhht_domain::narrative::NarrativeKind;
 
-impl NarrativeKind {
-    pub const ALL: [NarrativeKind; 3] = [Self::Results, Self::Difficulties, Self::Proposals];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Results => "results",
-            Self::Difficulties => "difficulties",
-            Self::Proposals => "proposals",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Results => "Kết quả đạt được",
-            Self::Difficulties => "Khó khăn, hạn chế",
-            Self::Proposals => "Đề xuất, kiến nghị",
-        }
+pub fn label(kind: NarrativeKind) -> &'static str {
+    match kind {
+        NarrativeKind::Results => "Kết quả đạt được",
+        NarrativeKind::Difficulties => "Khó khăn, hạn chế",
+        NarrativeKind::Proposals => "Đề xuất, kiến nghị",
     }
 }

@@ -28,7 +28,7 @@ impl AppState {
         let (plan, _) = store
             .load_plan()
             .await?
-            .ok_or_else(|| StorageError::NotFound("chưa có kế hoạch trong cơ sở dữ liệu (chạy `xhht init`)".into()))?;
+            .ok_or(StorageError::NotFound(xhht_storage::Missing::Plan))?;
         let is_sample = store.is_sample().await?;
         Ok(Self {
             store,

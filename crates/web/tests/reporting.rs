@@ -156,15 +156,17 @@ async fn a_report_goes_from_draft_to_approved_with_its_history() {
                 "history lacks «{step}» on {b:?}"
             );
         }
-        let states: Vec<String> = store
+        let states: Vec<ReportState> = store
             .audit_events("00006", 2026)
             .await
             .unwrap()
             .into_iter()
-            .filter(|e| e.action == "report.state" && e.actor != xhht_sample::SAMPLE_ACTOR)
-            .map(|e| e.new_value.unwrap())
+            .filter(|e| e.event.actor != xhht_sample::SAMPLE_ACTOR)
+            .filter_map(|e| e.event.change.states())
+            .map(|(_, to)| to)
             .collect();
-        assert_eq!(states, ["submitted", "returned", "submitted", "approved"]);
+        use ReportState::*;
+        assert_eq!(states, [Submitted, Returned, Submitted, Approved]);
 
         // Reopen needs a reason, and gives the ward its form back.
         let r = reviewer

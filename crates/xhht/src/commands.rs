@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use xhht_domain::access::Role;
 use xhht_domain::plan;
-use xhht_storage::{NewUser, Stamp, Store};
+use xhht_storage::{Conflict, Missing, NewUser, Stamp, StorageError, Store};
 use xhht_web::AppState;
 
 use crate::cli::{
@@ -76,7 +76,7 @@ async fn demo(args: DemoArgs) -> Result<ExitCode> {
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
-    let state = AppState::load(store).await?;
+    let state = load_state(store).await?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("không lắng nghe được trên {}", args.listen))?;
@@ -141,7 +141,7 @@ async fn init(args: InitArgs) -> Result<ExitCode> {
 async fn serve(args: ServeArgs) -> Result<ExitCode> {
     let url = database_url(&args.db)?;
     let store = open_store(&url).await?;
-    let state = AppState::load(store).await?;
+    let state = load_state(store).await?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("không lắng nghe được trên {}", args.listen))?;
@@ -181,7 +181,10 @@ async fn user_add(args: UserAddArgs) -> Result<ExitCode> {
         role,
         org_unit: &unit.code,
     };
-    store.create_user(&Stamp::now("xhht user add"), &user).await?;
+    match store.create_user(&Stamp::now("xhht user add"), &user).await {
+        Err(StorageError::Conflict(Conflict::UsernameTaken { username })) => bail!("tên đăng nhập «{username}» đã có"),
+        done => done?,
+    };
     println!("Đã tạo tài khoản {username} ({}, {}).", role.as_str(), unit.name);
     println!("Mật khẩu: {password}   (chỉ hiện một lần; người dùng nên đổi sau khi đăng nhập)");
     Ok(ExitCode::SUCCESS)
@@ -254,7 +257,12 @@ async fn import(args: ImportArgs) -> Result<ExitCode> {
         values: imported.values,
         ..Default::default()
     };
-    let changed = store.save_form(&stamp, &unit, year, &form).await?;
+    let changed = match store.save_form(&stamp, &unit, year, &form).await {
+        Err(StorageError::Conflict(Conflict::NotEditable { .. })) => {
+            bail!("báo cáo năm {year} của đơn vị {unit} đã gửi hoặc đã duyệt, không sửa được")
+        }
+        done => done?,
+    };
     println!("Đã nhập {changed} số liệu vào bản nháp năm {year} của đơn vị {unit}.");
     Ok(ExitCode::SUCCESS)
 }
@@ -265,7 +273,7 @@ async fn report(args: ReportArgs) -> Result<ExitCode> {
         bail!("loại báo cáo «{}» không hợp lệ (có: nam, so-ket, tong-ket)", args.kind);
     };
     let (store, _) = open_with_plan(args.db).await?;
-    let state = AppState::load(store).await?;
+    let state = load_state(store).await?;
     let r = &state.plan.reporting;
     if !(r.first_year..=r.last_year).contains(&args.year) {
         bail!(
@@ -291,4 +299,12 @@ async fn open_store(url: &str) -> Result<Store> {
     Store::open(url)
         .await
         .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))
+}
+
+/// The web application's state, or a Vietnamese message when no plan is installed.
+async fn load_state(store: Store) -> Result<AppState> {
+    match AppState::load(store).await {
+        Err(StorageError::NotFound(Missing::Plan)) => bail!("cơ sở dữ liệu chưa có kế hoạch (chạy `xhht init` trước)"),
+        state => Ok(state?),
+    }
 }

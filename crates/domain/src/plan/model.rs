@@ -234,15 +234,26 @@ pub enum ValueType {
 }
 
 impl ValueType {
+    pub const ALL: [ValueType; 5] = [Self::Count, Self::Percentage, Self::YesNo, Self::Status, Self::Text];
+
+    /// The name in plan files and in the `data_elements` table.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Count => "count",
+            Self::Percentage => "percentage",
+            Self::YesNo => "yes_no",
+            Self::Status => "status",
+            Self::Text => "text",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "count" => Self::Count,
-            "percentage" => Self::Percentage,
-            "yes_no" => Self::YesNo,
-            "status" => Self::Status,
-            "text" => Self::Text,
-            _ => return None,
-        })
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// Stored in the number column (the others in the text column).
+    pub fn is_numeric(self) -> bool {
+        matches!(self, Self::Count | Self::Percentage | Self::YesNo)
     }
 }
 

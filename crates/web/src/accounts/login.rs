@@ -9,7 +9,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use xhht_domain::access::Role;
 
 use crate::auth::{CurrentUser, MaybeUser, SESSION_COOKIE, cookie};
 use crate::chrome::{Chrome, home_of};
@@ -115,7 +114,7 @@ pub async fn submit(
         id: user.id,
         username: user.username,
         display_name: user.display_name,
-        role: Role::parse(&user.role).unwrap_or(Role::Viewer),
+        role: user.role,
         org_unit: user.org_unit_code,
         csrf: session.csrf_token,
         session_token: session.token.clone(),

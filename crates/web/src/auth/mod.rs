@@ -89,16 +89,14 @@ async fn load_user(state: &AppState, headers: &HeaderMap) -> Result<Option<Curre
         tracing::error!(error = %e, "session lookup failed");
         AppError::new(ErrorKind::Busy, "")
     })?;
-    Ok(found.and_then(|(u, csrf)| {
-        Some(CurrentUser {
-            role: Role::parse(&u.role)?,
-            id: u.id,
-            username: u.username,
-            display_name: u.display_name,
-            org_unit: u.org_unit_code,
-            csrf,
-            session_token: token,
-        })
+    Ok(found.map(|(u, csrf)| CurrentUser {
+        role: u.role,
+        id: u.id,
+        username: u.username,
+        display_name: u.display_name,
+        org_unit: u.org_unit_code,
+        csrf,
+        session_token: token,
     }))
 }
 

@@ -215,12 +215,12 @@ pub fn parse_inputs(plan: &Plan, unit: &OrgUnit, posted: &HashMap<String, String
 }
 
 /// The narratives a form sent: ((task group, kind), text).
-pub fn read_narratives(plan: &Plan, posted: &HashMap<String, String>) -> Vec<((i64, String), String)> {
+pub fn read_narratives(plan: &Plan, posted: &HashMap<String, String>) -> Vec<((i64, NarrativeKind), String)> {
     let mut out = Vec::new();
     for g in &plan.task_groups {
         for kind in NarrativeKind::ALL {
-            if let Some(text) = posted.get(&format!("n_{}_{}", g.number, kind.code())) {
-                out.push(((g.number, kind.code().to_string()), text::nfc(text.trim())));
+            if let Some(text) = posted.get(&format!("n_{}_{}", g.number, kind.as_str())) {
+                out.push(((g.number, kind), text::nfc(text.trim())));
             }
         }
     }

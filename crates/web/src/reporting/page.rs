@@ -87,7 +87,7 @@ pub struct Loaded {
     values: UnitValues,
     pub prev: UnitValues,
     row: Option<ReportRow>,
-    narratives: HashMap<(i64, String), String>,
+    narratives: HashMap<(i64, NarrativeKind), String>,
     history: Vec<HistoryRow>,
     return_note: Option<(String, String, String)>,
     due: Option<chrono::NaiveDate>,
@@ -135,7 +135,7 @@ pub async fn load(state: &AppState, unit: &OrgUnit, year: i32) -> Result<Loaded,
 pub struct Sent {
     pub inputs: HashMap<String, String>,
     pub field_errors: HashMap<String, String>,
-    pub narratives: HashMap<(i64, String), String>,
+    pub narratives: HashMap<(i64, NarrativeKind), String>,
     pub explanation: Option<String>,
     pub notice: String,
     pub alert: String,
@@ -184,9 +184,13 @@ pub fn build(state: &AppState, chrome: Chrome, at: &ReadReport, data: Loaded, se
             texts: NarrativeKind::ALL
                 .iter()
                 .map(|k| {
-                    let key = (g.number, k.code().to_string());
+                    let key = (g.number, *k);
                     let text = sent.narratives.get(&key).or_else(|| data.narratives.get(&key));
-                    (k.code(), k.label(), text.cloned().unwrap_or_default())
+                    (
+                        k.as_str(),
+                        crate::narrative::label(*k),
+                        text.cloned().unwrap_or_default(),
+                    )
                 })
                 .collect(),
         })

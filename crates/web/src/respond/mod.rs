@@ -17,7 +17,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 use xhht_domain::workflow::Refusal;
-use xhht_storage::StorageError;
+use xhht_storage::{Conflict, Missing, StorageError};
 
 pub use download::{DOCX, XLSX, attachment, csv_response};
 pub use extract::{Form, Path, Query};
@@ -207,11 +207,40 @@ impl std::fmt::Display for AppError {
 impl From<StorageError> for AppError {
     fn from(e: StorageError) -> Self {
         match e {
-            StorageError::Conflict(msg) => Self::conflict(msg),
+            StorageError::Conflict(c) => conflict(&c),
             StorageError::Refused(r) => r.into(),
-            StorageError::NotFound(msg) => Self::not_found(msg),
+            StorageError::NotFound(m) => Self::not_found(missing_text(&m)),
             other => Self::internal(other),
         }
+    }
+}
+
+/// A stored state that refused a write, in Vietnamese: 409, nothing changed.
+/// Handlers that can show it in context (the form, user creation) catch it.
+fn conflict(c: &Conflict) -> AppError {
+    use crate::i18n::report_state_short as state;
+    match c {
+        Conflict::NotEditable { state: s } => AppError::conflict(format!(
+            "Báo cáo đang ở trạng thái «{}», không sửa được; tải lại trang để xem.",
+            state(*s)
+        )),
+        Conflict::WrongState { found } => AppError::conflict(format!(
+            "Báo cáo vừa được người khác chuyển sang trạng thái «{}» (duyệt/trả lại); tải lại trang.",
+            state(*found)
+        ))
+        .titled("Báo cáo đã thay đổi"),
+        Conflict::PlanInstalled { code } => AppError::conflict(format!("Cơ sở dữ liệu đã có kế hoạch «{code}».")),
+        Conflict::UsernameTaken { username } => AppError::conflict(format!("Tên đăng nhập «{username}» đã có.")),
+        Conflict::UnknownUnit { code } => AppError::conflict(format!("Không có đơn vị «{code}».")),
+    }
+}
+
+fn missing_text(m: &Missing) -> String {
+    match m {
+        Missing::Report { unit, year } => format!("Chưa có báo cáo năm {year} của đơn vị «{unit}»."),
+        Missing::Account { .. } => "Không có tài khoản này.".into(),
+        Missing::Unit { code } => format!("Không có đơn vị «{code}»."),
+        Missing::Plan => "Chưa có kế hoạch trong cơ sở dữ liệu (chạy `xhht init`).".into(),
     }
 }
 

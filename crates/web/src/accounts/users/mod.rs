@@ -87,7 +87,7 @@ async fn render(
             .into_iter()
             .map(|u| UserLine {
                 id: u.id,
-                role: Role::parse(&u.role).map_or("?", i18n::role),
+                role: i18n::role(u.role),
                 unit: unit_name(&u.org_unit_code),
                 username: u.username,
                 display_name: u.display_name,

@@ -14,7 +14,6 @@ use xhht_storage::StorageError;
 
 use crate::calendar::{Timeliness, due_date};
 use crate::figures::{coverage, line_chart, milestone_years, progress_of, series, unit_lines, unit_of};
-use crate::narrative::NarrativeKind;
 use crate::present;
 use crate::state::AppState;
 
@@ -145,7 +144,7 @@ async fn narratives(state: &AppState, year: i32, approved: &[&str]) -> Result<Ve
             if body.trim().is_empty() {
                 continue;
             }
-            let label = NarrativeKind::parse(&kind).map_or(kind.as_str(), |k| k.label());
+            let label = crate::narrative::label(kind);
             by_group
                 .entry(group)
                 .or_default()

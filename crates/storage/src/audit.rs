@@ -1,0 +1,370 @@
+//! Reading the audit trail back into typed events ([`xhht_domain::audit`]).
+//!
+//! Rows written since migration 0005 carry their change as JSON in
+//! `payload`, written by `Writer::audit`. Rows of earlier releases have no
+//! payload: their action strings ("value.set", "report.state", …) and the
+//! `element_code`/`old_value`/`new_value` columns are read by [`legacy`], the
+//! only code that knows that format. They are never rewritten: the trail
+//! stays as it was written.
+
+use serde::Serialize;
+use xhht_domain::audit::{Change, Event, Recorded};
+use xhht_domain::narrative::NarrativeKind;
+use xhht_domain::plan::ValueType;
+use xhht_domain::workflow::ReportState;
+
+use crate::{Result, StorageError, Store, with_db};
+
+/// The action of the previous release's sample marker (see `is_sample`).
+pub(crate) const LEGACY_SAMPLE: &str = "sample.generate";
+
+/// One stored event and its row id (the order of the trail).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub event: Event,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredRow {
+    id: i64,
+    at: String,
+    actor: String,
+    action: String,
+    org_unit_code: Option<String>,
+    year: Option<i32>,
+    element_code: Option<String>,
+    old_value: Option<String>,
+    new_value: Option<String>,
+    reason: Option<String>,
+    payload: Option<String>,
+    /// The element's type, for values recorded by earlier releases.
+    value_type: Option<String>,
+}
+
+const SELECT: &str = "SELECT a.id, a.at, a.actor, a.action, a.org_unit_code, a.year, a.element_code, a.old_value, a.new_value, \
+     a.reason, a.payload, d.value_type FROM audit_events a LEFT JOIN data_elements d ON d.code = a.element_code";
+
+impl Store {
+    /// The audit trail of one report, oldest first.
+    pub async fn audit_events(&self, unit: &str, year: i32) -> Result<Vec<AuditEvent>> {
+        let sql = format!("{SELECT} WHERE a.org_unit_code = $1 AND a.year = $2 ORDER BY a.id");
+        let rows: Vec<StoredRow> = with_db!(&self.db, pool => {
+            sqlx::query_as(&sql).bind(unit).bind(year).fetch_all(pool).await?
+        });
+        rows.into_iter().map(read).collect()
+    }
+
+    /// The whole trail, oldest first (for checks over every event).
+    pub async fn audit_trail(&self) -> Result<Vec<AuditEvent>> {
+        let sql = format!("{SELECT} ORDER BY a.id");
+        let rows: Vec<StoredRow> = with_db!(&self.db, pool => {
+            sqlx::query_as(&sql).fetch_all(pool).await?
+        });
+        rows.into_iter().map(read).collect()
+    }
+}
+
+fn read(row: StoredRow) -> Result<AuditEvent> {
+    let (change, note) = match &row.payload {
+        Some(json) => {
+            let change: Change = serde_json::from_str(json)
+                .map_err(|e| StorageError::Corrupt(format!("audit event {}: {e}", row.id)))?;
+            (change, row.reason.clone())
+        }
+        None => legacy(&row),
+    };
+    Ok(AuditEvent {
+        id: row.id,
+        event: Event {
+            at: row.at,
+            actor: row.actor,
+            unit: row.org_unit_code,
+            year: row.year,
+            note,
+            change,
+        },
+    })
+}
+
+/// An event of a release before typed events, as a typed change and its
+/// note. A reason that the typed change carries moves out of the note.
+fn legacy(row: &StoredRow) -> (Change, Option<String>) {
+    let note = row.reason.clone();
+    let unrecognised = || Change::Unrecognised {
+        action: row.action.clone(),
+        element: row.element_code.clone(),
+        old: row.old_value.clone(),
+        new: row.new_value.clone(),
+    };
+    let (old, new) = (row.old_value.as_deref(), row.new_value.as_deref());
+    let username = || old.unwrap_or_default().to_string();
+    let change = match row.action.as_str() {
+        "value.set" => match &row.element_code {
+            Some(element) => {
+                let numeric = row
+                    .value_type
+                    .as_deref()
+                    .and_then(ValueType::parse)
+                    .map(ValueType::is_numeric);
+                Change::ValueSet {
+                    element: element.clone(),
+                    old: old.map(|v| legacy_value(v, numeric)),
+                    new: new.map(|v| legacy_value(v, numeric)),
+                }
+            }
+            None => unrecognised(),
+        },
+        "narrative.set" => match legacy_narrative_key(row.element_code.as_deref().unwrap_or_default()) {
+            Some((task_group, narrative)) => Change::NarrativeSet {
+                task_group,
+                narrative,
+                old: old.map(String::from),
+                new: new.unwrap_or_default().to_string(),
+            },
+            None => unrecognised(),
+        },
+        "explanation.set" => Change::ExplanationSet {
+            old: old.map(String::from),
+            new: new.unwrap_or_default().to_string(),
+        },
+        "report.state" => {
+            let states = (old.and_then(ReportState::parse), new.and_then(ReportState::parse));
+            let reason = note.clone().unwrap_or_default();
+            let change = match states {
+                (Some(from @ (ReportState::Draft | ReportState::Returned)), Some(ReportState::Submitted)) => {
+                    Change::Submitted { from }
+                }
+                (Some(ReportState::Submitted), Some(ReportState::Approved)) => Change::Approved,
+                (Some(ReportState::Submitted), Some(ReportState::Returned)) => Change::Returned { reason },
+                (Some(ReportState::Approved), Some(ReportState::Returned)) => Change::Reopened { reason },
+                _ => unrecognised(),
+            };
+            return without_moved_reason(change, note);
+        }
+        "deadline.extend" => match new.and_then(|d| d.parse().ok()) {
+            Some(due) => {
+                let change = Change::DeadlineExtended {
+                    old: old.and_then(|d| d.parse().ok()),
+                    due,
+                    reason: note.clone().unwrap_or_default(),
+                };
+                return without_moved_reason(change, note);
+            }
+            None => unrecognised(),
+        },
+        // new_value: "username (role)"
+        "user.create" => {
+            let parsed = new.and_then(|v| v.strip_suffix(')')).and_then(|v| v.rsplit_once(" ("));
+            match parsed.and_then(|(u, r)| Some((u, xhht_domain::access::Role::parse(r)?))) {
+                Some((username, role)) => Change::UserCreated {
+                    username: username.to_string(),
+                    role,
+                },
+                None => unrecognised(),
+            }
+        }
+        "user.password" => Change::PasswordReset { username: username() },
+        "user.disable" => match new {
+            Some("disabled") => Change::UserDisabled { username: username() },
+            Some("enabled") => Change::UserEnabled { username: username() },
+            _ => unrecognised(),
+        },
+        // new_value: "number (code)"
+        "plan.install" => match new.and_then(|v| v.strip_suffix(')')).and_then(|v| v.rsplit_once(" (")) {
+            Some((number, code)) => Change::PlanInstalled {
+                code: code.to_string(),
+                number: number.to_string(),
+            },
+            None => unrecognised(),
+        },
+        LEGACY_SAMPLE => Change::SampleGenerated,
+        // new_value: "N values of M units"
+        "values.import" => {
+            let words: Vec<&str> = new.unwrap_or_default().split(' ').collect();
+            match words.as_slice() {
+                [n, "values", "of", m, "units"] => match (n.parse(), m.parse()) {
+                    (Ok(values), Ok(units)) => Change::ValuesImported { values, units },
+                    _ => unrecognised(),
+                },
+                _ => unrecognised(),
+            }
+        }
+        _ => unrecognised(),
+    };
+    (change, note)
+}
+
+/// A change that took the row's reason as its own leaves no note.
+fn without_moved_reason(change: Change, note: Option<String>) -> (Change, Option<String>) {
+    if change.reason().is_some() {
+        (change, None)
+    } else {
+        (change, note)
+    }
+}
+
+/// A value as the previous release wrote it (`f64::to_string` or the text),
+/// read by the element's type; for an element no longer known, a number if
+/// it reads as one.
+fn legacy_value(raw: &str, numeric: Option<bool>) -> Recorded {
+    let number = raw.parse::<f64>().ok().filter(|n| n.is_finite());
+    match (numeric, number) {
+        (Some(true) | None, Some(n)) => Recorded::Number(n),
+        _ => Recorded::Text(raw.to_string()),
+    }
+}
+
+/// "narrative:1:results" → (1, Results).
+fn legacy_narrative_key(key: &str) -> Option<(i64, NarrativeKind)> {
+    let mut parts = key.split(':');
+    let (Some("narrative"), Some(group), Some(kind), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    Some((group.parse().ok()?, NarrativeKind::parse(kind)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(
+        action: &str,
+        element: Option<&str>,
+        old: Option<&str>,
+        new: Option<&str>,
+        reason: Option<&str>,
+    ) -> StoredRow {
+        StoredRow {
+            id: 1,
+            at: "2026-01-01T00:00:00.000Z".into(),
+            actor: "x".into(),
+            action: action.into(),
+            org_unit_code: Some("00001".into()),
+            year: Some(2026),
+            element_code: element.map(String::from),
+            old_value: old.map(String::from),
+            new_value: new.map(String::from),
+            reason: reason.map(String::from),
+            payload: None,
+            value_type: None,
+        }
+    }
+
+    #[test]
+    fn every_action_of_the_previous_release_reads_typed() {
+        use xhht_domain::access::Role;
+        let cases = [
+            (
+                row(
+                    "narrative.set",
+                    Some("narrative:2:proposals"),
+                    None,
+                    Some("Đề nghị"),
+                    None,
+                ),
+                Change::NarrativeSet {
+                    task_group: 2,
+                    narrative: NarrativeKind::Proposals,
+                    old: None,
+                    new: "Đề nghị".into(),
+                },
+            ),
+            (
+                row(
+                    "report.state",
+                    None,
+                    Some("approved"),
+                    Some("returned"),
+                    Some("Bổ sung"),
+                ),
+                Change::Reopened {
+                    reason: "Bổ sung".into(),
+                },
+            ),
+            (
+                row("report.state", None, Some("returned"), Some("submitted"), None),
+                Change::Submitted {
+                    from: ReportState::Returned,
+                },
+            ),
+            (
+                row("user.create", None, None, Some("phuc-xa (reporter)"), None),
+                Change::UserCreated {
+                    username: "phuc-xa".into(),
+                    role: Role::Reporter,
+                },
+            ),
+            (
+                row("user.disable", None, Some("a"), Some("enabled"), None),
+                Change::UserEnabled { username: "a".into() },
+            ),
+            (
+                row("plan.install", None, None, Some("56/KH-UBND (ba-dinh-56-2022)"), None),
+                Change::PlanInstalled {
+                    code: "ba-dinh-56-2022".into(),
+                    number: "56/KH-UBND".into(),
+                },
+            ),
+            (
+                row("values.import", None, None, Some("120 values of 14 units"), None),
+                Change::ValuesImported { values: 120, units: 14 },
+            ),
+            (
+                row("sample.generate", None, None, None, Some("mẫu")),
+                Change::SampleGenerated,
+            ),
+        ];
+        for (r, want) in cases {
+            assert_eq!(legacy(&r).0, want, "{}", r.action);
+        }
+        let (reopened, note) = legacy(&row(
+            "report.state",
+            None,
+            Some("approved"),
+            Some("returned"),
+            Some("Bổ sung"),
+        ));
+        assert_eq!(
+            (reopened.reason(), note),
+            (Some("Bổ sung"), None),
+            "the reason moves into the change"
+        );
+    }
+
+    #[test]
+    fn legacy_values_follow_the_element_type() {
+        let mut r = row("value.set", Some("note"), Some("2023"), None, None);
+        r.value_type = Some("text".into());
+        let Change::ValueSet { old, .. } = legacy(&r).0 else {
+            panic!()
+        };
+        assert_eq!(
+            old,
+            Some(Recorded::Text("2023".into())),
+            "a text that looks like a number stays text"
+        );
+        r.value_type = Some("count".into());
+        let Change::ValueSet { old, .. } = legacy(&r).0 else {
+            panic!()
+        };
+        assert_eq!(old, Some(Recorded::Number(2023.0)));
+    }
+
+    #[test]
+    fn what_cannot_be_read_is_kept_unrecognised() {
+        let r = row("narrative.set", Some("narrative:x"), None, Some("t"), None);
+        assert!(matches!(legacy(&r).0, Change::Unrecognised { .. }));
+        let r = row("something.else", None, Some("a"), Some("b"), None);
+        assert_eq!(
+            legacy(&r).0,
+            Change::Unrecognised {
+                action: "something.else".into(),
+                element: None,
+                old: Some("a".into()),
+                new: Some("b".into()),
+            }
+        );
+    }
+}

@@ -1,0 +1,226 @@
+//! The one way to write. Every change to the database goes through a
+//! [`Writer`]: a transaction that is a writer from its first statement, so
+//! the state a write decides on cannot change under it.
+//!
+//! - SQLite: `BEGIN IMMEDIATE` takes the database's write lock at once. A
+//!   second writer waits for it (the busy timeout applies) instead of failing
+//!   with "database is locked" when its read would have turned into a write.
+//! - PostgreSQL: `BEGIN`, then the writer locks the row it decides on
+//!   (`SELECT … FOR UPDATE`, see [`Writer::for_update`]) or, for the few
+//!   writes with no such row, the table ([`Writer::lock_table`]).
+//!
+//! Inside, a write reads the state, asks the domain to decide, writes, and
+//! appends its audit event with [`Writer::audit`] (the only code that writes
+//! `audit_events`) before [`Writer::commit`]. The SQL texts are the same for
+//! both backends; only the lock clause above differs.
+
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Postgres, Sqlite, Transaction};
+use xhht_domain::audit::Change;
+
+use crate::reports::Stamp;
+use crate::{Db, Result, Store};
+
+/// One bound parameter, owned, so one list of arguments serves both drivers.
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    Text(Option<String>),
+    I32(Option<i32>),
+    I64(Option<i64>),
+    F64(Option<f64>),
+    Bool(bool),
+}
+
+macro_rules! arg_from {
+    ($($t:ty => |$v:ident| $e:expr),* $(,)?) => {
+        $(impl From<$t> for Arg {
+            fn from($v: $t) -> Self {
+                $e
+            }
+        })*
+    };
+}
+
+arg_from! {
+    &str => |v| Arg::Text(Some(v.to_string())),
+    String => |v| Arg::Text(Some(v)),
+    &String => |v| Arg::Text(Some(v.clone())),
+    Option<String> => |v| Arg::Text(v),
+    Option<&str> => |v| Arg::Text(v.map(String::from)),
+    &Option<String> => |v| Arg::Text(v.clone()),
+    i32 => |v| Arg::I32(Some(v)),
+    i64 => |v| Arg::I64(Some(v)),
+    Option<f64> => |v| Arg::F64(v),
+    f64 => |v| Arg::F64(Some(v)),
+    bool => |v| Arg::Bool(v),
+}
+
+/// `args![a, b, …]`: the parameters `$1, $2, …` of one statement.
+macro_rules! args {
+    ($($a:expr),* $(,)?) => {
+        vec![$($crate::write::Arg::from($a)),*]
+    };
+}
+pub(crate) use args;
+
+macro_rules! bind_all {
+    ($query:expr, $args:expr) => {{
+        let mut q = $query;
+        for a in $args {
+            q = match a {
+                Arg::Text(v) => q.bind(v),
+                Arg::I32(v) => q.bind(v),
+                Arg::I64(v) => q.bind(v),
+                Arg::F64(v) => q.bind(v),
+                Arg::Bool(v) => q.bind(v),
+            };
+        }
+        q
+    }};
+}
+
+enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// An open write transaction. Dropped without [`Writer::commit`], it rolls back.
+pub(crate) struct Writer {
+    tx: Tx,
+}
+
+/// A row type both drivers can decode (tuples of plain types, `FromRow` structs).
+pub(crate) trait Row:
+    for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> Row for T where T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin {}
+
+impl Store {
+    /// Opens the write transaction every change goes through.
+    pub(crate) async fn begin_write(&self) -> Result<Writer> {
+        let tx = match &self.db {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        };
+        Ok(Writer { tx })
+    }
+}
+
+impl Writer {
+    /// Appended to the SELECT of the row a write decides on: PostgreSQL
+    /// locks that row until commit; SQLite's transaction already holds the
+    /// database's write lock (and has no such clause).
+    pub(crate) fn for_update(&self) -> &'static str {
+        match self.tx {
+            Tx::Sqlite(_) => "",
+            Tx::Postgres(_) => " FOR UPDATE",
+        }
+    }
+
+    /// For writes with no row to lock (installing the plan, rebuilding the
+    /// roll-ups): on PostgreSQL, locks `table` against every other writer
+    /// of it until commit (readers go on). SQLite: already locked.
+    pub(crate) async fn lock_table(&mut self, table: &str) -> Result<()> {
+        if let Tx::Postgres(tx) = &mut self.tx {
+            let sql = format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE");
+            sqlx::query(&sql).execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Runs one statement; returns the number of rows it changed.
+    pub(crate) async fn execute(&mut self, sql: &str, args: Vec<Arg>) -> Result<u64> {
+        Ok(match &mut self.tx {
+            Tx::Sqlite(tx) => bind_all!(sqlx::query(sql), args)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected(),
+            Tx::Postgres(tx) => bind_all!(sqlx::query(sql), args)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected(),
+        })
+    }
+
+    pub(crate) async fn fetch_optional<T: Row>(&mut self, sql: &str, args: Vec<Arg>) -> Result<Option<T>> {
+        Ok(match &mut self.tx {
+            Tx::Sqlite(tx) => bind_all!(sqlx::query_as(sql), args).fetch_optional(&mut **tx).await?,
+            Tx::Postgres(tx) => bind_all!(sqlx::query_as(sql), args).fetch_optional(&mut **tx).await?,
+        })
+    }
+
+    pub(crate) async fn fetch_one<T: Row>(&mut self, sql: &str, args: Vec<Arg>) -> Result<T> {
+        Ok(match &mut self.tx {
+            Tx::Sqlite(tx) => bind_all!(sqlx::query_as(sql), args).fetch_one(&mut **tx).await?,
+            Tx::Postgres(tx) => bind_all!(sqlx::query_as(sql), args).fetch_one(&mut **tx).await?,
+        })
+    }
+
+    pub(crate) async fn fetch_all<T: Row>(&mut self, sql: &str, args: Vec<Arg>) -> Result<Vec<T>> {
+        Ok(match &mut self.tx {
+            Tx::Sqlite(tx) => bind_all!(sqlx::query_as(sql), args).fetch_all(&mut **tx).await?,
+            Tx::Postgres(tx) => bind_all!(sqlx::query_as(sql), args).fetch_all(&mut **tx).await?,
+        })
+    }
+
+    /// Appends one audit event: the only writer of `audit_events`. The kind
+    /// goes to `action` (for queries), the typed change as its canonical JSON
+    /// to `payload`; a reason the change carries itself is not repeated in
+    /// `reason`, which keeps the stamp's note.
+    pub(crate) async fn audit(
+        &mut self,
+        stamp: &Stamp,
+        unit: Option<&str>,
+        year: Option<i32>,
+        change: &Change,
+    ) -> Result<()> {
+        let payload = serde_json::to_string(change).expect("a change is plain data");
+        let note = if change.reason().is_some() {
+            None
+        } else {
+            stamp.reason.clone()
+        };
+        self.execute(
+            "INSERT INTO audit_events (at, actor, action, org_unit_code, year, reason, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            args![stamp.at_text(), &stamp.actor, change.kind(), unit, year, note, payload],
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub(crate) async fn commit(self) -> Result<()> {
+        match self.tx {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+impl From<Option<i32>> for Arg {
+    fn from(v: Option<i32>) -> Self {
+        Arg::I32(v)
+    }
+}
+
+/// `($1, $2, …), ($k+1, …), …` for `rows` rows of `cols` parameters: a
+/// multi-row VALUES list both drivers accept.
+pub(crate) fn values_list(rows: usize, cols: usize) -> String {
+    let mut out = String::new();
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&format!("${}", r * cols + c + 1));
+        }
+        out.push(')');
+    }
+    out
+}
