@@ -1,8 +1,9 @@
 //! Static assets, embedded in the binary (no build step, nothing to deploy).
 
-use axum::extract::Path;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
+
+use crate::respond::{AppError, Path};
 
 const FILES: &[(&str, &str, &str)] = &[("app.css", "text/css; charset=utf-8", include_str!("../static/app.css"))];
 
@@ -19,16 +20,17 @@ pub fn css_url() -> &'static str {
     &URL
 }
 
-pub async fn file(Path(name): Path<String>) -> Response {
-    match FILES.iter().find(|(n, _, _)| *n == name) {
-        Some((_, mime, body)) => (
-            [
-                (header::CONTENT_TYPE, *mime),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-            ],
-            *body,
-        )
-            .into_response(),
-        None => (StatusCode::NOT_FOUND, "không tìm thấy").into_response(),
-    }
+pub async fn file(Path(name): Path<String>) -> Result<Response, AppError> {
+    let (_, mime, body) = FILES
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .ok_or_else(|| AppError::not_found("Không có tệp này."))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, *mime),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        *body,
+    )
+        .into_response())
 }
