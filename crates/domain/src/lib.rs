@@ -7,6 +7,7 @@ pub mod formula;
 pub mod indicator;
 pub mod plan;
 pub mod text;
+pub mod units;
 pub mod validation;
 pub mod values;
 pub mod workflow;
