@@ -11,12 +11,14 @@ mod reports;
 mod rollups;
 mod sessions;
 pub mod test_support;
+mod units;
 mod users;
 
 pub use connect::{Backend, Store};
 pub use error::StorageError;
 pub use reports::{AuditEvent, FormChanges, ReportRow, Stamp, state_name};
 pub use sessions::NewSession;
+pub use units::ImportCounts;
 pub use users::{NewUser, UserRow, hash_password, random_password, verify_password};
 
 /// The two concrete pools. (sqlx's `Any` driver cannot decode what

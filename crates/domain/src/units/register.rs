@@ -12,6 +12,10 @@ use super::types::{AdminUnit, LinkKind, ParentLink, SuccessorLink, UnitKey, day_
 pub enum RegisterProblem {
     #[error("đơn vị {0} xuất hiện hai lần")]
     Duplicate(UnitKey),
+    #[error("liên kết {0} → {1} xuất hiện hai lần")]
+    DuplicateLink(UnitKey, UnitKey),
+    #[error("đơn vị {0} có hai liên kết cấp trên cùng bắt đầu một ngày")]
+    DuplicateParent(UnitKey),
     #[error("đơn vị {0} kết thúc trước khi bắt đầu")]
     EndsBeforeStart(UnitKey),
     #[error("mã {code}: hai đơn vị cùng tồn tại ngày {date}")]
@@ -102,7 +106,11 @@ impl Register {
 
     fn index_parents(&mut self) -> Vec<RegisterProblem> {
         let mut problems = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for (i, p) in self.parents.iter().enumerate() {
+            if !seen.insert((&p.child, p.from)) {
+                problems.push(RegisterProblem::DuplicateParent(p.child.clone()));
+            }
             let (Some(child), Some(parent)) = (self.unit(&p.child), self.unit(&p.parent)) else {
                 let missing = if self.unit(&p.child).is_none() {
                     &p.child
@@ -133,7 +141,11 @@ impl Register {
 
     fn index_links(&mut self) -> Vec<RegisterProblem> {
         let mut problems = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for (i, l) in self.links.iter().enumerate() {
+            if !seen.insert((&l.from, &l.to)) {
+                problems.push(RegisterProblem::DuplicateLink(l.from.clone(), l.to.clone()));
+            }
             let (Some(from), Some(to)) = (self.unit(&l.from), self.unit(&l.to)) else {
                 let missing = if self.unit(&l.from).is_none() { &l.from } else { &l.to };
                 problems.push(RegisterProblem::UnknownUnit(missing.clone()));
