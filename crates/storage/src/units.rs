@@ -81,6 +81,8 @@ type UnitRow = (
 type LinkRow = (String, String, String, String, String, String, String);
 type ShareRow = (String, String, String, String, String, f64, String);
 type ParentRow = (String, String, String, Option<String>, String, String);
+/// A day's units, the units linked to them, parent links, links and shares.
+type DayRows = (Vec<UnitRow>, Vec<UnitRow>, Vec<ParentRow>, Vec<LinkRow>, Vec<ShareRow>);
 
 const UNIT_COLUMNS: &str =
     "u.code, u.valid_from, u.valid_to, u.name, u.short_name, u.unit_type, u.population, u.area_km2, u.source";
@@ -294,13 +296,7 @@ impl Store {
         );
         let join_touching = "JOIN touching t ON t.from_code = l.from_code AND t.from_valid_from = l.from_valid_from \
                              AND t.to_code = l.to_code AND t.to_valid_from = l.to_valid_from";
-        let (units, others, parents, links, shares): (
-            Vec<UnitRow>,
-            Vec<UnitRow>,
-            Vec<ParentRow>,
-            Vec<LinkRow>,
-            Vec<ShareRow>,
-        ) = with_db!(&self.db, pool => {(
+        let (units, others, parents, links, shares): DayRows = with_db!(&self.db, pool => {(
             sqlx::query_as(&format!("SELECT {UNIT_COLUMNS} FROM admin_units u WHERE {LIVE}")).bind(&day).fetch_all(pool).await?,
             sqlx::query_as(&format!(
                 "{touching} SELECT {UNIT_COLUMNS} FROM admin_units u JOIN touching t ON t.from_code = u.code AND t.from_valid_from = u.valid_from \

@@ -166,7 +166,7 @@ struct Lists {
 }
 
 /// A CSV file's rows as (line number, column → value).
-fn rows<'a>(file: &str, text: &'a str, columns: &[&str]) -> Result<Vec<(usize, Vec<String>)>, Vec<String>> {
+fn rows(file: &str, text: &str, columns: &[&str]) -> Result<Vec<(usize, Vec<String>)>, Vec<String>> {
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| vec![format!("{file}: {e}")])?.clone();
     let idx: Vec<usize> = columns
