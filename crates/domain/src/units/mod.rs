@@ -7,12 +7,14 @@
 //! changed, with the share of it (per measure, population by default) that
 //! each successor took.
 
+mod bridge;
 mod carry;
 pub mod official;
 mod register;
 mod types;
 mod view;
 
+pub use bridge::{plan_unit_for, register_key, reports_in, successor_names};
 pub use carry::{
     CarriedRollup, CarriedValues, EstimatedValue, Source, SourceUse, Sources, carry_rollup, carry_values, sources,
 };

@@ -508,3 +508,35 @@ fn the_register_refuses_overlaps_and_links_outside_a_units_life() {
         "{problems:?}"
     );
 }
+
+// ------------------------------------------------- the 2022 plan and the register
+
+#[test]
+fn the_2022_plan_means_truc_bach_by_00004_and_it_cannot_report_for_2026() {
+    let (r, plan) = (official(), plan::builtin());
+    let truc_bach = plan.unit("00004").unwrap();
+    assert_eq!(register_key(r, &plan, truc_bach), Some(UnitKey::new("00004", None)));
+    assert!(reports_in(r, &plan, truc_bach, 2025));
+    assert!(!reports_in(r, &plan, truc_bach, 2026), "abolished on 1/7/2025");
+    assert!(
+        !reports_in(r, &plan, plan.unit("00010").unwrap(), 2025),
+        "merged on 1/1/2025"
+    );
+    assert_eq!(successor_names(r, &UnitKey::new("00004", None)), ["Phường Ba Đình"]);
+    assert_eq!(successor_names(r, &UnitKey::new("00010", None)), ["Phường Ba Đình"]);
+    // Carried figures find their sources among the plan's units.
+    let ba_dinh = UnitKey::new("00004", Some(d("2025-07-01")));
+    let s = sources(r, &ba_dinh, 2023, POPULATION);
+    let covered: Vec<&str> = s
+        .found
+        .iter()
+        .filter_map(|x| plan_unit_for(r, &plan, &x.unit, 2023))
+        .map(|u| u.code.as_str())
+        .collect();
+    assert_eq!(covered, ["00004", "00010", "00013", "00016", "00019", "00022", "00028"]);
+    assert!(
+        plan_unit_for(r, &plan, &UnitKey::new("00040", None), 2023).is_none(),
+        "Đồng Xuân: no plan"
+    );
+    assert!(plan_unit_for(r, &plan, &ba_dinh, 2026).is_none());
+}
