@@ -98,6 +98,23 @@ pub enum Change {
         values: u64,
         units: u64,
     },
+    /// The register of administrative units loaded (counts).
+    UnitsImported {
+        units: u64,
+        new_units: u64,
+        parent_links: u64,
+        links: u64,
+        new_links: u64,
+        estimated_shares: u64,
+    },
+    /// An administrator set the share of an old unit that went to a successor.
+    UnitShareSet {
+        from: String,
+        to: String,
+        measure: String,
+        old: Option<f64>,
+        new: f64,
+    },
     /// An event of an earlier release that none of the above describes:
     /// kept as it was written, never dropped.
     Unrecognised {
@@ -127,6 +144,8 @@ impl Change {
             Self::PlanInstalled { .. } => "plan_installed",
             Self::SampleGenerated => "sample_generated",
             Self::ValuesImported { .. } => "values_imported",
+            Self::UnitsImported { .. } => "units_imported",
+            Self::UnitShareSet { .. } => "unit_share_set",
             Self::Unrecognised { .. } => "unrecognised",
         }
     }

@@ -9,6 +9,7 @@ pub mod indicator;
 pub mod narrative;
 pub mod plan;
 pub mod text;
+pub mod units;
 pub mod validation;
 pub mod values;
 pub mod workflow;

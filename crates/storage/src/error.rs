@@ -29,7 +29,7 @@ pub enum StorageError {
 }
 
 /// Why a write was refused by what is stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Conflict {
     /// The report cannot be edited in its current state (submitted or approved).
     NotEditable {
@@ -49,6 +49,10 @@ pub enum Conflict {
     },
     UnknownUnit {
         code: String,
+    },
+    /// An administrator's split of a unit among its successors does not add up.
+    InvalidSplit {
+        problem: xhht_domain::units::SplitProblem,
     },
 }
 

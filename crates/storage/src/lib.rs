@@ -13,6 +13,7 @@ mod reports;
 mod rollups;
 mod sessions;
 pub mod test_support;
+mod units;
 mod users;
 mod write;
 
@@ -21,6 +22,7 @@ pub use connect::{Backend, Store};
 pub use error::{Conflict, Missing, StorageError};
 pub use reports::{FormChanges, ReportRow, Stamp};
 pub use sessions::NewSession;
+pub use units::ImportCounts;
 pub use users::{NewUser, UserRow, hash_password, random_password, verify_password};
 
 /// The two concrete pools. (sqlx's `Any` driver cannot decode what

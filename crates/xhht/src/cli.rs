@@ -31,6 +31,26 @@ pub enum Command {
     /// Quản lý tài khoản (accounts).
     #[command(subcommand)]
     User(UserCommand),
+    /// Danh mục đơn vị hành chính theo thời gian (the dated register of administrative units).
+    #[command(subcommand)]
+    Units(UnitsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UnitsCommand {
+    /// Nạp danh mục chính thức (trước và sau 1/7/2025); nạp lại không tạo bản trùng
+    /// (load the official lists; importing again duplicates nothing).
+    Import(UnitsImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UnitsImportArgs {
+    /// Thư mục chứa units-2024.csv, units-2025.csv, merges-2025-07-01.csv và links-extra.csv
+    /// (mặc định: danh mục có sẵn trong chương trình).
+    #[arg(long)]
+    pub from: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 #[derive(Debug, Subcommand)]

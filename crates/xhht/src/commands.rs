@@ -3,12 +3,13 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use xhht_domain::access::Role;
 use xhht_domain::plan;
+use xhht_domain::units::official;
 use xhht_storage::{Conflict, Missing, NewUser, Stamp, StorageError, Store};
 use xhht_web::AppState;
 
 use crate::cli::{
-    Cli, Command, DemoArgs, ImportArgs, InitArgs, PlanCommand, ReportArgs, ServeArgs, TemplateArgs, UserAddArgs,
-    UserCommand,
+    Cli, Command, DemoArgs, ImportArgs, InitArgs, PlanCommand, ReportArgs, ServeArgs, TemplateArgs, UnitsCommand,
+    UnitsImportArgs, UserAddArgs, UserCommand,
 };
 
 const DEMO_DATABASE: &str = "sqlite:xhht-demo.sqlite";
@@ -23,6 +24,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Template(args) => template(args).await,
         Command::Import(args) => import(args).await,
         Command::Report(args) => report(args).await,
+        Command::Units(UnitsCommand::Import(args)) => units_import(args).await,
     }
 }
 
@@ -72,6 +74,9 @@ async fn demo(args: DemoArgs) -> Result<ExitCode> {
         bail!("{url} đã có dữ liệu thật, không phải dữ liệu mẫu; dùng `xhht serve` thay cho `xhht demo`");
     } else {
         println!("Mở lại cơ sở dữ liệu mẫu {url}.");
+    }
+    if !store.has_units().await? {
+        load_units(&store, "xhht demo").await?;
     }
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
@@ -133,6 +138,7 @@ async fn init(args: InitArgs) -> Result<ExitCode> {
     };
     store.create_user(&stamp, &admin).await?;
     println!("Đã nạp kế hoạch {} vào {url}.", plan.info.number);
+    load_units(&store, "xhht init").await?;
     println!("Quản trị viên: {}  mật khẩu: {password}", args.admin);
     println!("Hãy đổi mật khẩu sau lần đăng nhập đầu tiên. Chạy: xhht serve --database-url {url}");
     Ok(ExitCode::SUCCESS)
@@ -286,6 +292,72 @@ async fn report(args: ReportArgs) -> Result<ExitCode> {
     let bytes = xhht_web::yearly_report(&state, args.year, kind).await?;
     std::fs::write(&args.out, bytes).with_context(|| format!("không ghi được {}", args.out.display()))?;
     println!("Đã tạo {} — báo cáo năm {}.", args.out.display(), args.year);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Loads the shipped register of administrative units (`xhht init`, `xhht demo`).
+async fn load_units(store: &Store, actor: &str) -> Result<()> {
+    let register = official::build(&official::EMBEDDED)
+        .map_err(|p| anyhow::anyhow!("danh mục đơn vị hành chính có sẵn bị lỗi: {}", p.join("; ")))?;
+    let stamp = Stamp::now(actor).with_reason("danh mục đơn vị hành chính có sẵn");
+    let c = store.import_units(&stamp, &register).await?;
+    println!("{}", import_summary(&c));
+    Ok(())
+}
+
+fn import_summary(c: &xhht_storage::ImportCounts) -> String {
+    format!(
+        "Danh mục đơn vị hành chính: {} đơn vị ({} mới), {} liên kết cấp trên, {} liên kết kế thừa ({} mới), {} tỷ lệ dân số ước tính.",
+        c.units, c.new_units, c.parent_links, c.links, c.new_links, c.estimated_shares
+    )
+}
+
+/// `xhht units import [--from DIR]`: the shipped lists, or the same four
+/// files from a folder (links-extra.csv may be absent).
+async fn units_import(args: UnitsImportArgs) -> Result<ExitCode> {
+    let url = database_url(&args.db)?;
+    let texts: Option<Vec<String>> = match &args.from {
+        None => None,
+        Some(dir) => Some(
+            official::FILE_NAMES
+                .iter()
+                .map(|name| {
+                    let path = dir.join(name);
+                    match std::fs::read_to_string(&path) {
+                        Ok(t) => Ok(t),
+                        Err(e) if *name == official::FILE_NAMES[3] && e.kind() == std::io::ErrorKind::NotFound => {
+                            Ok("effective,old_code,old_name,new_code,new_name,kind,source\n".to_string())
+                        }
+                        Err(e) => Err(anyhow::anyhow!("không đọc được {}: {e}", path.display())),
+                    }
+                })
+                .collect::<Result<_>>()?,
+        ),
+    };
+    let files = match &texts {
+        None => official::EMBEDDED,
+        Some(t) => official::OfficialFiles {
+            units_2024: &t[0],
+            units_2025: &t[1],
+            merges_2025: &t[2],
+            links_extra: &t[3],
+        },
+    };
+    let register = match official::build(&files) {
+        Ok(r) => r,
+        Err(problems) => {
+            problems.iter().for_each(|p| eprintln!("{p}"));
+            bail!("danh mục có {} lỗi, chưa nạp gì", problems.len());
+        }
+    };
+    let store = open_store(&url).await?;
+    let source = args
+        .from
+        .as_ref()
+        .map_or_else(|| "danh mục có sẵn".to_string(), |d| d.display().to_string());
+    let stamp = Stamp::now("xhht units import").with_reason(format!("nạp từ {source}"));
+    let counts = store.import_units(&stamp, &register).await?;
+    println!("{}", import_summary(&counts));
     Ok(ExitCode::SUCCESS)
 }
 

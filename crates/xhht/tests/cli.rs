@@ -50,6 +50,10 @@ fn init_then_user_add_on_a_fresh_database() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("mật khẩu:"), "{text}");
     assert!(
+        text.contains("Danh mục đơn vị hành chính:"),
+        "init loads the register: {text}"
+    );
+    assert!(
         !text.contains("xhht-demo") && !text.contains("mật khẩu: admin"),
         "init never makes a known password"
     );
@@ -127,5 +131,27 @@ fn template_and_import_from_the_command_line() {
     let bad = xhht(&["import", garbage.to_str().unwrap(), "--database-url", &db]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("Excel"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn units_import_loads_the_register_once() {
+    let dir = std::env::temp_dir().join(format!("xhht-cli-units-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite:{}", dir.join("u.sqlite").display());
+    let out = xhht(&["units", "import", "--database-url", &db]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let first = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(first.contains("Danh mục đơn vị hành chính:"), "{first}");
+    // The same lists from the repository's folder: nothing new.
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/vn-admin-units");
+    let out = xhht(&["units", "import", "--from", data, "--database-url", &db]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let again = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(again.matches("(0 mới)").count(), 2, "{again}");
+    // A folder without the lists is refused.
+    let out = xhht(&["units", "import", "--from", "/khong/co", "--database-url", &db]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("units-2024.csv"));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -200,6 +200,25 @@ impl Rollup {
         }
     }
 
+    /// Adds `share` of another area's sums: numerator and denominator scale
+    /// (so a ratio stays a ratio of sums, never an average of ratios); the
+    /// units counted and their status ranks do not split, so a part with any
+    /// share brings them whole (the weakest status stays the weakest).
+    pub fn add_share(&mut self, other: &Rollup, share: f64) {
+        if share <= 0.0 {
+            return;
+        }
+        self.numerator += other.numerator * share;
+        self.denominator += other.denominator * share;
+        self.counted += other.counted;
+        if self.ranks.len() < other.ranks.len() {
+            self.ranks.resize(other.ranks.len(), 0);
+        }
+        for (mine, theirs) in self.ranks.iter_mut().zip(&other.ranks) {
+            *mine += theirs;
+        }
+    }
+
     /// The indicator's value from the sums: divide once; shares in percent;
     /// a derived status by its threshold; a reported status by the weakest
     /// unit (an area keeps a standard only as far as all its units do).

@@ -67,6 +67,12 @@ fn describe(plan: &Plan, change: &Change) -> String {
         Change::PlanInstalled { number, .. } => format!("Cài kế hoạch {number}"),
         Change::SampleGenerated => "Tạo dữ liệu mẫu".into(),
         Change::ValuesImported { values, units } => format!("Nhập {values} số liệu của {units} đơn vị"),
+        Change::UnitsImported { units, links, .. } => {
+            format!("Nạp danh mục đơn vị hành chính: {units} đơn vị, {links} liên kết kế thừa")
+        }
+        Change::UnitShareSet { from, to, new, .. } => {
+            format!("Tỷ lệ của {from} chuyển sang {to}: {}", text::percent(new * 100.0))
+        }
         Change::Unrecognised { action, .. } => action.clone(),
     }
 }

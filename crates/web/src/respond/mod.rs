@@ -232,6 +232,7 @@ fn conflict(c: &Conflict) -> AppError {
         Conflict::PlanInstalled { code } => AppError::conflict(format!("Cơ sở dữ liệu đã có kế hoạch «{code}».")),
         Conflict::UsernameTaken { username } => AppError::conflict(format!("Tên đăng nhập «{username}» đã có.")),
         Conflict::UnknownUnit { code } => AppError::conflict(format!("Không có đơn vị «{code}».")),
+        Conflict::InvalidSplit { problem } => AppError::invalid(format!("Chưa lưu tỷ lệ: {problem}.")),
     }
 }
 
