@@ -12,7 +12,7 @@ mod service;
 mod state;
 
 pub use routes::router;
-pub use service::report::{ReportError, yearly_report};
+pub use service::report::{ReportError, annex, yearly_report};
 pub use state::AppState;
 
 /// Serves the app on `listener` until Ctrl-C.
