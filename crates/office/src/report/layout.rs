@@ -178,13 +178,16 @@ pub fn column_widths(g: &Grid, total: u32, pt: u32) -> Vec<u32> {
         .collect()
 }
 
-/// A column whose cells read as text (more than two words somewhere) is
-/// left-aligned; numbers and short statuses are centred.
+/// A column whose cells read as text (more than three words on average:
+/// names, sentences) is left-aligned; numbers and statuses are centred.
 fn is_text_column(g: &Grid, c: usize) -> bool {
-    g.rows
+    let cells: Vec<usize> = g
+        .rows
         .iter()
         .filter_map(|r| r.get(c))
-        .any(|t| t.split_whitespace().count() > 2)
+        .map(|t| t.split_whitespace().count())
+        .collect();
+    !cells.is_empty() && cells.iter().sum::<usize>() > 3 * cells.len()
 }
 
 /// A bordered table: the first row is the header (repeated on each page by
@@ -348,9 +351,11 @@ fn closing(i: &Issuing) -> Table {
     let left_w = TEXT_WIDTH * 45 / 100;
     let right_w = TEXT_WIDTH - left_w;
     let keep = |p: Paragraph| p.keep_next(true).keep_lines(true).line_spacing(spacing(0, 0));
+    // A line's space between the last paragraph and the block.
+    let first = |p: Paragraph| keep(p).line_spacing(spacing(240, 0));
     let mut left = TableCell::new()
         .width(left_w as usize, WidthType::Dxa)
-        .add_paragraph(keep(Paragraph::new().add_run(run("Nơi nhận:", 12).bold().italic())));
+        .add_paragraph(first(Paragraph::new().add_run(run("Nơi nhận:", 12).bold().italic())));
     let n = i.recipients.len();
     for (k, rcp) in i.recipients.iter().enumerate() {
         let rcp = rcp.trim().trim_end_matches(['.', ';']);
@@ -359,10 +364,10 @@ fn closing(i: &Issuing) -> Table {
         left = left.add_paragraph(keep(Paragraph::new().add_run(run(&format!("- {rcp}{end}"), 11))));
     }
     let mut right = TableCell::new().width(right_w as usize, WidthType::Dxa);
-    for line in i.authority.iter().chain(std::iter::once(&i.signer_title)) {
-        if !line.trim().is_empty() {
-            right = right.add_paragraph(keep(centred(run(&line.to_uppercase(), 14).bold())));
-        }
+    let titles = i.authority.iter().chain(std::iter::once(&i.signer_title));
+    for (k, line) in titles.filter(|l| !l.trim().is_empty()).enumerate() {
+        let p = centred(run(&line.to_uppercase(), 14).bold());
+        right = right.add_paragraph(if k == 0 { first(p) } else { keep(p) });
     }
     // Room for the signature and the seal.
     for _ in 0..4 {
