@@ -49,7 +49,7 @@ mod tests {
             assert!(out.chars().all(xml_allowed), "{b:#04x} → {out:?}");
             let expected = match b {
                 0x09 => "a\tb",
-                0x0A | 0x0B | 0x0C | 0x0D => "a\nb",
+                0x0A..=0x0D => "a\nb",
                 _ => "ab",
             };
             assert_eq!(out, expected, "{b:#04x}");

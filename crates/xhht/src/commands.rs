@@ -313,6 +313,18 @@ fn check_report_year(r: &xhht_domain::plan::Reporting, year: i32, kind: xhht_off
     bail!("kế hoạch không có {} năm {year} ({planned})", name(review))
 }
 
+fn database_url(db: &crate::cli::DbArgs) -> Result<String> {
+    db.database_url
+        .clone()
+        .context("cần --database-url (hoặc biến môi trường DATABASE_URL)")
+}
+
+async fn open_store(url: &str) -> Result<Store> {
+    Store::open(url)
+        .await
+        .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))
+}
+
 #[cfg(test)]
 mod report_year_tests {
     use xhht_office::report::ReportKind;
@@ -338,16 +350,4 @@ mod report_year_tests {
                 .contains("ngoài thời gian")
         );
     }
-}
-
-fn database_url(db: &crate::cli::DbArgs) -> Result<String> {
-    db.database_url
-        .clone()
-        .context("cần --database-url (hoặc biến môi trường DATABASE_URL)")
-}
-
-async fn open_store(url: &str) -> Result<Store> {
-    Store::open(url)
-        .await
-        .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))
 }

@@ -121,8 +121,18 @@ fn rule(length: u32, space: u32) -> Paragraph {
 /// Either kind of body element, so a list of them can be handed to a
 /// section or to the document, and the last paragraph found again.
 enum Item {
-    P(Paragraph),
-    T(Table),
+    P(Box<Paragraph>),
+    T(Box<Table>),
+}
+
+impl Item {
+    fn p(p: Paragraph) -> Self {
+        Item::P(Box::new(p))
+    }
+
+    fn t(t: Table) -> Self {
+        Item::T(Box::new(t))
+    }
 }
 
 fn cell_paragraph(text: &str, pt: u32, bold: bool, align: AlignmentType) -> Paragraph {
@@ -239,13 +249,13 @@ fn chart(c: &Chart) -> Result<Vec<Item>, RenderError> {
     let height_emu = (u64::from(width_emu) * u64::from(h) / u64::from(w.max(1))) as u32;
     let pic = Pic::new_with_dimensions(c.png.clone(), w, h).size(width_emu, height_emu);
     Ok(vec![
-        Item::P(
+        Item::p(
             Paragraph::new()
                 .add_run(Run::new().add_image(pic))
                 .align(AlignmentType::Center)
                 .keep_next(true),
         ),
-        Item::P(centred(run(&c.caption, 12).italic()).line_spacing(spacing(60, 180))),
+        Item::p(centred(run(&c.caption, 12).italic()).line_spacing(spacing(60, 180))),
     ])
 }
 
@@ -253,16 +263,16 @@ fn blocks(list: &[Block]) -> Result<Vec<Item>, RenderError> {
     let mut out = Vec::new();
     for b in list {
         match b {
-            Block::Heading(t) => out.push(Item::P(heading(run(t, 14).bold()))),
-            Block::Subheading(t) => out.push(Item::P(heading(run(t, 14).bold().italic()))),
-            Block::Paragraph(t) => out.push(Item::P(body_run(run(t, 14)))),
-            Block::Note(t) => out.push(Item::P(body_run(run(t, 14).italic()))),
+            Block::Heading(t) => out.push(Item::p(heading(run(t, 14).bold()))),
+            Block::Subheading(t) => out.push(Item::p(heading(run(t, 14).bold().italic()))),
+            Block::Paragraph(t) => out.push(Item::p(body_run(run(t, 14)))),
+            Block::Note(t) => out.push(Item::p(body_run(run(t, 14).italic()))),
             Block::Bullets(items) => {
-                out.extend(items.iter().map(|t| Item::P(body_run(run(&format!("- {t}"), 14)))));
+                out.extend(items.iter().map(|t| Item::p(body_run(run(&format!("- {t}"), 14)))));
             }
             Block::Table(g) => {
-                out.push(Item::T(grid(g, TEXT_WIDTH, 12)));
-                out.push(Item::P(Paragraph::new().line_spacing(spacing(0, 120))));
+                out.push(Item::t(grid(g, TEXT_WIDTH, 12)));
+                out.push(Item::p(Paragraph::new().line_spacing(spacing(0, 120))));
             }
             Block::Chart(c) => out.extend(chart(c)?),
         }
@@ -322,7 +332,7 @@ fn masthead(i: &Issuing) -> Table {
 
 /// "BÁO CÁO", the trích yếu and a rule under it, kept together.
 fn title(doc: &ReportDocument) -> Vec<Item> {
-    let mut out = vec![Item::P(
+    let mut out = vec![Item::p(
         centred(run("BÁO CÁO", 14).bold())
             .line_spacing(spacing(360, 0))
             .keep_next(true),
@@ -333,15 +343,15 @@ fn title(doc: &ReportDocument) -> Vec<Item> {
             continue;
         }
         widest = widest.max(width(t, 14, true).min(TEXT_WIDTH));
-        out.push(Item::P(
+        out.push(Item::p(
             centred(run(t, 14).bold())
                 .line_spacing(spacing(0, 0))
                 .keep_next(true)
                 .keep_lines(true),
         ));
     }
-    out.push(Item::P(rule(widest * 2 / 5, TEXT_WIDTH).keep_next(true)));
-    out.push(Item::P(Paragraph::new().line_spacing(spacing(0, 120))));
+    out.push(Item::p(rule(widest * 2 / 5, TEXT_WIDTH).keep_next(true)));
+    out.push(Item::p(Paragraph::new().line_spacing(spacing(0, 120))));
     out
 }
 
@@ -382,13 +392,13 @@ fn closing(i: &Issuing) -> Table {
 
 fn annex(a: &Annex, issuing: &Issuing) -> Vec<Item> {
     let mut out = vec![
-        Item::P(centred(run("PHỤ LỤC", 14).bold()).keep_next(true)),
-        Item::P(
+        Item::p(centred(run("PHỤ LỤC", 14).bold()).keep_next(true)),
+        Item::p(
             centred(run(&a.title, 14).bold())
                 .keep_next(true)
                 .line_spacing(spacing(0, 0)),
         ),
-        Item::P(
+        Item::p(
             centred(run(&format!("(Kèm theo Báo cáo {})", issuing.reference()), 14).italic())
                 .keep_next(true)
                 .line_spacing(spacing(0, 180)),
@@ -402,16 +412,16 @@ fn annex(a: &Annex, issuing: &Issuing) -> Vec<Item> {
             w.iter().sum::<u32>() <= LAND_TEXT_WIDTH + 10
         })
         .unwrap_or(9);
-    out.push(Item::T(grid(&a.table, LAND_TEXT_WIDTH, pt)));
+    out.push(Item::t(grid(&a.table, LAND_TEXT_WIDTH, pt)));
     if !a.legend.is_empty() {
-        out.push(Item::P(
+        out.push(Item::p(
             Paragraph::new()
                 .add_run(run("Ghi chú:", 12).bold().italic())
                 .line_spacing(spacing(180, 0))
                 .keep_next(true),
         ));
         for (code, name) in &a.legend {
-            out.push(Item::P(
+            out.push(Item::p(
                 Paragraph::new()
                     .add_run(run(&format!("{code}: "), 12).bold())
                     .add_run(run(name, 12))
@@ -438,7 +448,7 @@ fn body(doc: &ReportDocument) -> Result<(Table, Vec<Item>, Table), RenderError> 
     items.extend(blocks(&doc.opening)?);
     for (k, s) in doc.sections.iter().enumerate() {
         let number = ROMAN.get(k).copied().unwrap_or("X");
-        items.push(Item::P(heading(
+        items.push(Item::p(heading(
             run(&format!("{number}. {}", s.title.to_uppercase()), 14).bold(),
         )));
         items.extend(blocks(&s.blocks)?);
@@ -448,7 +458,7 @@ fn body(doc: &ReportDocument) -> Result<(Table, Vec<Item>, Table), RenderError> 
         items.pop();
     }
     if let Some(Item::P(p)) = items.pop() {
-        items.push(Item::P(p.keep_next(true).keep_lines(true)));
+        items.push(Item::p(p.keep_next(true).keep_lines(true)));
     }
     Ok((masthead(&doc.issuing), items, closing(&doc.issuing)))
 }
@@ -495,8 +505,8 @@ pub fn build(doc: &ReportDocument) -> Result<Vec<u8>, RenderError> {
                 .add_table(top);
             for it in items {
                 s = match it {
-                    Item::P(p) => s.add_paragraph(p),
-                    Item::T(t) => s.add_table(t),
+                    Item::P(p) => s.add_paragraph(*p),
+                    Item::T(t) => s.add_table(*t),
                 };
             }
             docx = docx
@@ -525,8 +535,8 @@ pub fn build(doc: &ReportDocument) -> Result<Vec<u8>, RenderError> {
 
 fn add(docx: Docx, it: Item) -> Docx {
     match it {
-        Item::P(p) => docx.add_paragraph(p),
-        Item::T(t) => docx.add_table(t),
+        Item::P(p) => docx.add_paragraph(*p),
+        Item::T(t) => docx.add_table(*t),
     }
 }
 

@@ -125,7 +125,7 @@ impl Issuing {
         let number = self.number_line().trim_start_matches("Số: ").to_string();
         let date = self.date.map_or_else(
             || "\u{a0}".repeat(4) + "/" + &"\u{a0}".repeat(4) + "/" + &"\u{a0}".repeat(6),
-            |d| xhht_domain::text::date(d),
+            xhht_domain::text::date,
         );
         let body = self.issuing_body.replace('\n', " ");
         format!("số {number} ngày {date} của {body}")
