@@ -254,6 +254,26 @@ fn target_phrase(year: Option<i32>) -> String {
     year.map_or_else(|| "mục tiêu của kế hoạch".to_string(), |y| format!("mục tiêu {y}"))
 }
 
+/// Every passage of `kind` merged across the task groups, in their order:
+/// difficulties and proposals cut across groups, and the same sentence
+/// from units writing under different groups is still said once.
+pub fn merged_across(groups: &[GroupDraft], kind: NarrativeKind) -> Vec<String> {
+    let mut out: Vec<Attributed> = Vec::new();
+    for a in groups.iter().flat_map(|g| g.of(kind)) {
+        match out.iter_mut().find(|b| same_key(&b.sentence) == same_key(&a.sentence)) {
+            Some(b) => {
+                for u in &a.units {
+                    if !b.units.contains(u) {
+                        b.units.push(u.clone());
+                    }
+                }
+            }
+            None => out.push(a.clone()),
+        }
+    }
+    out.iter().map(Attributed::text).collect()
+}
+
 /// One indicator's standing for the summary sentences.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
@@ -533,12 +553,12 @@ fn assessment(d: &DraftInput, groups: &[GroupDraft]) -> Section {
             list(&behind)
         )));
     }
-    let difficulties = narrative_blocks(groups, NarrativeKind::Difficulties, false);
+    let difficulties = merged_across(groups, NarrativeKind::Difficulties);
     if difficulties.is_empty() {
         blocks.push(Block::Note(TO_COMPLETE.into()));
     } else {
         blocks.push(Block::Paragraph("Khó khăn, hạn chế các đơn vị nêu:".into()));
-        blocks.extend(difficulties);
+        blocks.push(Block::Bullets(difficulties));
     }
     blocks.push(Block::Heading("3. Nguyên nhân".into()));
     blocks.push(Block::Subheading("a) Nguyên nhân khách quan".into()));
@@ -571,7 +591,11 @@ fn outlook(d: &DraftInput) -> Section {
 }
 
 fn proposals(d: &DraftInput, groups: &[GroupDraft]) -> Section {
-    let mut blocks = narrative_blocks(groups, NarrativeKind::Proposals, false);
+    let proposals = merged_across(groups, NarrativeKind::Proposals);
+    let mut blocks = Vec::new();
+    if !proposals.is_empty() {
+        blocks.push(Block::Bullets(proposals));
+    }
     if d.kind.is_review() {
         blocks.push(Block::Subheading("Đề xuất khen thưởng".into()));
         blocks.push(Block::Note(

@@ -94,6 +94,18 @@ fn narratives_are_grouped_in_plan_order_results_first() {
     );
     let proposals = narrative_blocks(&drafted, NarrativeKind::Proposals, false);
     assert_eq!(proposals.len(), 2, "only the group with proposals");
+    // The same difficulty under two groups is said once, with both units.
+    let across = group_narratives(
+        &groups,
+        &[
+            n(1, "Phúc Xá", NarrativeKind::Difficulties, "Thiếu kinh phí."),
+            n(2, "Kim Mã", NarrativeKind::Difficulties, "Thiếu kinh phí"),
+        ],
+    );
+    assert_eq!(
+        merged_across(&across, NarrativeKind::Difficulties),
+        ["Thiếu kinh phí (Phúc Xá, Kim Mã)."]
+    );
 }
 
 #[test]
