@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::svg::{line, open, text, wrap};
+use crate::svg::{self, TITLE_LINE, TITLE_SIZE, fit, line, open, text, wrap};
 use crate::{Unit, nice_max};
 
 pub struct Bar {
@@ -21,11 +21,14 @@ pub struct BarChart {
 const W: f64 = 720.0;
 const LABEL: f64 = 190.0;
 const ROW: f64 = 24.0;
-const TOP: f64 = 70.0;
+/// Room between the title and the first bar, for the target's label.
+const GAP: f64 = 48.0;
 
 impl BarChart {
     pub fn svg(&self) -> String {
-        let h = TOP + ROW * self.bars.len() as f64 + 40.0;
+        let title = wrap(&self.title, TITLE_SIZE, W - 16.0);
+        let top = 22.0 + TITLE_LINE * (title.len().max(1) - 1) as f64 + GAP;
+        let h = top + ROW * self.bars.len() as f64 + 40.0;
         let max_v = self
             .bars
             .iter()
@@ -48,19 +51,10 @@ impl BarChart {
             .collect();
         let mut out = String::new();
         open(&mut out, W as u32, h as u32, &self.title, &desc.join("; "));
-        for (i, l) in wrap(&self.title, 78).iter().take(2).enumerate() {
-            text(
-                &mut out,
-                8.0,
-                22.0 + 19.0 * i as f64,
-                "start",
-                r#"font-size="15" font-weight="bold""#,
-                l,
-            );
-        }
+        svg::title(&mut out, 8.0, &title);
         for k in 0..=4 {
             let v = x_max * f64::from(k) / 4.0;
-            line(&mut out, x_of(v), TOP - 8.0, x_of(v), h - 34.0, r##"stroke="#d8dde3""##);
+            line(&mut out, x_of(v), top - 8.0, x_of(v), h - 34.0, r##"stroke="#d8dde3""##);
             text(
                 &mut out,
                 x_of(v),
@@ -71,8 +65,15 @@ impl BarChart {
             );
         }
         for (i, b) in self.bars.iter().enumerate() {
-            let y = TOP + ROW * i as f64;
-            text(&mut out, LABEL - 8.0, y + 15.0, "end", "", &b.label);
+            let y = top + ROW * i as f64;
+            text(
+                &mut out,
+                LABEL - 8.0,
+                y + 15.0,
+                "end",
+                "",
+                &fit(&b.label, 12.0, LABEL - 16.0),
+            );
             match b.value {
                 Some(v) => {
                     let _ = write!(
@@ -98,7 +99,7 @@ impl BarChart {
             line(
                 &mut out,
                 x_of(t),
-                TOP - 12.0,
+                top - 12.0,
                 x_of(t),
                 h - 34.0,
                 r##"stroke="#b3261e" stroke-width="2" stroke-dasharray="6 4""##,
@@ -106,7 +107,7 @@ impl BarChart {
             text(
                 &mut out,
                 x_of(t),
-                TOP - 16.0,
+                top - 16.0,
                 "middle",
                 r##"fill="#b3261e" font-size="11""##,
                 &format!("Mục tiêu {}", self.unit.format(t)),

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::svg::{esc, line, open, text, wrap};
+use crate::svg::{self, TITLE_LINE, TITLE_SIZE, esc, line, open, text, wrap};
 use crate::{Unit, nice_max};
 
 pub struct LineChart {
@@ -17,27 +17,23 @@ pub struct LineChart {
 }
 
 const W: f64 = 720.0;
-const H: f64 = 320.0;
 const LEFT: f64 = 64.0;
 const RIGHT: f64 = 24.0;
-const TOP: f64 = 62.0;
+/// Height of the plotting area; the chart grows with its title instead.
+const PLOT: f64 = 202.0;
 const BOTTOM: f64 = 56.0;
+/// Room above the plot for the labels of the highest points.
+const HEADROOM: f64 = 30.0;
 
 impl LineChart {
     pub fn svg(&self) -> String {
         let mut out = String::new();
         let desc = self.describe();
-        open(&mut out, W as u32, H as u32, &self.title, &desc);
-        for (i, l) in wrap(&self.title, 78).iter().take(2).enumerate() {
-            text(
-                &mut out,
-                16.0,
-                22.0 + 19.0 * i as f64,
-                "start",
-                r#"font-size="15" font-weight="bold""#,
-                l,
-            );
-        }
+        let title = wrap(&self.title, TITLE_SIZE, W - 32.0);
+        let top = 22.0 + TITLE_LINE * (title.len().max(1) - 1) as f64 + HEADROOM;
+        let h = top + PLOT + BOTTOM;
+        open(&mut out, W as u32, h as u32, &self.title, &desc);
+        svg::title(&mut out, 16.0, &title);
         let max_v = self
             .values
             .iter()
@@ -47,7 +43,7 @@ impl LineChart {
         let y_max = nice_max(max_v, self.unit);
         let n = self.years.len().max(2);
         let x_of = |i: usize| LEFT + (W - LEFT - RIGHT) * i as f64 / (n - 1) as f64;
-        let y_of = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - v / y_max);
+        let y_of = |v: f64| top + PLOT * (1.0 - v / y_max);
         for k in 0..=4 {
             let v = y_max * f64::from(k) / 4.0;
             line(
@@ -71,7 +67,7 @@ impl LineChart {
             text(
                 &mut out,
                 x_of(i),
-                H - BOTTOM + 18.0,
+                h - BOTTOM + 18.0,
                 "middle",
                 r##"fill="#444""##,
                 &y.to_string(),
@@ -80,7 +76,7 @@ impl LineChart {
         text(
             &mut out,
             (LEFT + W - RIGHT) / 2.0,
-            H - 12.0,
+            h - 12.0,
             "middle",
             r##"fill="#444""##,
             "Năm",
@@ -88,8 +84,8 @@ impl LineChart {
         let _ = write!(
             out,
             r##"<text x="16" y="{:.1}" text-anchor="middle" fill="#444" transform="rotate(-90 16 {:.1})">{}</text>"##,
-            (TOP + H - BOTTOM) / 2.0,
-            (TOP + H - BOTTOM) / 2.0,
+            top + PLOT / 2.0,
+            top + PLOT / 2.0,
             esc(&self.y_label)
         );
         // The value line: solid, broken where a year has no data.
@@ -114,6 +110,10 @@ impl LineChart {
             out,
             r##"<path d="{path}" fill="none" stroke="#0b5cab" stroke-width="2.5"/>"##
         );
+        let last = self.years.len().saturating_sub(1);
+        // Value labels go above their point, inside the plot's width: the first
+        // starts at its point (clear of the axis's labels), the last ends there.
+        let mut taken: Vec<[f64; 4]> = Vec::new();
         for (i, v) in self.values.iter().enumerate() {
             if let Some(v) = v {
                 let _ = write!(
@@ -122,13 +122,16 @@ impl LineChart {
                     x_of(i),
                     y_of(*v)
                 );
+                let (x, anchor) = edge_anchor(x_of(i), i, last);
+                let label = self.unit.format(*v);
+                taken.push(label_box(x, y_of(*v) - 9.0, anchor, &label));
                 text(
                     &mut out,
-                    x_of(i),
+                    x,
                     y_of(*v) - 9.0,
-                    "middle",
+                    anchor,
                     r##"font-size="11" fill="#0b3d73""##,
-                    &self.unit.format(*v),
+                    &label,
                 );
             }
         }
@@ -145,19 +148,29 @@ impl LineChart {
                 y + 7.0,
                 x - 7.0
             );
-            // Near the right edge the label ends at the point instead of centring on it.
-            let anchor = if x > W - RIGHT - 50.0 { "end" } else { "middle" };
-            text(
-                &mut out,
-                x,
-                y + 20.0,
-                anchor,
-                r##"font-size="11" fill="#b3261e""##,
-                &format!("Mục tiêu {}", self.unit.format(*t)),
-            );
+            // Below the diamond if there is room and no value's label is there;
+            // else above it, higher still if a value's label is in the way.
+            let label = format!("Mục tiêu {}", self.unit.format(*t));
+            let (lx, anchor) = edge_anchor(x, i, last);
+            let fits = |ly: f64| ly <= top + PLOT - 4.0 && ly - 11.0 >= top - HEADROOM + 4.0;
+            let candidates = [y + 20.0, y - 12.0, y - 26.0, y + 34.0];
+            let free = |ly: &f64| {
+                let b = label_box(lx, *ly, anchor, &label);
+                !taken
+                    .iter()
+                    .any(|t| b[0] < t[2] && t[0] < b[2] && b[1] < t[3] && t[1] < b[3])
+            };
+            let ly = candidates
+                .iter()
+                .copied()
+                .filter(|ly| fits(*ly))
+                .find(free)
+                .unwrap_or(candidates[1]);
+            taken.push(label_box(lx, ly, anchor, &label));
+            text(&mut out, lx, ly, anchor, r##"font-size="11" fill="#b3261e""##, &label);
         }
         // Legend: shapes, not colours, tell the two apart.
-        let ly = H - 8.0;
+        let ly = h - 8.0;
         let _ = write!(
             out,
             r##"<circle cx="{:.1}" cy="{:.1}" r="4" fill="#0b5cab"/>"##,
@@ -192,6 +205,29 @@ impl LineChart {
             .map(|(y, t)| format!("{y}: {}", self.unit.format(*t)))
             .collect();
         format!("Kết quả {}. Mục tiêu {}.", points.join("; "), targets.join("; "))
+    }
+}
+
+/// The box [x0, y0, x1, y1] an 11 px label takes with its baseline at `y`.
+fn label_box(x: f64, y: f64, anchor: &str, s: &str) -> [f64; 4] {
+    let w = svg::text_width(s, 11.0, false);
+    let x0 = match anchor {
+        "end" => x - w,
+        "middle" => x - w / 2.0,
+        _ => x,
+    };
+    [x0, y - 11.0, x0 + w, y + 2.0]
+}
+
+/// Where a label over point `i` of `0..=last` sits: the first starts at its
+/// point, the last ends at it, the others are centred.
+fn edge_anchor(x: f64, i: usize, last: usize) -> (f64, &'static str) {
+    if i == 0 {
+        (x - 4.0, "start")
+    } else if i == last {
+        (x + 4.0, "end")
+    } else {
+        (x, "middle")
     }
 }
 
@@ -276,6 +312,105 @@ mod tests {
             2 + 2 + 1,
             "two path starts, two target diamonds, legend diamond"
         );
+    }
+
+    /// (x0, y0, x1, y1, font size, content) of every `<text>` without a transform.
+    pub(crate) fn boxes(svg: &str) -> Vec<(f64, f64, f64, f64, String)> {
+        let attr = |tag: &str, name: &str| {
+            tag.split(&format!(" {name}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .map(str::to_string)
+        };
+        svg.split("<text ")
+            .skip(1)
+            .filter(|t| !t.contains("transform="))
+            .map(|t| {
+                let (tag, rest) = t.split_once('>').unwrap();
+                let tag = format!(" {tag}");
+                let content = rest.split("</text>").next().unwrap().to_string();
+                let x: f64 = attr(&tag, "x").unwrap().parse().unwrap();
+                let y: f64 = attr(&tag, "y").unwrap().parse().unwrap();
+                let size: f64 = attr(&tag, "font-size").map_or(12.0, |s| s.parse().unwrap());
+                let w = crate::svg::text_width(&content, size, tag.contains("bold"));
+                let x0 = match attr(&tag, "text-anchor").as_deref() {
+                    Some("end") => x - w,
+                    Some("middle") => x - w / 2.0,
+                    _ => x,
+                };
+                (x0, y - size, x0 + w, y + 2.0, content)
+            })
+            .collect()
+    }
+
+    pub(crate) fn overlaps(svg: &str) -> Vec<(String, String)> {
+        let b = boxes(svg);
+        let mut out = Vec::new();
+        for (i, p) in b.iter().enumerate() {
+            for q in &b[i + 1..] {
+                if p.0 < q.2 && q.0 < p.2 && p.1 < q.3 && q.1 < p.3 {
+                    out.push((p.4.clone(), q.4.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn long_titles_are_whole_and_labels_do_not_collide() {
+        let title = "Tỷ lệ phường có Trung tâm học tập cộng đồng triển khai hoạt động hiệu quả, đạt chuẩn theo quy định của Bộ Giáo dục và Đào tạo — quận Ba Đình";
+        let c = LineChart {
+            title: title.into(),
+            y_label: "%".into(),
+            unit: Unit::Percent,
+            years: (2021..=2030).collect(),
+            values: vec![
+                Some(99.9),
+                Some(99.3),
+                Some(75.0),
+                Some(99.5),
+                Some(99.6),
+                None,
+                None,
+                None,
+                None,
+                Some(1.0),
+            ],
+            targets: vec![(2025, 99.5), (2030, 2.0)],
+        };
+        let svg = c.svg();
+        let words: String = boxes(&svg)
+            .into_iter()
+            .filter(|b| b.1 < 80.0)
+            .map(|b| b.4)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            words.contains("hoạt động hiệu quả") && words.contains("quận Ba Đình"),
+            "{words}"
+        );
+        assert!(boxes(&svg).iter().all(|b| b.0 >= 0.0 && b.2 <= W), "inside the chart");
+        let clashes: Vec<_> = overlaps(&svg)
+            .into_iter()
+            .filter(|(a, b)| a.ends_with('%') && (b.ends_with('%') || b.starts_with("20")))
+            .collect();
+        assert!(clashes.is_empty(), "{clashes:?}");
+        // A longer title makes a taller chart; the PNG follows (same SVG).
+        let short = LineChart {
+            title: "Ngắn".into(),
+            ..c
+        };
+        let height = |s: &str| {
+            s.split("height=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse::<f64>()
+                .unwrap()
+        };
+        assert!(height(&svg) > height(&short.svg()));
     }
 
     #[test]

@@ -34,20 +34,97 @@ pub fn line(out: &mut String, x1: f64, y1: f64, x2: f64, y2: f64, style: &str) {
     );
 }
 
-/// Splits a title into lines of at most `max` characters at spaces, so long
-/// indicator names stay inside the chart.
-pub fn wrap(s: &str, max: usize) -> Vec<String> {
+/// Roughly how wide `s` is in pixels at `size`: the widest sans-serif the
+/// PNG may fall back to (DejaVu Sans, about 0.62 em a letter, 0.68 in bold),
+/// so what fits here fits in both the SVG and the PNG.
+pub fn text_width(s: &str, size: f64, bold: bool) -> f64 {
+    let em = if bold { 0.68 } else { 0.62 };
+    s.chars()
+        .map(|c| {
+            if c == ' ' {
+                0.32
+            } else if c.is_uppercase() {
+                em + 0.1
+            } else {
+                em
+            }
+        })
+        .sum::<f64>()
+        * size
+}
+
+/// Splits a title into lines no wider than `max` pixels at `size` (bold),
+/// at spaces, so long indicator names stay inside the chart, whole.
+pub fn wrap(s: &str, size: f64, max: f64) -> Vec<String> {
     let mut lines: Vec<String> = vec![String::new()];
     for word in s.split_whitespace() {
         let last = lines.last_mut().expect("one line");
-        if !last.is_empty() && last.chars().count() + 1 + word.chars().count() > max {
+        let candidate = if last.is_empty() {
+            word.to_string()
+        } else {
+            format!("{last} {word}")
+        };
+        if !last.is_empty() && text_width(&candidate, size, true) > max {
             lines.push(word.to_string());
         } else {
-            if !last.is_empty() {
-                last.push(' ');
-            }
-            last.push_str(word);
+            *last = candidate;
         }
     }
     lines
+}
+
+/// `s` cut to `max` pixels at `size`, with an ellipsis if it was cut (for
+/// labels beside bars, whose full text is in the chart's description).
+pub fn fit(s: &str, size: f64, max: f64) -> String {
+    if text_width(s, size, false) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        if text_width(&format!("{out}{c}…"), size, false) > max {
+            break;
+        }
+        out.push(c);
+    }
+    format!("{}…", out.trim_end())
+}
+
+/// Title lines at the top left, 15 px bold; the y below them.
+pub fn title(out: &mut String, x: f64, lines: &[String]) -> f64 {
+    for (i, l) in lines.iter().enumerate() {
+        text(
+            out,
+            x,
+            22.0 + TITLE_LINE * i as f64,
+            "start",
+            r#"font-size="15" font-weight="bold""#,
+            l,
+        );
+    }
+    22.0 + TITLE_LINE * (lines.len().max(1) - 1) as f64
+}
+
+pub const TITLE_SIZE: f64 = 15.0;
+pub const TITLE_LINE: f64 = 19.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_titles_wrap_whole() {
+        let t =
+            "Tỷ lệ phường, xã có Trung tâm học tập cộng đồng triển khai hoạt động hiệu quả, đạt chuẩn — quận Ba Đình";
+        let lines = wrap(t, 15.0, 600.0);
+        assert!(lines.len() >= 2);
+        assert_eq!(lines.join(" "), t, "nothing is cut");
+        assert!(lines.iter().all(|l| text_width(l, 15.0, true) <= 600.0));
+    }
+
+    #[test]
+    fn labels_are_cut_with_an_ellipsis() {
+        assert_eq!(fit("Phúc Xá", 12.0, 180.0), "Phúc Xá");
+        let long = fit("Trung tâm học tập cộng đồng phường Nguyễn Trung Trực", 12.0, 180.0);
+        assert!(long.ends_with('…') && text_width(&long, 12.0, false) <= 180.0, "{long}");
+    }
 }

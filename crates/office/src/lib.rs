@@ -6,8 +6,13 @@
 //! - [`import`]: reads a filled template back, refusing files that are not
 //!   ours, are for another unit or year, or were altered in their locked parts,
 //!   and listing every bad cell with its address and a Vietnamese message.
+//! - [`report`]: the report as a Word document (Decree 30/2020 layout), and
+//!   the draft of its sections from the data.
+//! - [`annex`]: the report's annex as a workbook.
+//! - [`clean`]: user text made safe for XML before it reaches a document.
 
 pub mod annex;
+pub mod clean;
 pub mod import;
 pub mod report;
 pub mod template;

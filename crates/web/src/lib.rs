@@ -31,7 +31,7 @@ mod state;
 #[cfg(test)]
 mod layout_tests;
 
-pub use review::documents::{ReportError, yearly_report};
+pub use review::documents::{ReportError, annex, yearly_report};
 pub use router::router;
 pub use state::AppState;
 

@@ -160,6 +160,9 @@ pub struct ReportArgs {
     /// nam (hằng năm), so-ket (sơ kết) hoặc tong-ket (tổng kết).
     #[arg(long, default_value = "nam")]
     pub kind: String,
+    /// Phụ lục dạng Excel (.xlsx), nếu cần (the annex as a workbook).
+    #[arg(long)]
+    pub annex: Option<PathBuf>,
     #[command(flatten)]
     pub db: DbArgs,
 }

@@ -280,19 +280,51 @@ async fn report(args: ReportArgs) -> Result<ExitCode> {
     };
     let (store, _) = open_with_plan(args.db).await?;
     let state = load_state(store).await?;
-    let r = &state.plan.reporting;
-    if !(r.first_year..=r.last_year).contains(&args.year) {
+    check_report_year(&state.plan.reporting, args.year, kind)?;
+    let bytes = xhht_web::yearly_report(&state, args.year, kind).await?;
+    std::fs::write(&args.out, bytes).with_context(|| format!("không ghi được {}", args.out.display()))?;
+    println!("Đã tạo {} — báo cáo năm {}.", args.out.display(), args.year);
+    if let Some(path) = &args.annex {
+        let table = xhht_web::annex(&state, args.year).await?;
+        let bytes = xhht_office::annex::workbook(&table).context("không tạo được phụ lục Excel")?;
+        std::fs::write(path, bytes).with_context(|| format!("không ghi được {}", path.display()))?;
+        println!("Đã tạo {} — phụ lục năm {}.", path.display(), args.year);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A report only for a year of the plan, and a review only in a year the
+/// plan holds that review.
+fn check_report_year(r: &xhht_domain::plan::Reporting, year: i32, kind: xhht_office::report::ReportKind) -> Result<()> {
+    use xhht_domain::plan::ReviewKind;
+    if !(r.first_year..=r.last_year).contains(&year) {
         bail!(
-            "năm {} nằm ngoài thời gian của kế hoạch ({}-{})",
-            args.year,
+            "năm {year} nằm ngoài thời gian của kế hoạch ({}-{})",
             r.first_year,
             r.last_year
         );
     }
-    let bytes = xhht_web::yearly_report(&state, args.year, kind).await?;
-    std::fs::write(&args.out, bytes).with_context(|| format!("không ghi được {}", args.out.display()))?;
-    println!("Đã tạo {} — báo cáo năm {}.", args.out.display(), args.year);
-    Ok(ExitCode::SUCCESS)
+    let Some(review) = kind.review() else {
+        return Ok(());
+    };
+    if r.reviews.iter().any(|rv| rv.year == year && rv.kind == review) {
+        return Ok(());
+    }
+    let name = |k: ReviewKind| match k {
+        ReviewKind::MidTerm => "sơ kết",
+        ReviewKind::Final => "tổng kết",
+    };
+    let planned: Vec<String> = r
+        .reviews
+        .iter()
+        .map(|rv| format!("{} năm {}", name(rv.kind), rv.year))
+        .collect();
+    let planned = if planned.is_empty() {
+        "kế hoạch không có đợt sơ kết, tổng kết nào".to_string()
+    } else {
+        format!("kế hoạch có: {}", planned.join(", "))
+    };
+    bail!("kế hoạch không có {} năm {year} ({planned})", name(review))
 }
 
 /// Loads the shipped register of administrative units (`xhht init`, `xhht demo`).
@@ -378,5 +410,32 @@ async fn load_state(store: Store) -> Result<AppState> {
     match AppState::load(store).await {
         Err(StorageError::NotFound(Missing::Plan)) => bail!("cơ sở dữ liệu chưa có kế hoạch (chạy `xhht init` trước)"),
         state => Ok(state?),
+    }
+}
+
+#[cfg(test)]
+mod report_year_tests {
+    use xhht_office::report::ReportKind;
+
+    #[test]
+    fn reviews_only_in_their_years() {
+        let plan = xhht_domain::plan::builtin();
+        let r = &plan.reporting;
+        let check = |y, k| super::check_report_year(r, y, k);
+        assert!(check(2025, ReportKind::MidTerm).is_ok());
+        assert!(check(2030, ReportKind::Final).is_ok());
+        assert!(check(2026, ReportKind::Yearly).is_ok());
+        let e = check(2026, ReportKind::MidTerm).unwrap_err().to_string();
+        assert!(
+            e.contains("không có sơ kết năm 2026") && e.contains("sơ kết năm 2025"),
+            "{e}"
+        );
+        assert!(check(2025, ReportKind::Final).is_err());
+        assert!(
+            check(2031, ReportKind::Yearly)
+                .unwrap_err()
+                .to_string()
+                .contains("ngoài thời gian")
+        );
     }
 }

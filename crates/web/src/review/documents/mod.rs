@@ -11,7 +11,7 @@ use serde::Deserialize;
 use xhht_domain::plan::UnitType;
 use xhht_office::report::ReportKind;
 
-pub use report::{ReportError, yearly_report};
+pub use report::{ReportError, annex, yearly_report};
 
 use crate::auth::{AreaReader, PlanYear};
 use crate::respond::{AppError, DOCX, Query, XLSX, attachment};
