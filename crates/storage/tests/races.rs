@@ -45,7 +45,7 @@ fn values(plan: &Plan, unit: &str, k: usize) -> Vec<(String, Option<DataValue>)>
             let v = match e.value_type {
                 ValueType::Count => DataValue::Number((1000 + 37 * k) as f64),
                 ValueType::Percentage => DataValue::Number((50 + k % 40) as f64),
-                ValueType::YesNo => DataValue::Bool(k % 2 == 0),
+                ValueType::YesNo => DataValue::Bool(k.is_multiple_of(2)),
                 ValueType::Status => DataValue::Status(e.options[k % e.options.len()].code.clone()),
                 ValueType::Text => DataValue::Text(format!("ghi chú {k}")),
             };
