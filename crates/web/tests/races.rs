@@ -206,7 +206,7 @@ async fn a_mixed_load_never_gets_a_server_error() {
                 let mut i = k;
                 while Instant::now() < until {
                     i += 1;
-                    let r = if i % 4 == 0 {
+                    let r = if i.is_multiple_of(4) {
                         let form = full_form(&plan, &unit, i);
                         let fields: Vec<(&str, &str)> = form.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
                         who.post(&app, &uri, &fields).await
@@ -215,7 +215,7 @@ async fn a_mixed_load_never_gets_a_server_error() {
                         who.post(&app, &uri, &[("v_pop_15_60", v.as_str()), ("action", "save")])
                             .await
                     };
-                    count(&counts, if i % 4 == 0 { "submit" } else { "save" }, r.status);
+                    count(&counts, if i.is_multiple_of(4) { "submit" } else { "save" }, r.status);
                 }
             }));
         }
@@ -233,7 +233,7 @@ async fn a_mixed_load_never_gets_a_server_error() {
                         i += 1;
                         let state = rows.iter().find(|r| &r.org_unit == unit).map(|r| r.state);
                         let action = match state {
-                            Some(ReportState::Submitted) if i % 3 == 0 => "return",
+                            Some(ReportState::Submitted) if i.is_multiple_of(3) => "return",
                             Some(ReportState::Submitted) => "approve",
                             Some(ReportState::Approved) => "reopen",
                             _ => continue,
