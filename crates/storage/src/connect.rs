@@ -52,7 +52,7 @@ impl Store {
 
     /// SQLite in WAL mode with `synchronous = FULL`: a committed transaction
     /// survives a crash or a power cut; foreign keys are enforced.
-    async fn open_sqlite(path: &str) -> Result<Self> {
+    pub(crate) async fn open_sqlite(path: &str) -> Result<Self> {
         let opts = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -74,9 +74,21 @@ impl Store {
     }
 
     pub(crate) async fn migrate(&self) -> Result<()> {
+        self.migrate_to(None).await
+    }
+
+    /// Runs the migrations up to and including `last` (all when `None`):
+    /// tests build databases of earlier releases this way.
+    pub(crate) async fn migrate_to(&self, last: Option<i64>) -> Result<()> {
+        let upto = |mut m: sqlx::migrate::Migrator| {
+            if let Some(last) = last {
+                m.migrations = m.migrations.iter().filter(|x| x.version <= last).cloned().collect();
+            }
+            m
+        };
         match &self.db {
-            Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
-            Db::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+            Db::Sqlite(p) => upto(sqlx::migrate!("./migrations/sqlite")).run(p).await?,
+            Db::Postgres(p) => upto(sqlx::migrate!("./migrations/postgres")).run(p).await?,
         }
         Ok(())
     }

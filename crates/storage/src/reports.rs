@@ -118,15 +118,19 @@ impl Store {
             return Err(Conflict::NotEditable { state }.into());
         }
         let mut changed = 0;
+        // The report's current values in one read (the row lock holds them still).
+        let current: HashMap<String, (Option<f64>, Option<String>)> = w
+            .fetch_all::<ValueRow>(
+                "SELECT org_unit_code, element_code, value_num, value_text FROM data_values WHERE org_unit_code = $1 AND year = $2",
+                args![unit, year],
+            )
+            .await?
+            .into_iter()
+            .map(|(_, element, num, text)| (element, (num, text)))
+            .collect();
         for (element, value) in &form.values {
             let new = value.as_ref().map(DataValue::to_columns).unwrap_or((None, None));
-            let old: Option<(Option<f64>, Option<String>)> = w
-                .fetch_optional(
-                    "SELECT value_num, value_text FROM data_values WHERE org_unit_code = $1 AND element_code = $2 AND year = $3",
-                    args![unit, element, year],
-                )
-                .await?;
-            let old = old.unwrap_or((None, None));
+            let old = current.get(element).cloned().unwrap_or((None, None));
             if old == new {
                 continue;
             }

@@ -28,19 +28,87 @@ pub async fn stores(name: &str) -> Vec<Store> {
     out
 }
 
+/// Fresh stores (as [`stores`]) migrated only up to migration `last`: a
+/// database as an earlier release left it. [`upgrade`] then migrates it as
+/// opening it with this release does.
+pub async fn stores_at(name: &str, last: i64) -> Vec<Store> {
+    let mut out = vec![sqlite_at(name, Some(last)).await];
+    out.extend(postgres_at(name, Some(last)).await);
+    out
+}
+
+/// Runs the remaining migrations, as [`Store::open`] does.
+pub async fn upgrade(store: &Store) -> crate::Result<()> {
+    store.migrate().await
+}
+
+/// Runs one SQL statement as is:
+/// for writing rows in an earlier release's format in tests.
+pub async fn execute(store: &Store, sql: &str) {
+    crate::with_db!(&store.db, pool => {
+        sqlx::query(sql).execute(pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+    });
+}
+
+/// Every table's columns: table → [(column, type class, not null)], with the
+/// type classes `integer`, `real`, `text`, `boolean` (what both backends mean
+/// by a column's type), leaving out sqlx's own bookkeeping.
+pub async fn columns(store: &Store) -> std::collections::BTreeMap<String, Vec<(String, String, bool)>> {
+    let mut out: std::collections::BTreeMap<String, Vec<(String, String, bool)>> = Default::default();
+    let rows: Vec<(String, String, String, bool)> = match &store.db {
+        crate::Db::Sqlite(pool) => sqlx::query_as(
+            "SELECT m.name, p.name, p.type, p.\"notnull\" OR p.pk > 0 FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations' ORDER BY m.name, p.cid",
+        )
+        .fetch_all(pool)
+        .await
+        .expect("SQLite columns"),
+        crate::Db::Postgres(pool) => sqlx::query_as(
+            "SELECT table_name::text, column_name::text, data_type::text, is_nullable = 'NO' FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations' ORDER BY table_name, ordinal_position",
+        )
+        .fetch_all(pool)
+        .await
+        .expect("PostgreSQL columns"),
+    };
+    for (table, column, ty, not_null) in rows {
+        let class = match ty.to_lowercase().as_str() {
+            "integer" | "bigint" | "smallint" => "integer",
+            "double precision" | "real" => "real",
+            "text" => "text",
+            "boolean" => "boolean",
+            other => panic!("{table}.{column}: type «{other}» has no class here; add it"),
+        };
+        out.entry(table)
+            .or_default()
+            .push((column, class.to_string(), not_null));
+    }
+    out
+}
+
 /// A fresh SQLite database in a temporary file.
 pub async fn sqlite(name: &str) -> Store {
+    sqlite_at(name, None).await
+}
+
+async fn sqlite_at(name: &str, last: Option<i64>) -> Store {
     let path = std::env::temp_dir().join(format!("xhht-test-{}-{}.sqlite", safe(name), std::process::id()));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
-    Store::open(&path.display().to_string())
+    let store = Store::open_sqlite(&path.display().to_string())
         .await
-        .expect("open SQLite test database")
+        .expect("open SQLite test database");
+    store.migrate_to(last).await.expect("migrate SQLite test database");
+    store
 }
 
 /// A fresh PostgreSQL schema, or `None` (with a message) when no server answers.
 pub async fn postgres(name: &str) -> Option<Store> {
+    postgres_at(name, None).await
+}
+
+async fn postgres_at(name: &str, last: Option<i64>) -> Option<Store> {
     let url = std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_string());
     let required = std::env::var(REQUIRE_POSTGRES_VAR).is_ok_and(|v| v == "1");
     let schema = format!("t_{}", safe(name));
@@ -74,7 +142,7 @@ pub async fn postgres(name: &str) -> Option<Store> {
         .expect("valid URL")
         .options([("search_path", schema.as_str())]);
     let store = Store::open_postgres(opts).await.expect("connect to PostgreSQL");
-    store.migrate().await.expect("migrate PostgreSQL test schema");
+    store.migrate_to(last).await.expect("migrate PostgreSQL test schema");
     Some(store)
 }
 

@@ -35,14 +35,17 @@ pub struct Client {
 
 pub async fn send(app: &Router, req: Request<Body>) -> Reply {
     let res = app.clone().oneshot(req).await.unwrap();
-    let h = |name| {
-        res.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string()
+    // In a block, so the future stays `Send` (tests spawn requests on tasks).
+    let (status, location, set_cookie) = {
+        let h = |name| {
+            res.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        };
+        (res.status(), h(header::LOCATION), h(header::SET_COOKIE))
     };
-    let (status, location, set_cookie) = (res.status(), h(header::LOCATION), h(header::SET_COOKIE));
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
     Reply {
         status,
