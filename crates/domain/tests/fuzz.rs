@@ -148,7 +148,7 @@ struct Numbers;
 
 impl Env for Numbers {
     fn value(&self, code: &str) -> Option<Value> {
-        (code.len() % 3 != 0).then(|| Value::Number(code.len() as f64 - 2.0))
+        (!code.len().is_multiple_of(3)).then_some(Value::Number(code.len() as f64 - 2.0))
     }
 
     fn prev(&self, code: &str) -> Option<Value> {
