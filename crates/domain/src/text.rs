@@ -3,6 +3,12 @@
 use chrono::{Datelike, NaiveDate};
 use unicode_normalization::UnicodeNormalization;
 
+mod clean;
+mod number;
+
+pub use clean::{TextKind, TextProblem, clean};
+pub use number::parse_number;
+
 /// The same Vietnamese word can arrive as different bytes (composed or not);
 /// everything stored or compared goes through NFC first.
 pub fn nfc(s: &str) -> String {
@@ -110,48 +116,6 @@ mod fold_tests {
         assert_eq!(super::fold("Phúc Xá"), "phucxa");
         assert_eq!(super::fold("Điện Biên"), "dienbien");
         assert_eq!(super::fold("Đội Cấn"), "doican");
-    }
-}
-
-/// Reads a number typed by a Vietnamese user: `1.234` and `1 234` are a
-/// thousand two hundred and thirty-four, `99,5` is ninety-nine and a half.
-/// With no comma, a dot is a thousands separator for whole numbers
-/// (`whole = true`) and a decimal point otherwise (`99.5` in a percentage).
-pub fn parse_number(input: &str, whole: bool) -> Result<f64, String> {
-    let s: String = input.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}').collect();
-    if s.is_empty() {
-        return Err("chưa nhập số".into());
-    }
-    let normalised = if s.contains(',') {
-        s.replace('.', "").replace(',', ".")
-    } else if whole {
-        s.replace('.', "")
-    } else {
-        s
-    };
-    let bad = || format!("«{}» không phải là số", input.trim());
-    if normalised.matches('.').count() > 1 || !normalised.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
-        return Err(bad());
-    }
-    normalised.parse::<f64>().ok().filter(|x| x.is_finite()).ok_or_else(bad)
-}
-
-#[cfg(test)]
-mod parse_tests {
-    use super::parse_number;
-
-    #[test]
-    fn vietnamese_number_input() {
-        assert_eq!(parse_number("1.234", true), Ok(1234.0));
-        assert_eq!(parse_number("1 234 567", true), Ok(1_234_567.0));
-        assert_eq!(parse_number("99,5", false), Ok(99.5));
-        assert_eq!(parse_number("99.5", false), Ok(99.5));
-        assert_eq!(parse_number("1.234,5", false), Ok(1234.5));
-        assert_eq!(parse_number("-3", true), Ok(-3.0));
-        assert!(parse_number("", true).is_err());
-        assert!(parse_number("mười", true).is_err());
-        assert!(parse_number("1,2,3", false).is_err());
-        assert!(parse_number("1e9", true).is_err());
     }
 }
 

@@ -89,7 +89,7 @@ fn type_limits(plan: &Plan, unit: &OrgUnit, this: &UnitValues) -> Vec<Finding> {
             ));
             continue;
         }
-        if let Some(message) = type_problem(el, value) {
+        if let Some(message) = value_problem(el, value) {
             out.push(type_error(code, message));
         }
     }
@@ -97,22 +97,36 @@ fn type_limits(plan: &Plan, unit: &OrgUnit, this: &UnitValues) -> Vec<Finding> {
     out
 }
 
-fn type_problem(el: &crate::plan::DataElement, value: &DataValue) -> Option<String> {
+/// What is wrong with one value of `el` by its type and bounds alone (no
+/// rule, no other value): a Vietnamese message, or `None` when it is fine.
+pub fn value_problem(el: &crate::plan::DataElement, value: &DataValue) -> Option<String> {
     let name = &el.name;
+    let too_big = |n: f64| el.upper_bound().is_some_and(|max| n > max);
+    let max = crate::text::number(el.upper_bound().unwrap_or(0.0), 2);
     match (el.value_type, value) {
+        (ValueType::Count | ValueType::Percentage, DataValue::Number(n)) if !n.is_finite() => {
+            Some(format!("«{name}» không hợp lệ."))
+        }
         (ValueType::Count, DataValue::Number(n)) if *n < 0.0 => Some(format!("«{name}» không được là số âm.")),
         (ValueType::Count, DataValue::Number(n)) if n.fract() != 0.0 => Some(format!("«{name}» phải là số nguyên.")),
-        (ValueType::Count, DataValue::Number(n)) if !n.is_finite() => Some(format!("«{name}» không hợp lệ.")),
+        (ValueType::Count, DataValue::Number(n)) if too_big(*n) => {
+            Some(format!("«{name}» lớn quá mức cho phép (tối đa {max})."))
+        }
+        (ValueType::Percentage, DataValue::Number(n)) if *n >= 0.0 && too_big(*n) && *n <= 100.0 => {
+            Some(format!("«{name}» không được lớn hơn {max}%."))
+        }
         (ValueType::Percentage, DataValue::Number(n)) if !(0.0..=100.0).contains(n) => {
             Some(format!("«{name}» là tỷ lệ phần trăm, phải từ 0 đến 100."))
         }
+        (ValueType::Text, DataValue::Text(t)) => crate::text::clean(crate::text::TextKind::Value, t)
+            .err()
+            .map(|p| format!("«{name}»: {}", p.message())),
         (ValueType::Status, DataValue::Status(s)) if el.option_rank(s).is_none() => {
             Some(format!("«{name}»: «{s}» không phải một mức hợp lệ."))
         }
         (ValueType::Count | ValueType::Percentage, DataValue::Number(_))
         | (ValueType::YesNo, DataValue::Bool(_))
-        | (ValueType::Status, DataValue::Status(_))
-        | (ValueType::Text, DataValue::Text(_)) => None,
+        | (ValueType::Status, DataValue::Status(_)) => None,
         _ => Some(format!("«{name}» có kiểu giá trị không đúng.")),
     }
 }
@@ -123,5 +137,54 @@ fn type_error(code: &str, message: String) -> Finding {
         severity: Severity::Error,
         message,
         elements: vec![code.to_string()],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::builtin;
+
+    #[test]
+    fn counts_and_percentages_have_upper_bounds() {
+        let plan = builtin();
+        let count = plan
+            .data_elements
+            .iter()
+            .find(|e| e.value_type == ValueType::Count)
+            .unwrap();
+        assert!(value_problem(count, &DataValue::Number(1e9)).is_none());
+        // 1e20 was accepted for a count before.
+        let e = value_problem(count, &DataValue::Number(1e20)).unwrap();
+        assert!(e.contains("tối đa 1.000.000.000"), "{e}");
+        assert!(value_problem(count, &DataValue::Number(f64::INFINITY)).is_some());
+        assert!(value_problem(count, &DataValue::Number(f64::NAN)).is_some());
+        let pct = plan
+            .data_elements
+            .iter()
+            .find(|e| e.value_type == ValueType::Percentage);
+        if let Some(pct) = pct {
+            assert!(value_problem(pct, &DataValue::Number(100.0)).is_none());
+            assert!(value_problem(pct, &DataValue::Number(100.5)).is_some());
+            assert!(value_problem(pct, &DataValue::Number(-0.5)).is_some());
+        }
+        let mut bounded = count.clone();
+        bounded.max = Some(50.0);
+        assert!(value_problem(&bounded, &DataValue::Number(50.0)).is_none());
+        assert!(
+            value_problem(&bounded, &DataValue::Number(51.0))
+                .unwrap()
+                .contains("tối đa 50")
+        );
+    }
+
+    #[test]
+    fn text_values_follow_the_cleaning_rule() {
+        let plan = builtin();
+        let mut text = plan.data_elements[0].clone();
+        text.value_type = ValueType::Text;
+        assert!(value_problem(&text, &DataValue::Text("ổn".into())).is_none());
+        let e = value_problem(&text, &DataValue::Text("a\0b".into())).unwrap();
+        assert!(e.contains("U+0000"), "{e}");
     }
 }

@@ -10,10 +10,13 @@
 //!   the draft of its sections from the data.
 //! - [`annex`]: the report's annex as a workbook.
 //! - [`clean`]: user text made safe for XML before it reaches a document.
+//! - [`limits`]: the bounds an uploaded file is checked against before any
+//!   spreadsheet library reads it (size, zip bombs, DTDs, dimensions, cells).
 
 pub mod annex;
 pub mod clean;
 pub mod import;
+pub mod limits;
 pub mod report;
 pub mod template;
 pub mod test_support;
@@ -23,7 +26,8 @@ pub const SHEET: &str = "Bao cao";
 /// The hidden sheet that says what the workbook is for.
 pub const META_SHEET: &str = "xhht";
 /// Version of the template layout; import refuses other versions.
-pub const LAYOUT: &str = "xhht-template-1";
+/// Version 2 records the draft's revision; version-1 templates are refused.
+pub const LAYOUT: &str = "xhht-template-2";
 /// First row of figures (0-based), after the title block and the header.
 pub const FIRST_ROW: u32 = 6;
 /// Columns: code, name, unit of measure, last year, this year (input), help.

@@ -1,23 +1,42 @@
 //! The yearly Excel template of one unit.
 
 use rust_xlsxwriter::{
-    DataValidation, DataValidationRule, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    DataValidation, DataValidationErrorStyle, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet,
+    XlsxError,
 };
 use xhht_domain::plan::{DataElement, OrgUnit, Plan, ValueType};
 use xhht_domain::values::{DataValue, UnitValues};
 
+use crate::import::{CLEAR, revision};
 use crate::*;
+
+/// Why a template was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// A year outside the plan's period (Vietnamese message).
+    #[error("{0}")]
+    Year(String),
+    #[error(transparent)]
+    Xlsx(#[from] XlsxError),
+}
+
+/// What the template tells people about filling it in.
+pub const INSTRUCTIONS: &str = "Chỉ nhập vào các ô màu vàng. Ô để trống: giữ nguyên số liệu đang có. \
+Muốn xóa một số liệu: gõ «xóa» vào ô. Số viết kiểu Việt Nam (12.345) hoặc không dấu chấm đều được; \
+không dùng công thức chưa tính.";
 
 /// Builds the template of `unit` for `year`: its figures in the plan's
 /// order, last year's approved values, and this year's current values (so a
-/// half-filled report can go to Excel and back).
+/// half-filled report can go to Excel and back). The hidden sheet records
+/// the revision of `current`, so an import can tell the draft changed since.
 pub fn unit_template(
     plan: &Plan,
     unit: &OrgUnit,
     year: i32,
     prev: &UnitValues,
     current: &UnitValues,
-) -> Result<Vec<u8>, XlsxError> {
+) -> Result<Vec<u8>, TemplateError> {
+    plan.reporting.check_year(year).map_err(TemplateError::Year)?;
     let mut wb = Workbook::new();
     let elements: Vec<&DataElement> = plan
         .elements_for(unit)
@@ -51,15 +70,17 @@ pub fn unit_template(
             None => sheet.write_blank(row, COL_INPUT, &input).map(|_| ())?,
         }
         sheet.write_string_with_format(row, COL_HELP, el.help.as_deref().unwrap_or(""), &locked)?;
-        validate_cell(sheet, row, el)?;
+        if let Some(v) = validation_for(el, row, COL_INPUT)? {
+            sheet.add_data_validation(row, COL_INPUT, row, COL_INPUT, &v)?;
+        }
     }
     sheet.protect();
     sheet.set_paper_size(9); // A4
     sheet.set_landscape();
     sheet.set_print_fit_to_pages(1, 0);
     sheet.set_repeat_rows(FIRST_ROW - 1, FIRST_ROW - 1)?;
-    meta(&mut wb, plan, unit, year, &elements)?;
-    wb.save_to_buffer()
+    meta(&mut wb, plan, unit, year, &elements, current)?;
+    Ok(wb.save_to_buffer()?)
 }
 
 fn title_block(sheet: &mut Worksheet, plan: &Plan, unit: &OrgUnit, year: i32) -> Result<(), XlsxError> {
@@ -80,11 +101,7 @@ fn title_block(sheet: &mut Worksheet, plan: &Plan, unit: &OrgUnit, year: i32) ->
             plan.due_date(year).map(xhht_domain::text::date).unwrap_or_default()
         ),
     )?;
-    sheet.write_string(
-        3,
-        0,
-        "Chỉ nhập vào các ô màu vàng. Số viết kiểu Việt Nam (12.345) hoặc không dấu chấm đều được.",
-    )?;
+    sheet.write_string(3, 0, INSTRUCTIONS)?;
     Ok(())
 }
 
@@ -145,52 +162,64 @@ fn write_value(
     }
 }
 
+/// The data validation of the input cell at (`row`, `col`), by value type:
 /// Excel's own check while typing; the import checks again regardless.
-fn validate_cell(sheet: &mut Worksheet, row: u32, el: &DataElement) -> Result<(), XlsxError> {
-    if let Some(v) = validation_for(el)? {
-        sheet.add_data_validation(row, COL_INPUT, row, COL_INPUT, &v)?;
-    }
-    Ok(())
-}
-
-/// The data validation of an element's input cells, by value type.
-fn validation_for(el: &DataElement) -> Result<Option<DataValidation>, XlsxError> {
-    Ok(Some(match el.value_type {
+/// Text is let through (Vietnamese numbers like `12.345` and «xóa» are
+/// text to Excel); numbers must be within the element's bounds.
+fn validation_for(el: &DataElement, row: u32, col: u16) -> Result<Option<DataValidation>, XlsxError> {
+    let at = cell_name(row, col);
+    let max = el.upper_bound().unwrap_or(0.0);
+    let v = match el.value_type {
         ValueType::Count => DataValidation::new()
-            .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
-            .set_error_message("Nhập số nguyên không âm.")?,
+            .allow_custom(Formula::new(format!(
+                "=OR(ISTEXT({at}),AND({at}>=0,{at}<={max},{at}=INT({at})))"
+            )))
+            .set_error_message(format!(
+                "Nhập số nguyên từ 0 đến {}, hoặc «xóa».",
+                xhht_domain::text::number(max, 0)
+            ))?,
         ValueType::Percentage => DataValidation::new()
-            .allow_decimal_number(DataValidationRule::Between(0.0, 100.0))
-            .set_error_message("Nhập tỷ lệ từ 0 đến 100.")?,
-        ValueType::YesNo => DataValidation::new().allow_list_strings(&[YES, NO])?,
+            .allow_custom(Formula::new(format!("=OR(ISTEXT({at}),AND({at}>=0,{at}<={max}))")))
+            .set_error_message(format!(
+                "Nhập tỷ lệ từ 0 đến {}, hoặc «xóa».",
+                xhht_domain::text::number(max, 2)
+            ))?,
+        ValueType::YesNo => DataValidation::new().allow_list_strings(&[YES, NO, CLEAR])?,
         ValueType::Status => {
-            let names: Vec<&str> = el.options.iter().map(|o| o.name.as_str()).collect();
+            let mut names: Vec<&str> = el.options.iter().map(|o| o.name.as_str()).collect();
+            names.push(CLEAR);
             DataValidation::new().allow_list_strings(&names)?
         }
         ValueType::Text => return Ok(None),
-    }))
+    };
+    Ok(Some(v.set_error_style(DataValidationErrorStyle::Stop)))
 }
 
 /// The hidden sheet: what this workbook is, and the codes it lists in order
 /// (import compares them with the visible sheet to detect alterations).
-fn meta(wb: &mut Workbook, plan: &Plan, unit: &OrgUnit, year: i32, elements: &[&DataElement]) -> Result<(), XlsxError> {
+fn meta(
+    wb: &mut Workbook,
+    plan: &Plan,
+    unit: &OrgUnit,
+    year: i32,
+    elements: &[&DataElement],
+    current: &UnitValues,
+) -> Result<(), XlsxError> {
     let m = wb.add_worksheet().set_name(META_SHEET)?;
+    let codes: Vec<&str> = elements.iter().map(|e| e.code.as_str()).collect();
     let rows = [
         ("layout", LAYOUT.to_string()),
         ("plan", plan.info.code.clone()),
         ("unit", unit.code.clone()),
         ("year", year.to_string()),
+        ("revision", revision(&codes, current)),
     ];
     for (i, (k, v)) in rows.iter().enumerate() {
         m.write_string(i as u32, 0, *k)?;
         m.write_string(i as u32, 1, v)?;
     }
-    m.write_string(4, 0, "elements")?;
-    m.write_string(
-        4,
-        1,
-        elements.iter().map(|e| e.code.as_str()).collect::<Vec<_>>().join(","),
-    )?;
+    m.write_string(rows.len() as u32, 0, "elements")?;
+    m.write_string(rows.len() as u32, 1, codes.join(","))?;
     m.set_hidden(true);
     m.protect();
     Ok(())
@@ -206,10 +235,11 @@ pub fn district_template(
     year: i32,
     units: &[&OrgUnit],
     values: &std::collections::HashMap<String, UnitValues>,
-) -> Result<Vec<u8>, XlsxError> {
+) -> Result<Vec<u8>, TemplateError> {
+    plan.reporting.check_year(year).map_err(TemplateError::Year)?;
     let mut wb = Workbook::new();
     let Some(first) = units.first() else {
-        return wb.save_to_buffer();
+        return Ok(wb.save_to_buffer()?);
     };
     let elements: Vec<&DataElement> = plan
         .elements_for(first)
@@ -273,7 +303,7 @@ pub fn district_template(
     for (c, el) in elements.iter().enumerate() {
         let col = c as u16 + 2;
         let last = FIRST_ROW + units.len() as u32 - 1;
-        if let Some(v) = validation_for(el)? {
+        if let Some(v) = validation_for(el, FIRST_ROW, col)? {
             sheet.add_data_validation(FIRST_ROW, col, last, col, &v)?;
         }
     }
@@ -300,5 +330,5 @@ pub fn district_template(
     m.write_string(5, 1, year.to_string())?;
     m.set_hidden(true);
     m.protect();
-    wb.save_to_buffer()
+    Ok(wb.save_to_buffer()?)
 }

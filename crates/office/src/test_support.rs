@@ -60,3 +60,34 @@ pub fn fill(xlsx: &[u8], cells: &[(&str, &str)]) -> Vec<u8> {
     *sheet = xml.into_bytes();
     rezip(&files)
 }
+
+/// Rewrites the XML of one part of the workbook with `f`.
+pub fn edit(xlsx: &[u8], part: &str, f: impl Fn(&str) -> String) -> Vec<u8> {
+    let mut files = entries(xlsx);
+    let (_, data) = files
+        .iter_mut()
+        .find(|(n, _)| n == part)
+        .unwrap_or_else(|| panic!("no part {part}"));
+    *data = f(std::str::from_utf8(data).expect("UTF-8 XML")).into_bytes();
+    rezip(&files)
+}
+
+/// Puts a formula into a cell of the first sheet, with a saved result or
+/// without one (as libraries that do not calculate write it).
+pub fn put_formula(xlsx: &[u8], cell: &str, formula: &str, saved: Option<&str>) -> Vec<u8> {
+    edit(xlsx, "xl/worksheets/sheet1.xml", |xml| {
+        let start = xml
+            .find(&format!("<c r=\"{cell}\""))
+            .unwrap_or_else(|| panic!("no cell {cell}"));
+        let tag_end = start + xml[start..].find('>').expect("a closed tag");
+        let end = if xml.as_bytes()[tag_end - 1] == b'/' {
+            tag_end + 1
+        } else {
+            tag_end + xml[tag_end..].find("</c>").expect("a cell end") + 4
+        };
+        let value = saved.map(|v| format!("<v>{v}</v>")).unwrap_or_default();
+        let mut out = xml.to_string();
+        out.replace_range(start..end, &format!("<c r=\"{cell}\"><f>{formula}</f>{value}</c>"));
+        out
+    })
+}

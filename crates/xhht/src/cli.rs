@@ -145,6 +145,15 @@ pub struct TemplateArgs {
 pub struct ImportArgs {
     /// Tệp mẫu đã điền (.xlsx).
     pub file: PathBuf,
+    /// Mã đơn vị của báo cáo được ghi (org-unit code); tệp của đơn vị khác bị từ chối.
+    #[arg(long)]
+    pub unit: String,
+    /// Năm báo cáo (reporting year); tệp của năm khác bị từ chối.
+    #[arg(long)]
+    pub year: i32,
+    /// Nhập thay cho tài khoản này (phải là người báo cáo của đơn vị); ghi vào nhật ký.
+    #[arg(long)]
+    pub user: Option<String>,
     #[command(flatten)]
     pub db: DbArgs,
 }

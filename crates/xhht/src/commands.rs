@@ -164,12 +164,8 @@ async fn user_add(args: UserAddArgs) -> Result<ExitCode> {
             args.role
         );
     };
-    let username = args.username.trim().to_lowercase();
-    let valid =
-        (3..=40).contains(&username.len()) && username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
-    if !valid {
-        bail!("tên đăng nhập «{username}» không hợp lệ: 3-40 ký tự, chỉ gồm chữ không dấu, số và . _ -");
-    }
+    use xhht_domain::text::{TextKind, clean};
+    let username = clean(TextKind::Username, &args.username).map_err(|p| anyhow::anyhow!("{p}"))?;
     let store = open_store(&url).await?;
     let (plan, _) = store
         .load_plan()
@@ -179,6 +175,7 @@ async fn user_add(args: UserAddArgs) -> Result<ExitCode> {
         .unit(&args.unit)
         .with_context(|| format!("không có đơn vị «{}» trong kế hoạch", args.unit))?;
     let display_name = args.display_name.unwrap_or_else(|| format!("Cán bộ {}", unit.name));
+    let display_name = clean(TextKind::DisplayName, &display_name).map_err(|p| anyhow::anyhow!("{p}"))?;
     let password = xhht_storage::random_password();
     let user = NewUser {
         username: &username,
@@ -230,11 +227,37 @@ async fn template(args: TemplateArgs) -> Result<ExitCode> {
 }
 
 async fn import(args: ImportArgs) -> Result<ExitCode> {
-    use xhht_office::import::{self, ImportError};
+    use xhht_office::import::{self, Draft, ImportError};
     let (store, plan) = open_with_plan(args.db).await?;
-    let bytes = std::fs::read(&args.file).with_context(|| format!("không đọc được {}", args.file.display()))?;
-    let file = args.file.display();
-    let imported = match import::read(&plan, &bytes) {
+    let (year, file) = (args.year, args.file.display());
+    if let Err(why) = plan.reporting.check_year(year) {
+        bail!("{why}");
+    }
+    let unit = plan
+        .unit(&args.unit)
+        .filter(|u| u.active_in(year) && plan.is_reporting_unit(u))
+        .with_context(|| format!("không có đơn vị báo cáo «{}» trong năm {year}", args.unit))?;
+    let actor = match &args.user {
+        Some(name) => writer(&store, name, &unit.code).await?,
+        None => "xhht import".to_string(),
+    };
+    let size = std::fs::metadata(&args.file)
+        .with_context(|| format!("không đọc được {file}"))?
+        .len();
+    if size > xhht_office::limits::LIMITS.file_bytes as u64 {
+        bail!("{file}: tệp quá lớn ({size} byte), không phải mẫu báo cáo");
+    }
+    let bytes = std::fs::read(&args.file).with_context(|| format!("không đọc được {file}"))?;
+    let current = store.working_values(&plan, &unit.code, year).await?;
+    let prev = store.approved_values(&plan, year - 1).await?.units.remove(&unit.code);
+    let draft = Draft {
+        unit: &unit.code,
+        year,
+        current: &current,
+        prev: prev.as_ref(),
+    };
+    let checked = import::read(&plan, &bytes).and_then(|i| import::verify(&plan, &i, &draft).map(|()| i));
+    let imported = match checked {
         Ok(i) => i,
         Err(ImportError::Refused(why)) => {
             eprintln!("{file}: {why}");
@@ -246,31 +269,47 @@ async fn import(args: ImportArgs) -> Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let prev = store
-        .approved_values(&plan, imported.year - 1)
-        .await?
-        .units
-        .remove(&imported.unit);
-    let problems = import::check(&plan, &imported, prev.as_ref());
-    if !problems.is_empty() {
-        problems.iter().for_each(|p| eprintln!("{file}: {p}"));
-        eprintln!("{file}: {} ô sai, không lưu gì", problems.len());
-        return Ok(ExitCode::FAILURE);
-    }
-    let stamp = Stamp::now("xhht import").with_reason(format!("Nhập từ {file}"));
-    let (unit, year) = (imported.unit.clone(), imported.year);
+    let stamp = Stamp::now(actor).with_reason(format!("Nhập từ {file}"));
     let form = xhht_storage::FormChanges {
         values: imported.values,
         ..Default::default()
     };
-    let changed = match store.save_form(&stamp, &unit, year, &form).await {
+    let changed = match store.save_form(&stamp, &unit.code, year, &form).await {
         Err(StorageError::Conflict(Conflict::NotEditable { .. })) => {
-            bail!("báo cáo năm {year} của đơn vị {unit} đã gửi hoặc đã duyệt, không sửa được")
+            bail!(
+                "báo cáo năm {year} của đơn vị {} đã gửi hoặc đã duyệt, không sửa được",
+                unit.code
+            )
         }
         done => done?,
     };
-    println!("Đã nhập {changed} số liệu vào bản nháp năm {year} của đơn vị {unit}.");
+    println!(
+        "Đã nhập {changed} số liệu vào bản nháp năm {year} của đơn vị {}.",
+        unit.code
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The account an import is made for: it must exist, be enabled and be
+/// allowed to write `unit`'s report, as on the web.
+async fn writer(store: &Store, name: &str, unit: &str) -> Result<String> {
+    use xhht_domain::access::Principal;
+    let name =
+        xhht_domain::text::clean(xhht_domain::text::TextKind::Username, name).map_err(|p| anyhow::anyhow!("{p}"))?;
+    let row = store
+        .users()
+        .await?
+        .into_iter()
+        .find(|u| u.username == name)
+        .with_context(|| format!("không có tài khoản «{name}»"))?;
+    let principal = Principal {
+        role: row.role,
+        org_unit: row.org_unit_code.clone(),
+    };
+    if row.disabled || !principal.can_write(unit) {
+        bail!("tài khoản «{name}» không được sửa báo cáo của đơn vị «{unit}»");
+    }
+    Ok(name)
 }
 
 async fn report(args: ReportArgs) -> Result<ExitCode> {

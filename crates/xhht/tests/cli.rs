@@ -123,12 +123,41 @@ fn template_and_import_from_the_command_line() {
         &db,
     ]);
     assert!(t.status.success(), "{}", String::from_utf8_lossy(&t.stderr));
-    let i = xhht(&["import", out.to_str().unwrap(), "--database-url", &db]);
+    let file = out.to_str().unwrap();
+    let import = |unit: &str, year: &str, extra: &[&str]| {
+        let mut args = vec!["import", file, "--unit", unit, "--year", year, "--database-url", &db];
+        args.extend_from_slice(extra);
+        xhht(&args)
+    };
+    // Another unit, another year, a year outside the plan, an account that may not write.
+    let other = import("00001", "2026", &[]);
+    assert!(!other.status.success());
+    assert!(
+        String::from_utf8_lossy(&other.stderr).contains("«00006»"),
+        "{}",
+        String::from_utf8_lossy(&other.stderr)
+    );
+    assert!(!import("00006", "2025", &[]).status.success());
+    let outside = import("00006", "2031", &[]);
+    assert!(String::from_utf8_lossy(&outside.stderr).contains("ngoài thời gian"));
+    assert!(!import("00006", "2026", &["--user", "admin"]).status.success());
+    let wrong = import("00006", "2026", &["--user", "phucxa"]);
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("không được sửa"));
+    let i = import("00006", "2026", &["--user", "vinhphuc"]);
     assert!(i.status.success(), "{}", String::from_utf8_lossy(&i.stderr));
     assert!(String::from_utf8_lossy(&i.stdout).contains("Đã nhập"));
     let garbage = dir.join("x.xlsx");
     std::fs::write(&garbage, b"not excel").unwrap();
-    let bad = xhht(&["import", garbage.to_str().unwrap(), "--database-url", &db]);
+    let bad = xhht(&[
+        "import",
+        garbage.to_str().unwrap(),
+        "--unit",
+        "00006",
+        "--year",
+        "2026",
+        "--database-url",
+        &db,
+    ]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("Excel"));
     let _ = std::fs::remove_dir_all(&dir);

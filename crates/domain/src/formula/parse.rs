@@ -86,14 +86,30 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, FormulaError> {
     Ok(out)
 }
 
+/// Longest formula, in tokens, and deepest nesting (brackets, `not`, unary
+/// minus): far beyond any plan's formulas, and low enough that parsing,
+/// typing, evaluating and dropping the tree never exhaust the stack.
+const MAX_TOKENS: usize = 1_000;
+const MAX_DEPTH: usize = 32;
+
 /// Parses a formula into an untyped tree; names are checked later by
 /// [`super::check_types`].
 pub fn parse(src: &str) -> Result<Expr, FormulaError> {
     let toks = lex(src)?;
+    if toks.len() > MAX_TOKENS {
+        return Err(FormulaError::new(
+            Span {
+                start: 0,
+                end: src.len(),
+            },
+            format!("công thức quá dài (tối đa {MAX_TOKENS} thành phần)"),
+        ));
+    }
     let mut p = Parser {
         toks,
         pos: 0,
         len: src.len(),
+        depth: 0,
     };
     if p.toks.is_empty() {
         return Err(FormulaError::new(Span { start: 0, end: 0 }, "công thức trống"));
@@ -121,9 +137,24 @@ struct Parser {
     toks: Vec<(Tok, Span)>,
     pos: usize,
     len: usize,
+    depth: usize,
 }
 
 impl Parser {
+    /// Runs `f` one nesting level deeper, refusing past [`MAX_DEPTH`].
+    fn nested(&mut self, f: impl FnOnce(&mut Self) -> Result<Expr, FormulaError>) -> Result<Expr, FormulaError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(FormulaError::new(
+                self.span(),
+                format!("công thức lồng nhau quá sâu (tối đa {MAX_DEPTH} mức)"),
+            ));
+        }
+        self.depth += 1;
+        let out = f(self);
+        self.depth -= 1;
+        out
+    }
+
     fn peek(&self) -> Option<&Tok> {
         self.toks.get(self.pos).map(|(t, _)| t)
     }
@@ -180,7 +211,7 @@ impl Parser {
 
     fn not(&mut self) -> Result<Expr, FormulaError> {
         if self.eat_word("not") {
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            return Ok(Expr::Not(Box::new(self.nested(Self::not)?)));
         }
         self.cmp()
     }
@@ -216,7 +247,7 @@ impl Parser {
 
     fn unary(&mut self) -> Result<Expr, FormulaError> {
         if self.eat_op(&["-"]).is_some() {
-            return Ok(Expr::Neg(Box::new(self.unary()?)));
+            return Ok(Expr::Neg(Box::new(self.nested(Self::unary)?)));
         }
         self.atom()
     }
@@ -231,7 +262,7 @@ impl Parser {
             Tok::Num(n) => Ok(Expr::Number(n)),
             Tok::Str(s) => Ok(Expr::Status(s, span)),
             Tok::LParen => {
-                let e = self.or()?;
+                let e = self.nested(Self::or)?;
                 self.expect(Tok::RParen, ")")?;
                 Ok(e)
             }
@@ -266,10 +297,10 @@ impl Parser {
                 ));
             }
         };
-        let mut args = vec![self.or()?];
+        let mut args = vec![self.nested(Self::or)?];
         while self.peek() == Some(&Tok::Comma) {
             self.pos += 1;
-            args.push(self.or()?);
+            args.push(self.nested(Self::or)?);
         }
         self.expect(Tok::RParen, ")")?;
         let arity_ok = match func {
@@ -338,5 +369,18 @@ mod tests {
         assert!(err.message.contains("foo"));
         assert!(parse("").is_err());
         assert!(parse("a b").is_err());
+    }
+
+    #[test]
+    fn deep_or_long_formulas_are_refused_not_overflowing_the_stack() {
+        for deep in ["(".repeat(400), "-".repeat(900), "not ".repeat(900), "abs(".repeat(400)] {
+            let err = parse(&deep).unwrap_err();
+            assert!(err.message.contains("quá sâu"), "{}", err.message);
+        }
+        assert!(parse(&"(".repeat(100_000)).unwrap_err().message.contains("quá dài"));
+        let long = vec!["a"; 2_000].join(" + ");
+        assert!(parse(&long).unwrap_err().message.contains("quá dài"));
+        let nested_ok = format!("{}a{}", "(".repeat(30), ")".repeat(30));
+        assert!(parse(&nested_ok).is_ok());
     }
 }

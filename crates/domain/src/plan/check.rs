@@ -353,6 +353,7 @@ impl Checker<'_> {
                 );
             }
             let reported_by = e.reported_by.iter().filter_map(|r| self.reporter(r, units)).collect();
+            let max = e.max.as_ref().and_then(|m| self.max(value_type, m));
             out.push(DataElement {
                 code: e.code.into_inner(),
                 name: nfc(&e.name),
@@ -363,9 +364,24 @@ impl Checker<'_> {
                 reported_by,
                 help: e.help.as_deref().map(nfc),
                 options,
+                max,
             });
         }
         out
+    }
+
+    /// A data element's `max`: positive and finite, only for counts and
+    /// percentages, and at most 100 for a percentage.
+    fn max(&mut self, value_type: ValueType, m: &Spanned<f64>) -> Option<f64> {
+        let v = *m.get_ref();
+        let why = match value_type {
+            ValueType::Count | ValueType::Percentage if !(v.is_finite() && v > 0.0) => "max phải là số dương",
+            ValueType::Percentage if v > 100.0 => "max của tỷ lệ phần trăm không được lớn hơn 100",
+            ValueType::Count | ValueType::Percentage => return Some(v),
+            _ => "chỉ kiểu count và percentage mới có max",
+        };
+        self.err(m.span(), why);
+        None
     }
 
     fn reporter(&mut self, r: &SStr, units: &HashMap<String, usize>) -> Option<Reporter> {

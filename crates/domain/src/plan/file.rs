@@ -161,6 +161,9 @@ pub struct DataElementEntry {
     /// Ordered options, worst to best, for `status` elements.
     #[serde(default)]
     pub options: Vec<OptionEntry>,
+    /// Upper bound of a `count` (default 10^9) or `percentage` (at most 100).
+    #[serde(default)]
+    pub max: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]

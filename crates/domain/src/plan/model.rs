@@ -200,6 +200,24 @@ pub struct OrgUnit {
     pub valid_to: Option<NaiveDate>,
 }
 
+impl Reporting {
+    /// Whether `year` is one of the plan's reporting years.
+    pub fn covers(&self, year: i32) -> bool {
+        (self.first_year..=self.last_year).contains(&year)
+    }
+
+    /// `Err` with a Vietnamese message when `year` is outside the plan's period.
+    pub fn check_year(&self, year: i32) -> Result<(), String> {
+        if self.covers(year) {
+            return Ok(());
+        }
+        Err(format!(
+            "Năm {year} nằm ngoài thời gian của kế hoạch ({}-{}).",
+            self.first_year, self.last_year
+        ))
+    }
+}
+
 impl OrgUnit {
     /// A unit reports for year `y` when it exists on 1 January of `y`: the
     /// wards merged on 1 July 2025 still report 2025, their successors from
@@ -283,9 +301,26 @@ pub struct DataElement {
     pub reported_by: Vec<Reporter>,
     pub help: Option<String>,
     pub options: Vec<StatusOption>,
+    /// The plan's own upper bound for a count or a percentage, if it sets one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
 }
 
+/// The largest count any figure of a plan can hold unless the plan says
+/// otherwise: more than every person in Vietnam, fewer than a typo's 1e20.
+pub const DEFAULT_MAX_COUNT: f64 = 1e9;
+
 impl DataElement {
+    /// The largest value accepted: the plan's `max`, else 10^9 for counts and
+    /// 100 for percentages; `None` for types without a numeric value.
+    pub fn upper_bound(&self) -> Option<f64> {
+        match self.value_type {
+            ValueType::Count => Some(self.max.unwrap_or(DEFAULT_MAX_COUNT)),
+            ValueType::Percentage => Some(self.max.unwrap_or(100.0).min(100.0)),
+            ValueType::YesNo | ValueType::Status | ValueType::Text => None,
+        }
+    }
+
     pub fn reported_by_unit(&self, unit: &OrgUnit) -> bool {
         self.reported_by.iter().any(|r| match r {
             Reporter::UnitType(t) => *t == unit.unit_type,

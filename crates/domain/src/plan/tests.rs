@@ -155,3 +155,38 @@ fn toml_syntax_error_has_a_place() {
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].line, 2);
 }
+
+#[test]
+fn an_elements_max_is_read_and_checked() {
+    let with_max = BUILTIN_BA_DINH.replacen(
+        "value_type = \"count\"\nunit = \"người\"\ngroup = \"a\"",
+        "value_type = \"count\"\nmax = 500000\nunit = \"người\"\ngroup = \"a\"",
+        1,
+    );
+    let plan = load(&with_max).unwrap_or_else(|p| panic!("{p:#?}"));
+    let bounded = plan.data_elements.iter().find(|e| e.max.is_some()).unwrap();
+    assert_eq!(bounded.upper_bound(), Some(500_000.0));
+    let default = plan
+        .data_elements
+        .iter()
+        .find(|e| e.value_type == ValueType::Count && e.max.is_none())
+        .unwrap();
+    assert_eq!(default.upper_bound(), Some(DEFAULT_MAX_COUNT));
+    let problems = load_with(
+        "value_type = \"count\"\nunit = \"người\"\ngroup = \"a\"",
+        "value_type = \"count\"\nmax = -1\nunit = \"người\"\ngroup = \"a\"",
+    );
+    assert!(problems[0].message.contains("max phải là số dương"), "{problems:?}");
+}
+
+#[test]
+fn reporting_years_are_bounded_by_the_period() {
+    let plan = builtin();
+    for year in [0, 1999, 2020, 2031, 3000, i32::MIN, i32::MAX] {
+        let e = plan.reporting.check_year(year).unwrap_err();
+        assert!(e.contains("2021-2030"), "{e}");
+    }
+    for year in [2021, 2026, 2030] {
+        assert!(plan.reporting.check_year(year).is_ok());
+    }
+}
