@@ -38,10 +38,12 @@ const SECTIONS: [&str; 15] = [
 pub(super) fn read(src: &str) -> Result<PlanFile, Vec<Problem>> {
     let (root, errors) = DeTable::parse_recoverable(src);
     if !errors.is_empty() {
-        return Err(errors
+        let mut problems: Vec<Problem> = errors
             .iter()
             .map(|e| Problem::at(src, e.span().map_or(0, |s| s.start), syntax(e.message())))
-            .collect());
+            .collect();
+        problems.sort_by_key(|p| (p.line, p.column));
+        return Err(problems);
     }
     let mut r = Reader {
         src,
@@ -104,7 +106,10 @@ pub(super) fn read(src: &str) -> Result<PlanFile, Vec<Problem>> {
             responsibilities: f.responsibilities,
             component_plans: f.component_plans,
         }),
-        _ => Err(r.problems),
+        _ => {
+            r.problems.sort_by_key(|p| (p.line, p.column));
+            Err(r.problems)
+        }
     }
 }
 
@@ -305,13 +310,15 @@ fn kind(s: &str) -> String {
     s.to_string()
 }
 
-/// TOML syntax errors in Vietnamese: the usual ones by name, the rest as
-/// "lỗi cú pháp" with what was expected.
+/// TOML syntax errors ("unclosed table, expected `]`") in Vietnamese: the
+/// usual ones by name, the rest as "lỗi cú pháp", with what was expected.
 fn syntax(message: &str) -> String {
-    const KNOWN: [(&str, &str); 14] = [
+    const KNOWN: [(&str, &str); 17] = [
+        ("unclosed table", "thiếu dấu ] đóng tiêu đề mục [...]"),
+        ("unclosed array table", "thiếu dấu ]] đóng tiêu đề mục [[...]]"),
         ("invalid table header", "tiêu đề mục [...] không hợp lệ"),
         ("invalid array table header", "tiêu đề mục [[...]] không hợp lệ"),
-        ("unclosed array table", "thiếu dấu đóng ]] của tiêu đề mục"),
+        ("string values must be quoted", "chữ phải đặt trong ngoặc kép \"...\""),
         (
             "missing comma between array elements",
             "thiếu dấu phẩy giữa các phần tử danh sách",
@@ -321,25 +328,42 @@ fn syntax(message: &str) -> String {
             "thiếu dấu = giữa tên trường và giá trị",
         ),
         ("missing opening quote", "thiếu dấu ngoặc kép mở"),
-        ("invalid basic string", "chuỗi trong ngoặc kép không hợp lệ"),
+        (
+            "invalid basic string",
+            "chuỗi trong ngoặc kép chưa đóng hoặc không hợp lệ",
+        ),
+        (
+            "invalid literal string",
+            "chuỗi trong ngoặc đơn chưa đóng hoặc không hợp lệ",
+        ),
         ("invalid unquoted key", "tên trường không hợp lệ"),
         ("invalid key", "tên trường không hợp lệ"),
-        ("unquoted keys cannot be empty", "tên trường không được để trống"),
-        ("duplicate key", "tên trường hoặc mục bị lặp"),
+        ("unquoted keys cannot be empty", "thiếu tên trường trước dấu ="),
+        ("duplicate key", "tên trường hoặc mục bị ghi hai lần"),
         ("unexpected leading zero", "số không được bắt đầu bằng 0"),
         ("invalid string", "chuỗi không hợp lệ"),
         ("invalid value", "giá trị không hợp lệ"),
     ];
-    let first = message.lines().next().unwrap_or("").trim();
+    let flat = message.replace('\n', ", ");
+    let (what, expected) = flat.split_once(", expected ").unwrap_or((&flat, ""));
+    let what = what.trim().trim_end_matches(',').trim();
     let head = KNOWN
         .iter()
-        .find(|(en, _)| first.starts_with(en))
+        .find(|(en, _)| what.starts_with(en))
         .map_or("lỗi cú pháp TOML", |(_, vi)| vi);
-    let expected = message
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("expected "))
-        .map(|e| format!(" (cần: {})", e.replace('`', "")));
-    format!("{head}{}", expected.unwrap_or_default())
+    let expected = expected
+        .replace('`', "")
+        .replace("literal string", "chuỗi")
+        .replace("letters", "chữ")
+        .replace("numbers", "số")
+        .replace("nothing", "")
+        .replace(" or ", " hoặc ");
+    let expected = expected.trim().trim_end_matches(',');
+    if expected.is_empty() {
+        head.to_string()
+    } else {
+        format!("{head} (cần: {expected})")
+    }
 }
 
 #[cfg(test)]
@@ -358,8 +382,13 @@ mod tests {
             "kiểu giá trị sai: chữ \"x\" trong khi cần một số nguyên"
         );
         assert_eq!(
-            syntax("invalid table header\nexpected `.`, `]`"),
-            "tiêu đề mục [...] không hợp lệ (cần: ., ])"
+            syntax("unclosed table, expected `]`"),
+            "thiếu dấu ] đóng tiêu đề mục [...] (cần: ])"
         );
+        assert_eq!(
+            syntax("unexpected leading zero, expected nothing"),
+            "số không được bắt đầu bằng 0"
+        );
+        assert_eq!(syntax("something new"), "lỗi cú pháp TOML");
     }
 }
