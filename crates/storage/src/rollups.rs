@@ -153,7 +153,7 @@ impl Store {
     /// Recomputes every roll-up from the approved values, in one transaction
     /// (after a bulk load, or when the hierarchy changed).
     pub async fn rebuild_rollups(&self, plan: &Plan) -> Result<usize> {
-        let years = plan.reporting.first_year..=plan.reporting.last_year;
+        let years = plan.entry_years();
         let mut all: Vec<(i32, Delta)> = Vec::new();
         for year in years {
             let values = self.approved_values(plan, year).await?;

@@ -8,6 +8,10 @@ pub fn progress(status: ProgressStatus) -> &'static str {
         ProgressStatus::OnTrack => "Đúng tiến độ",
         ProgressStatus::Behind => "Chậm tiến độ",
         ProgressStatus::NoData => "Chưa có số liệu",
+        ProgressStatus::NotAchieved => "Không đạt",
+        ProgressStatus::Provisional => "Tạm tính",
+        ProgressStatus::NotApplicable => "Không áp dụng",
+        ProgressStatus::Baseline => "Năm gốc",
     }
 }
 
@@ -19,5 +23,7 @@ pub fn progress_class(status: ProgressStatus) -> &'static str {
         ProgressStatus::OnTrack => "st-on-track",
         ProgressStatus::Behind => "st-behind",
         ProgressStatus::NoData => "st-no-data",
+        ProgressStatus::NotAchieved => "st-behind",
+        ProgressStatus::Provisional | ProgressStatus::NotApplicable | ProgressStatus::Baseline => "st-no-data",
     }
 }

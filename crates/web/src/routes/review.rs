@@ -67,6 +67,7 @@ pub fn type_label(t: UnitType) -> &'static str {
         UnitType::Organisation => "Tổ chức, đoàn thể",
         UnitType::EducationInstitution => "Cơ sở giáo dục",
         UnitType::CommunityLearningCentre => "TTHTCĐ",
+        UnitType::Declared(code) => code,
     }
 }
 
