@@ -44,7 +44,13 @@ pub fn number(x: f64, decimals: usize) -> String {
 
 /// `99.5` → `99,5%`.
 pub fn percent(x: f64) -> String {
-    format!("{}%", number(x, 1))
+    percent_with(x, 1)
+}
+
+/// A percentage with the decimals an assessment asks for
+/// ([`crate::indicator::Assessment::decimals`]): `99,49%`.
+pub fn percent_with(x: f64, decimals: usize) -> String {
+    format!("{}%", number(x, decimals))
 }
 
 /// `05/12/2026`.

@@ -6,7 +6,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use xhht_domain::narrative::NarrativeKind;
 use xhht_domain::plan::{OrgUnit, Plan, UnitType};
-use xhht_domain::values::DataValue;
+use xhht_domain::values::{DataValue, UnitValues};
 use xhht_domain::workflow::ReportState;
 
 /// The fixed seed of the demo.
@@ -26,6 +26,8 @@ pub struct SampleReport {
     pub narratives: Vec<((i64, NarrativeKind), String)>,
     /// Final state; the loader replays draft → submitted (→ returned) → …
     pub state: ReportState,
+    /// The reporter's explanation of the form's warnings, if it has any.
+    pub explanation: Option<String>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub decided_at: Option<DateTime<Utc>>,
 }
@@ -39,7 +41,15 @@ struct Profile {
 }
 
 pub fn generate(plan: &Plan, seed: u64) -> Vec<SampleReport> {
+    let mut out = generate_values(plan, seed);
+    explain_warnings(plan, &mut out);
+    out
+}
+
+fn generate_values(plan: &Plan, seed: u64) -> Vec<SampleReport> {
     let mut out = Vec::new();
+    // How the education department rated the centres: (good, rated) per year.
+    let mut ratings: std::collections::BTreeMap<i32, (usize, usize)> = Default::default();
     let wards: Vec<&OrgUnit> = plan
         .org_units
         .iter()
@@ -64,6 +74,11 @@ pub fn generate(plan: &Plan, seed: u64) -> Vec<SampleReport> {
             .find(|u| u.parent.as_deref() == Some(&ward.code) && u.unit_type == UnitType::CommunityLearningCentre);
         let centre_luck: f64 = rng.random_range(0.0..1.0);
         for year in FIRST..=LAST {
+            if centre.is_some() {
+                let r = ratings.entry(year).or_default();
+                r.0 += usize::from(centre_rating(&profile, centre_luck, year) == "good");
+                r.1 += 1;
+            }
             let (state, submitted_at, decided_at) = workflow(i, year, &mut rng);
             if state.is_none() {
                 continue;
@@ -80,6 +95,7 @@ pub fn generate(plan: &Plan, seed: u64) -> Vec<SampleReport> {
                 values,
                 narratives,
                 state,
+                explanation: None,
                 submitted_at,
                 decided_at,
             });
@@ -92,6 +108,7 @@ pub fn generate(plan: &Plan, seed: u64) -> Vec<SampleReport> {
                     values,
                     narratives,
                     state,
+                    explanation: None,
                     submitted_at,
                     decided_at,
                 });
@@ -119,7 +136,7 @@ pub fn generate(plan: &Plan, seed: u64) -> Vec<SampleReport> {
                 (true, _) => continue, // not started
             };
             let values = if unit.code == plan.reporting.submit_to {
-                education_values(year)
+                education_values(year, ratings.get(&year).copied().unwrap_or_default())
             } else {
                 Vec::new()
             };
@@ -130,12 +147,41 @@ pub fn generate(plan: &Plan, seed: u64) -> Vec<SampleReport> {
                 values,
                 narratives,
                 state,
+                explanation: None,
                 submitted_at,
                 decided_at,
             });
         }
     }
     out
+}
+
+/// A report with warnings carries the explanation its reporter would write:
+/// the learning-citizen title only existed from 2022 (244/QĐ-KHVN,
+/// 28/7/2022), so the first year's jump from none is expected.
+fn explain_warnings(plan: &Plan, reports: &mut [SampleReport]) {
+    use xhht_domain::validation::{missing_values, validate};
+    let values = |r: &SampleReport| -> UnitValues { r.values.iter().cloned().collect() };
+    let all: Vec<(String, i32, UnitValues)> = reports.iter().map(|r| (r.unit.clone(), r.year, values(r))).collect();
+    for r in reports.iter_mut() {
+        let Some(unit) = plan.unit(&r.unit) else { continue };
+        let this = values(r);
+        let prev = all
+            .iter()
+            .find(|(u, y, _)| *u == r.unit && *y == r.year - 1)
+            .map(|(_, _, v)| v);
+        let mut findings = validate(plan, unit, &this, prev);
+        findings.extend(missing_values(plan, unit, &this));
+        if findings.is_empty() {
+            continue;
+        }
+        let title = findings.iter().any(|f| f.rule == "learning_citizens_jump_up");
+        r.explanation = Some(if title {
+            "Năm 2022 bắt đầu xét công nhận danh hiệu Công dân học tập theo tiêu chí của Hội Khuyến học Việt Nam; năm 2021 chưa có danh hiệu nên số tăng nhanh (dữ liệu mẫu).".into()
+        } else {
+            "Một số số liệu chưa thu thập được trong năm, phường sẽ bổ sung khi có (dữ liệu mẫu).".into()
+        });
+    }
 }
 
 /// A few sentences under two task groups of section III, made from phrases
@@ -239,9 +285,14 @@ fn ward_values(p: &Profile, i: usize, year: i32, rng: &mut ChaCha8Rng) -> Vec<(S
     let mut noise = |sd: f64| rng.random_range(-sd..sd);
     let pop = (p.pop * (1.0 + p.growth).powf(t)).round();
     let pop_15_60 = (pop * (0.77 + 0.002 * t)).round();
-    let literate = (pop_15_60 * (99.35 + 0.07 * t + 0.3 * p.skill + noise(0.04)).clamp(98.6, 99.97) / 100.0).round();
-    let keep = literate * (91.0 + 1.1 * t + 2.5 * p.skill + noise(0.4)).clamp(80.0, 99.5) / 100.0;
-    let working = (pop * 0.81).round();
+    // Literate 15-60: at or above the 99,5% floor for most wards from 2021,
+    // the weakest just under it; rising towards 99,6% by 2030.
+    let literate = (pop_15_60 * (99.57 + 0.012 * t + 0.1 * p.skill + noise(0.03)).clamp(99.3, 99.95) / 100.0).round();
+    // A few people completed the literacy programme; most of them keep learning.
+    let graduates = (pop_15_60 * 0.0012).round();
+    let keep = graduates * (92.5 + 0.6 * t + 2.5 * p.skill + noise(0.4)).clamp(80.0, 100.0) / 100.0;
+    // Working age (15 to the retirement age, 55-61 and rising) is a part of 15-60.
+    let working = (pop_15_60 * (0.935 + 0.002 * t)).round();
     let rate =
         |base: f64, slope: f64, weight: f64, n: f64| (base + slope * t + weight * p.skill + n).clamp(3.0, 97.0) / 100.0;
     let info = working * rate(33.0, 5.0, 7.0, noise(1.0));
@@ -249,7 +300,7 @@ fn ward_values(p: &Profile, i: usize, year: i32, rng: &mut ChaCha8Rng) -> Vec<(S
     let trained_rate = rate(44.0, 1.4, 4.0, noise(0.5));
     let trained = pop * trained_rate;
     let university = pop * (trained_rate * 100.0 * 0.24 + 0.1 * t).min(trained_rate * 100.0) / 100.0;
-    let citizens = pop * rate(24.0, 6.0, 8.0, noise(0.8));
+    let citizens = pop * learning_citizen_share(p, year, noise(0.5));
     let units_total = (p.units_total + t.min(3.0)).round();
     let recognised = units_total * rate(36.0, 6.5, 10.0, noise(2.0));
     let weakest = i == 13;
@@ -257,7 +308,8 @@ fn ward_values(p: &Profile, i: usize, year: i32, rng: &mut ChaCha8Rng) -> Vec<(S
         ("pop_15_plus", count(pop)),
         ("pop_15_60", count(pop_15_60)),
         ("literate_15_60", count(literate)),
-        ("literate_keep_learning", count(keep)),
+        ("literacy_graduates", count(graduates)),
+        ("graduates_keep_learning", count(keep)),
         (
             "literacy_level",
             status(if weakest && year <= 2022 { "level_1" } else { "level_2" }),
@@ -281,31 +333,43 @@ fn ward_values(p: &Profile, i: usize, year: i32, rng: &mut ChaCha8Rng) -> Vec<(S
     v.retain(|(code, _)| {
         let optional = matches!(
             *code,
-            "working_age_life_skills" | "pop_university" | "literate_keep_learning" | "learning_citizens"
+            "working_age_life_skills" | "pop_university" | "graduates_keep_learning" | "learning_citizens"
         );
         !(optional && rng.random_range(0.0..1.0) < 0.05)
     });
     v.into_iter().map(|(c, x)| (c.to_string(), x)).collect()
 }
 
+/// Share of people 15+ holding the learning-citizen title: none before the
+/// title's criteria were issued in 2022, then growing by at most half a year.
+fn learning_citizen_share(p: &Profile, year: i32, noise: f64) -> f64 {
+    if year < 2022 {
+        return 0.0;
+    }
+    let start = 15.0 + 4.0 * p.skill + noise;
+    let growth = 1.38 + 0.05 * p.skill;
+    (start * growth.powi(year - 2022)).min(75.0) / 100.0
+}
+
 fn centre_values(p: &Profile, luck: f64, year: i32) -> Vec<(String, DataValue)> {
     let t = f64::from(year - FIRST);
     // Monotone in time: once a centre uses IT it keeps doing so.
     let uses_it = luck < 0.45 + 0.1 * t + 0.15 * p.skill;
-    let score = 0.3 + 0.09 * t + 0.2 * p.skill + 0.25 * luck;
-    let rating = match score {
-        s if s > 0.75 => "good",
-        s if s > 0.5 => "fair",
-        s if s > 0.3 => "average",
-        _ => "not_rated",
-    };
-    vec![
-        ("clc_uses_it".to_string(), DataValue::Bool(uses_it)),
-        ("clc_rating".to_string(), status(rating)),
-    ]
+    vec![("clc_uses_it".to_string(), DataValue::Bool(uses_it))]
 }
 
-fn education_values(year: i32) -> Vec<(String, DataValue)> {
+/// How the education department rates a centre in `year`.
+fn centre_rating(p: &Profile, luck: f64, year: i32) -> &'static str {
+    let t = f64::from(year - FIRST);
+    match 0.3 + 0.09 * t + 0.2 * p.skill + 0.25 * luck {
+        s if s > 0.75 => "good",
+        s if s > 0.5 => "fair",
+        _ => "average",
+    }
+}
+
+/// The education department's figures; `(good, rated)` are its centre ratings.
+fn education_values(year: i32, (good, rated): (usize, usize)) -> Vec<(String, DataValue)> {
     let t = f64::from(year - FIRST);
     let total = 58.0 + (t / 2.0).floor();
     vec![
@@ -314,7 +378,8 @@ fn education_values(year: i32) -> Vec<(String, DataValue)> {
             "edu_institutions_digital".to_string(),
             count(total * (0.41 + 0.075 * t)),
         ),
-        ("hei_digital_university".to_string(), DataValue::Bool(year >= 2023)),
+        ("clc_total".to_string(), count(rated as f64)),
+        ("clc_rated_good".to_string(), count(good as f64)),
         (
             "learning_district_status".to_string(),
             status(if year >= 2024 { "registered" } else { "not_registered" }),
@@ -384,5 +449,92 @@ mod tests {
             assert!(r.is_some(), "{} has no 2025 report", unit.code);
         }
         assert!(reports.iter().any(|r| r.unit == "HKH" && !r.narratives.is_empty()));
+    }
+}
+
+#[cfg(test)]
+mod plausibility {
+    use super::*;
+    use xhht_domain::indicator::{Hierarchy, Inputs, ProgressStatus, assess, compute};
+    use xhht_domain::plan::builtin;
+    use xhht_domain::values::YearValues;
+
+    fn year(plan: &Plan, reports: &[SampleReport], y: i32) -> YearValues {
+        let mut v = YearValues::default();
+        for r in reports.iter().filter(|r| r.year == y) {
+            for (c, x) in &r.values {
+                v.set(&r.unit, c, x.clone());
+            }
+        }
+        let _ = plan;
+        v
+    }
+
+    fn num(v: &YearValues, unit: &str, code: &str) -> Option<f64> {
+        match v.get(unit, code) {
+            Some(DataValue::Number(x)) => Some(*x),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn working_age_is_a_part_of_15_to_60() {
+        let plan = builtin();
+        let reports = generate(&plan, SEED);
+        for r in reports
+            .iter()
+            .filter(|r| plan.unit(&r.unit).is_some_and(|u| u.unit_type == UnitType::Ward))
+        {
+            let v: UnitValues = r.values.iter().cloned().collect();
+            if let (Some(DataValue::Number(a)), Some(DataValue::Number(w))) =
+                (v.get("pop_15_60"), v.get("working_age_pop"))
+            {
+                assert!(a > w, "{} {}: 15-60 {a} ≤ working age {w}", r.unit, r.year);
+            }
+        }
+    }
+
+    #[test]
+    fn no_learning_citizens_before_the_title_existed() {
+        let plan = builtin();
+        let reports = generate(&plan, SEED);
+        let y2021 = year(&plan, &reports, 2021);
+        let y2022 = year(&plan, &reports, 2022);
+        for w in plan.org_units.iter().filter(|u| u.unit_type == UnitType::Ward) {
+            assert!(
+                num(&y2021, &w.code, "learning_citizens").is_none_or(|x| x == 0.0),
+                "{}",
+                w.code
+            );
+        }
+        let any_2022 = plan
+            .org_units
+            .iter()
+            .any(|w| num(&y2022, &w.code, "learning_citizens").is_some_and(|x| x > 0.0));
+        assert!(any_2022, "the title is awarded from 2022");
+        // The 2022 jump from none is explained, as a reporter would.
+        let r = reports.iter().find(|r| r.year == 2022 && r.unit == "00001").unwrap();
+        assert!(r.explanation.as_deref().is_some_and(|e| e.contains("2022")));
+    }
+
+    #[test]
+    fn literacy_meets_the_floor_for_the_district_from_2021() {
+        let plan = builtin();
+        let reports = generate(&plan, SEED);
+        let ind = plan.indicator("literacy_rate_15_60").unwrap();
+        for y in 2021..=2025 {
+            let values = year(&plan, &reports, y);
+            let tree = Hierarchy::new(&plan, y);
+            let inputs = Inputs {
+                plan: &plan,
+                tree: &tree,
+                year: y,
+                values: &values,
+                prev: None,
+            };
+            let v = compute(&inputs, ind, &plan.info.area);
+            assert!(v.value.unwrap() >= 99.5, "{y}: {:?}", v.value);
+            assert_eq!(assess(&plan, ind, &v, None).status, ProgressStatus::Achieved, "{y}");
+        }
     }
 }

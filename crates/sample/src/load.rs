@@ -50,7 +50,7 @@ async fn replay(store: &Store, plan: &Plan, r: &SampleReport) -> Result<(), xhht
     let form = FormChanges {
         values: r.values.iter().map(|(c, v)| (c.clone(), Some(v.clone()))).collect(),
         narratives: r.narratives.clone(),
-        explanation: None,
+        explanation: r.explanation.clone(),
     };
     store.save_form(&stamp(entered), &r.unit, r.year, &form).await?;
     use ReportState::*;

@@ -161,7 +161,7 @@ impl Store {
         let mut w = self.begin_write().await?;
         w.lock_table("reports").await?;
         let mut all: Vec<(i32, Delta)> = Vec::new();
-        for year in plan.reporting.first_year..=plan.reporting.last_year {
+        for year in plan.entry_years() {
             let rows: Vec<(String, String, Option<f64>, Option<String>)> = w
                 .fetch_all(
                     "SELECT org_unit_code, element_code, value_num, value_text FROM approved_values WHERE year = $1",

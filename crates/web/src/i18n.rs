@@ -11,6 +11,10 @@ pub fn progress(status: ProgressStatus) -> &'static str {
         ProgressStatus::OnTrack => "Đúng tiến độ",
         ProgressStatus::Behind => "Chậm tiến độ",
         ProgressStatus::NoData => "Chưa có số liệu",
+        ProgressStatus::NotAchieved => "Không đạt",
+        ProgressStatus::Provisional => "Tạm tính",
+        ProgressStatus::NotApplicable => "Không áp dụng",
+        ProgressStatus::Baseline => "Năm gốc",
     }
 }
 
@@ -22,6 +26,8 @@ pub fn progress_class(status: ProgressStatus) -> &'static str {
         ProgressStatus::OnTrack => "st-on-track",
         ProgressStatus::Behind => "st-behind",
         ProgressStatus::NoData => "st-no-data",
+        ProgressStatus::NotAchieved => "st-behind",
+        ProgressStatus::Provisional | ProgressStatus::NotApplicable | ProgressStatus::Baseline => "st-no-data",
     }
 }
 
@@ -67,5 +73,6 @@ pub fn unit_type(t: UnitType) -> &'static str {
         UnitType::Organisation => "Tổ chức, đoàn thể",
         UnitType::EducationInstitution => "Cơ sở giáo dục",
         UnitType::CommunityLearningCentre => "TTHTCĐ",
+        UnitType::Declared(code) => code,
     }
 }

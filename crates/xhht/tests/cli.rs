@@ -35,6 +35,33 @@ fn plan_check_names_the_line_of_an_unknown_data_element() {
 }
 
 #[test]
+fn plan_check_accepts_a_ward_plan_and_lists_every_problem() {
+    let ward = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../crates/domain/tests/fixtures/phuong-thanh-khe-2026.toml"
+    );
+    let out = xhht(&["plan", "check", ward]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Two problems in two sections: both printed, as FILE:LINE:COL, in Vietnamese.
+    let source = std::fs::read_to_string(ward).unwrap();
+    let broken = source.replacen("due_day = 5", "due_day = \"năm\"", 1).replacen(
+        "lead = \"KH\"",
+        "lead = \"KH\"\nchu_tri = \"KH\"",
+        1,
+    );
+    let path = std::env::temp_dir().join(format!("xhht-ward-{}.toml", std::process::id()));
+    std::fs::write(&path, &broken).unwrap();
+    let out = xhht(&["plan", "check", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = |needle: &str| broken[..broken.find(needle).unwrap()].matches('\n').count() + 1;
+    assert!(err.contains(&format!(":{}:11: ", line("due_day = "))), "{err}");
+    assert!(err.contains(&format!(":{}:1: ", line("chu_tri = "))), "{err}");
+    assert!(err.contains("«chu_tri»") && err.contains("2 lỗi"), "{err}");
+}
+
+#[test]
 fn plan_check_of_a_missing_file_fails() {
     let out = xhht(&["plan", "check", "/khong/co/tep.toml"]);
     assert!(!out.status.success());

@@ -22,6 +22,7 @@ pub trait Env {
 pub fn eval(e: &Expr, env: &dyn Env) -> Option<Value> {
     Some(match e {
         Expr::Number(n) => Value::Number(*n),
+        Expr::Bool(b) => Value::Bool(*b),
         Expr::Rank(r) => Value::Rank(*r),
         Expr::Status(..) => return None, // unresolved literal: rejected by typing
         Expr::Element(c, _) => env.value(c)?,
@@ -147,6 +148,9 @@ mod tests {
         assert_eq!(run("lvl > 'l2'"), Some(Value::Bool(false)));
         assert_eq!(run("flag and a > b"), Some(Value::Bool(true)));
         assert_eq!(run("not flag"), Some(Value::Bool(false)));
+        assert_eq!(run("flag = 'yes'"), Some(Value::Bool(true)));
+        assert_eq!(run("'no' = flag"), Some(Value::Bool(false)));
+        assert_eq!(run("flag != 'no' and lvl = 'l2'"), Some(Value::Bool(true)));
         // a known false side decides even when the other side is missing
         assert_eq!(run("missing > 1 and a < b"), Some(Value::Bool(false)));
         assert_eq!(run("missing > 1 or a > b"), Some(Value::Bool(true)));

@@ -104,6 +104,8 @@ pub enum Func {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     Number(f64),
+    /// `'yes'` / `'no'` once typed against a yes/no element.
+    Bool(bool),
     Status(String, Span),
     Rank(usize),
     Element(String, Span),

@@ -63,6 +63,9 @@ pub fn resolve_comparison(
     match (lt, rt) {
         (Type::Number, Type::Number) => Ok(()),
         (Type::Bool, Type::Bool) if !is_order => Ok(()),
+        // A yes/no element has the options `no` and `yes`: `flag = 'yes'`.
+        (Type::Bool, Type::StatusLiteral(lit)) if !is_order => to_bool(right, lit),
+        (Type::StatusLiteral(lit), Type::Bool) if !is_order => to_bool(left, lit),
         (Type::Status(opts), Type::StatusLiteral(lit)) => to_rank(right, opts, lit),
         (Type::StatusLiteral(lit), Type::Status(opts)) => to_rank(left, opts, lit),
         (Type::Status(a), Type::Status(b)) if a == b => Ok(()),
@@ -71,6 +74,24 @@ pub fn resolve_comparison(
             format!("không so sánh được {} với {}", lt.name(), rt.name()),
         )),
     }
+}
+
+fn to_bool(side: &mut Expr, lit: &str) -> Result<(), FormulaError> {
+    let span = match side {
+        Expr::Status(_, s) => *s,
+        _ => Span { start: 0, end: 0 },
+    };
+    *side = match lit {
+        "yes" => Expr::Bool(true),
+        "no" => Expr::Bool(false),
+        _ => {
+            return Err(FormulaError::new(
+                span,
+                format!("«{lit}» không phải một mức của chỉ số có/không (có: yes, no)"),
+            ));
+        }
+    };
+    Ok(())
 }
 
 fn to_rank(side: &mut Expr, options: &[String], lit: &str) -> Result<(), FormulaError> {
@@ -93,6 +114,7 @@ fn to_rank(side: &mut Expr, options: &[String], lit: &str) -> Result<(), Formula
 fn walk(e: &mut Expr, lookup: &dyn Fn(&str) -> Option<ElementKind>, errs: &mut Vec<FormulaError>) -> Option<Type> {
     match e {
         Expr::Number(_) => Some(Type::Number),
+        Expr::Bool(_) => Some(Type::Bool),
         Expr::Rank(_) => Some(Type::Number),
         Expr::Status(s, _) => Some(Type::StatusLiteral(s.clone())),
         Expr::Element(code, span) | Expr::Prev(code, span) => element_type(code, *span, lookup, errs),
@@ -243,6 +265,17 @@ mod tests {
     }
 
     #[test]
+    fn yes_no_compares_with_its_options() {
+        let (e, t) = typed("flag = 'yes'").unwrap();
+        assert_eq!(t, Type::Bool);
+        let Expr::Cmp(_, _, right) = e else {
+            panic!("not a comparison")
+        };
+        assert_eq!(*right, Expr::Bool(true));
+        assert_eq!(typed("'no' != flag").unwrap().1, Type::Bool);
+    }
+
+    #[test]
     fn unknown_code_is_reported_with_its_place() {
         let errs = typed("n + missing_code").unwrap_err();
         assert_eq!(errs[0].span, Span { start: 4, end: 16 });
@@ -256,5 +289,7 @@ mod tests {
         assert!(typed("note").is_err());
         assert!(typed("n and flag").is_err());
         assert!(typed("flag < flag").is_err());
+        assert!(typed("flag >= 'yes'").is_err(), "yes/no has no order");
+        assert!(typed("flag = 'maybe'").is_err());
     }
 }

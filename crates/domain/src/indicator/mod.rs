@@ -8,7 +8,7 @@ mod hierarchy;
 mod progress;
 
 pub use hierarchy::Hierarchy;
-pub use progress::{Progress, ProgressStatus, progress};
+pub use progress::{Assessment, Progress, ProgressStatus, assess, decisive_decimals, progress};
 
 use serde::Serialize;
 

@@ -29,7 +29,7 @@ impl fmt::Display for Problem {
 }
 
 impl Problem {
-    fn at(src: &str, offset: usize, message: String) -> Self {
+    pub(super) fn at(src: &str, offset: usize, message: String) -> Self {
         let offset = offset.min(src.len());
         let before = &src[..offset];
         let line = before.matches('\n').count() + 1;
@@ -39,19 +39,18 @@ impl Problem {
     }
 }
 
+/// The plan-file formats this version reads. Format 1 files keep loading:
+/// what format 2 added takes the defaults format 1 implied.
+pub const FORMATS: [i64; 2] = [1, 2];
+
 /// Parses and checks a plan file.
 pub fn load(source: &str) -> Result<Plan, Vec<Problem>> {
-    let file: PlanFile = toml::from_str(source).map_err(|e| {
-        let at = e.span().map_or(0, |r| r.start);
-        vec![Problem::at(
-            source,
-            at,
-            format!("tệp TOML không hợp lệ: {}", e.message().trim()),
-        )]
-    })?;
+    let file: PlanFile = super::read::read(source)?;
     let mut cx = Checker {
         src: source,
         problems: Vec::new(),
+        format: *file.format.get_ref(),
+        types: HashMap::new(),
     };
     let plan = cx.plan(file);
     if cx.problems.is_empty() {
@@ -65,6 +64,10 @@ pub fn load(source: &str) -> Result<Plan, Vec<Problem>> {
 struct Checker<'a> {
     src: &'a str,
     problems: Vec<Problem>,
+    format: i64,
+    /// Unit types the file may use, by code: the catalogue in format 1, the
+    /// declared `[[unit_types]]` in format 2.
+    types: HashMap<String, UnitType>,
 }
 
 type Kinds = HashMap<String, ElementKind>;
@@ -75,20 +78,22 @@ impl Checker<'_> {
     }
 
     fn plan(&mut self, f: PlanFile) -> Plan {
-        if *f.format.get_ref() != 1 {
+        if !FORMATS.contains(f.format.get_ref()) {
             self.err(
                 f.format.span(),
                 format!(
-                    "định dạng (format) {} không được hỗ trợ; phiên bản hiện có: 1",
+                    "định dạng (format) {} không được hỗ trợ; các phiên bản hiện có: 1, 2",
                     f.format.get_ref()
                 ),
             );
         }
+        let declared_types = self.unit_types(f.unit_types);
         let org_units = self.org_units(f.org_units);
+        let unit_types = self.used_types(declared_types, &org_units);
         let units: HashMap<String, usize> = org_units.iter().enumerate().map(|(i, u)| (u.code.clone(), i)).collect();
         let target_groups = self.target_groups(f.target_groups);
         let group_codes: HashSet<String> = target_groups.iter().map(|g| g.code.clone()).collect();
-        let data_elements = self.data_elements(f.data_elements, &units, &group_codes);
+        let (data_elements, unreported) = self.data_elements(f.data_elements, &units, &group_codes);
         let kinds: Kinds = data_elements
             .iter()
             .map(|e| (e.code.clone(), element_kind(e)))
@@ -98,9 +103,11 @@ impl Checker<'_> {
         let indicators = self.indicators(f.indicators, &kinds, &data_elements, &org_units, &group_codes);
         let reporting = self.reporting(f.reporting, &units);
         let targets = self.targets(f.targets, &indicators, &declared, &units, &reporting);
+        self.unreported_elements(&unreported, &indicators, &targets);
         let validation_rules = self.rules(f.validation_rules, &kinds, &data_elements);
         let info = self.info(f.plan, &units);
-        let task_groups = self.task_groups(f.task_groups);
+        let report = self.report(f.report, &info);
+        let task_groups = self.task_groups(f.task_groups, &units);
         let responsibilities = self.responsibilities(f.responsibilities, &units);
         let component_plans = self.component_plans(f.component_plans, &units);
         let funding_sources = self.funding(f.funding_sources);
@@ -121,6 +128,8 @@ impl Checker<'_> {
             format: *f.format.get_ref(),
             info,
             reporting,
+            report,
+            unit_types,
             funding_sources,
             org_units,
             target_groups,
@@ -177,15 +186,85 @@ impl Checker<'_> {
     }
 
     fn unit_type(&mut self, t: &SStr) -> Option<UnitType> {
-        let parsed = UnitType::parse(t.get_ref());
+        let parsed = self.types.get(t.get_ref()).copied();
         if parsed.is_none() {
-            let all: Vec<_> = UnitType::ALL.iter().map(|t| t.code()).collect();
+            let mut all: Vec<&str> = self.types.keys().map(String::as_str).collect();
+            all.sort_unstable();
+            let hint = if self.format >= 2 {
+                "; khai báo loại mới trong [[unit_types]]"
+            } else {
+                ""
+            };
             self.err(
                 t.span(),
-                format!("loại đơn vị «{}» không hợp lệ (có: {})", t.get_ref(), all.join(", ")),
+                format!(
+                    "loại đơn vị «{}» không hợp lệ (có: {}{hint})",
+                    t.get_ref(),
+                    all.join(", ")
+                ),
             );
         }
         parsed
+    }
+
+    /// Format 2: the declared unit types become the known ones. Format 1:
+    /// the catalogue, named by [`default_type_names`].
+    fn unit_types(&mut self, entries: Vec<file::UnitTypeEntry>) -> Vec<UnitTypeInfo> {
+        if self.format < 2 {
+            self.types = UnitType::ALL.iter().map(|t| (t.code().to_string(), *t)).collect();
+            return UnitType::ALL
+                .iter()
+                .map(|&t| {
+                    let (name, plural) = default_type_names(t);
+                    UnitTypeInfo {
+                        unit_type: t,
+                        name: name.into(),
+                        plural: plural.into(),
+                    }
+                })
+                .collect();
+        }
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for e in entries {
+            self.unique(&mut seen, &e.code, "loại đơn vị");
+            let code = e.code.get_ref();
+            let well_formed = !code.is_empty()
+                && code
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !well_formed {
+                self.err(
+                    e.code.span(),
+                    format!("mã loại đơn vị «{code}» chỉ gồm chữ thường không dấu, số và dấu _"),
+                );
+                continue;
+            }
+            for (label, what) in [(&e.name, "name (tên số ít)"), (&e.plural, "plural (tên số nhiều)")] {
+                if label.get_ref().trim().is_empty() {
+                    self.err(label.span(), format!("loại đơn vị «{code}» cần {what}"));
+                }
+            }
+            let t = UnitType::of(code);
+            self.types.insert(code.clone(), t);
+            out.push(UnitTypeInfo {
+                unit_type: t,
+                name: nfc(e.name.get_ref()),
+                plural: nfc(e.plural.get_ref()),
+            });
+        }
+        out
+    }
+
+    /// Format 1 names every catalogue type; keep those the plan uses.
+    fn used_types(&mut self, declared: Vec<UnitTypeInfo>, units: &[OrgUnit]) -> Vec<UnitTypeInfo> {
+        if self.format >= 2 {
+            return declared;
+        }
+        declared
+            .into_iter()
+            .filter(|i| units.iter().any(|u| u.unit_type == i.unit_type))
+            .collect()
     }
 
     fn org_units(&mut self, entries: Vec<file::OrgUnitEntry>) -> Vec<OrgUnit> {
@@ -319,9 +398,10 @@ impl Checker<'_> {
         entries: Vec<file::DataElementEntry>,
         units: &HashMap<String, usize>,
         groups: &HashSet<String>,
-    ) -> Vec<DataElement> {
+    ) -> (Vec<DataElement>, Vec<SStr>) {
         let mut seen = HashSet::new();
         let mut out = Vec::new();
+        let mut unreported = Vec::new();
         for e in entries {
             self.unique(&mut seen, &e.code, "chỉ số dữ liệu");
             let Some(value_type) = ValueType::parse(e.value_type.get_ref()) else {
@@ -347,10 +427,9 @@ impl Checker<'_> {
                 _ => self.err(options_span, "chỉ kiểu status mới có options"),
             }
             if e.reported_by.is_empty() {
-                self.err(
-                    e.code.span(),
-                    format!("«{}» chưa có đơn vị nào báo cáo (reported_by trống)", e.code.get_ref()),
-                );
+                // Allowed only for what every target calls "không áp dụng":
+                // checked once targets are read.
+                unreported.push(e.code.clone());
             }
             let reported_by = e.reported_by.iter().filter_map(|r| self.reporter(r, units)).collect();
             let max = e.max.as_ref().and_then(|m| self.max(value_type, m));
@@ -367,7 +446,29 @@ impl Checker<'_> {
                 max,
             });
         }
-        out
+        (out, unreported)
+    }
+
+    /// An element nobody reports is an error, unless each indicator that
+    /// reads it has targets and all of them are "không áp dụng".
+    fn unreported_elements(&mut self, unreported: &[SStr], indicators: &[Indicator], targets: &[Target]) {
+        for code in unreported {
+            let readers: Vec<&Indicator> = indicators
+                .iter()
+                .filter(|i| indicator_codes(i).contains(&code.get_ref().as_str()))
+                .collect();
+            let all_not_applicable = !readers.is_empty()
+                && readers.iter().all(|i| {
+                    let mut ts = targets.iter().filter(|t| t.indicator == i.code).peekable();
+                    ts.peek().is_some() && ts.all(|t| t.not_applicable)
+                });
+            if !all_not_applicable {
+                self.err(
+                    code.span(),
+                    format!("«{}» chưa có đơn vị nào báo cáo (reported_by trống)", code.get_ref()),
+                );
+            }
+        }
     }
 
     /// A data element's `max`: positive and finite, only for counts and
@@ -385,7 +486,7 @@ impl Checker<'_> {
     }
 
     fn reporter(&mut self, r: &SStr, units: &HashMap<String, usize>) -> Option<Reporter> {
-        if let Some(t) = UnitType::parse(r.get_ref()) {
+        if let Some(&t) = self.types.get(r.get_ref()) {
             return Some(Reporter::UnitType(t));
         }
         if units.contains_key(r.get_ref()) {
@@ -470,6 +571,14 @@ impl Checker<'_> {
                 }
             };
             let code_span = e.code.span();
+            let decimals = match &e.decimals {
+                None => 1,
+                Some(d) if (0..=4).contains(d.get_ref()) => *d.get_ref() as usize,
+                Some(d) => {
+                    self.err(d.span(), "decimals (số chữ số thập phân) phải từ 0 đến 4");
+                    1
+                }
+            };
             let declared = std::mem::take(&mut e.options);
             let declared = self.options(declared);
             let Some((kind, options)) = self.indicator_kind(&e, kinds, elements, units, declared) else {
@@ -487,6 +596,7 @@ impl Checker<'_> {
                 unit: e.unit.as_deref().map(nfc),
                 direction,
                 help: e.help.as_deref().map(nfc),
+                decimals,
                 kind,
                 options,
             });
@@ -667,12 +777,25 @@ impl Checker<'_> {
         if last_year < first_year {
             self.err(r.last_year.span(), "last_year phải sau first_year");
         }
-        if !(first_year - 1..=last_year).contains(&baseline_year) {
+        // The baseline may precede the plan (a 2026-2030 plan measured from
+        // 2025); its figures are entered like any year's.
+        if !(first_year - 10..=last_year).contains(&baseline_year) {
             self.err(
                 r.baseline_year.span(),
-                "năm gốc (baseline_year) nằm ngoài thời gian của kế hoạch",
+                "năm gốc (baseline_year) phải từ 10 năm trước first_year đến last_year",
             );
         }
+        let min_coverage = match &r.min_coverage {
+            None => 100.0,
+            Some(c) if *c.get_ref() > 0.0 && *c.get_ref() <= 100.0 => *c.get_ref(),
+            Some(c) => {
+                self.err(
+                    c.span(),
+                    "min_coverage (tỷ lệ % đơn vị đã duyệt để số liệu được đánh giá) phải lớn hơn 0 và không quá 100",
+                );
+                100.0
+            }
+        };
         let mut reviews = Vec::new();
         for rv in r.reviews {
             let year = self.year(&rv.year);
@@ -705,6 +828,7 @@ impl Checker<'_> {
             last_year,
             baseline_year,
             reviews,
+            min_coverage,
         }
     }
 
@@ -744,15 +868,70 @@ impl Checker<'_> {
             let Some(value) = self.target_value(&t, ind) else {
                 continue;
             };
+            let comparison = self.comparison(&t, ind);
+            let kind = match t.kind.as_ref().map(|k| k.get_ref().as_str()) {
+                None | Some("by_year") => TargetKind::ByYear,
+                Some("floor_every_year") => TargetKind::FloorEveryYear,
+                Some(other) => {
+                    let span = t.kind.as_ref().map_or(0..0, |k| k.span());
+                    self.err(
+                        span,
+                        format!("loại mục tiêu «{other}» không hợp lệ (có: by_year, floor_every_year)"),
+                    );
+                    TargetKind::ByYear
+                }
+            };
+            let applies_to = t
+                .applies_to
+                .as_ref()
+                .map(|ts| ts.iter().filter_map(|x| self.unit_type(x)).collect::<Vec<_>>());
+            if let (Some(ts), Some(raw)) = (&applies_to, &t.applies_to)
+                && ts.is_empty()
+                && raw.is_empty()
+            {
+                self.err(
+                    t.indicator.span(),
+                    "applies_to trống: ghi not_applicable = true nếu mục tiêu không áp dụng",
+                );
+            }
             out.push(Target {
                 indicator: ind.code.clone(),
                 year,
                 value,
                 org_unit,
                 text: t.text.as_deref().map(nfc),
+                comparison,
+                kind,
+                applies_to,
+                not_applicable: t.not_applicable.as_ref().is_some_and(|b| *b.get_ref()),
             });
         }
         out
+    }
+
+    /// ≥, ≤ or =; by default what the indicator's direction means (≥ when
+    /// higher is better, ≤ otherwise; ≥ on the option order for statuses).
+    fn comparison(&mut self, t: &file::TargetEntry, ind: &Indicator) -> formula::CmpOp {
+        use formula::CmpOp::{Eq, Ge, Le};
+        let default = match ind.direction {
+            Direction::Decrease if !ind.is_status() => Le,
+            _ => Ge,
+        };
+        let Some(c) = &t.comparison else {
+            return default;
+        };
+        match c.get_ref().trim() {
+            ">=" | "≥" => Ge,
+            "<=" | "≤" => Le,
+            "=" | "==" => Eq,
+            other => {
+                self.err(
+                    c.span(),
+                    format!("phép so sánh «{other}» của mục tiêu không hợp lệ (có: ≥, ≤, = hoặc >=, <=)"),
+                );
+                default
+            }
+        }
     }
 
     fn target_value(&mut self, t: &file::TargetEntry, ind: &Indicator) -> Option<TargetValue> {
@@ -930,7 +1109,62 @@ impl Checker<'_> {
         }
     }
 
-    fn task_groups(&mut self, entries: Vec<file::TaskGroupEntry>) -> Vec<TaskGroup> {
+    /// The yearly report's header and signature. Format 2 requires `[report]`;
+    /// format 1 signs as the plan was signed, with the symbol `BC-UBND`.
+    fn report(&mut self, r: Option<file::ReportEntry>, info: &PlanInfo) -> ReportInfo {
+        let Some(r) = r else {
+            if self.format >= 2 {
+                self.err(
+                    0..0,
+                    "thiếu mục [report]: cơ quan ban hành, ký hiệu, người ký và nơi nhận của báo cáo hằng năm",
+                );
+            }
+            return ReportInfo {
+                issuing_body: info.issuing_body.clone(),
+                superior_body: info.superior_body.clone(),
+                symbol: "BC-UBND".into(),
+                place: info.place.clone(),
+                signing_authority: info.signing_authority.clone(),
+                signer_title: info.signer_title.clone(),
+                signer_name: info.signer_name.clone(),
+                recipients: info.recipients.clone(),
+            };
+        };
+        let symbol = r.symbol.get_ref().trim();
+        let well_formed = symbol.starts_with("BC-")
+            && symbol.len() > 3
+            && !symbol.contains('/')
+            && !symbol.chars().any(char::is_whitespace);
+        if !well_formed {
+            self.err(
+                r.symbol.span(),
+                format!("ký hiệu báo cáo «{symbol}» phải có dạng BC-<chữ viết tắt cơ quan>, ví dụ BC-UBND (Nghị định 30/2020)"),
+            );
+        }
+        for (field, what) in [
+            (&r.signer_title, "signer_title (chức vụ người ký)"),
+            (&r.signer_name, "signer_name (họ tên người ký)"),
+        ] {
+            if field.get_ref().trim().is_empty() {
+                self.err(field.span(), format!("[report] cần {what}"));
+            }
+        }
+        if r.recipients.get_ref().is_empty() {
+            self.err(r.recipients.span(), "[report] cần ít nhất một nơi nhận (recipients)");
+        }
+        ReportInfo {
+            issuing_body: r.issuing_body.as_deref().map_or_else(|| info.issuing_body.clone(), nfc),
+            superior_body: r.superior_body.as_deref().map(nfc),
+            symbol: nfc(symbol),
+            place: r.place.as_deref().map_or_else(|| info.place.clone(), nfc),
+            signing_authority: r.signing_authority.as_deref().map(nfc),
+            signer_title: nfc(r.signer_title.get_ref()),
+            signer_name: nfc(r.signer_name.get_ref()),
+            recipients: r.recipients.get_ref().iter().map(|x| nfc(x)).collect(),
+        }
+    }
+
+    fn task_groups(&mut self, entries: Vec<file::TaskGroupEntry>, units: &HashMap<String, usize>) -> Vec<TaskGroup> {
         let mut numbers = HashSet::new();
         let mut codes = HashSet::new();
         entries
@@ -954,11 +1188,15 @@ impl Checker<'_> {
                         }
                     })
                     .collect();
+                let lead = g.lead.as_ref().map(|u| self.unit_ref(u, units));
+                let coordinating = g.coordinating.iter().map(|u| self.unit_ref(u, units)).collect();
                 TaskGroup {
                     number: *g.number.get_ref(),
                     title: nfc(&g.title),
                     title_en: g.title_en,
                     tasks,
+                    lead,
+                    coordinating,
                 }
             })
             .collect()
@@ -1027,6 +1265,41 @@ impl Checker<'_> {
                 }
             })
             .collect()
+    }
+}
+
+/// The names a format-1 plan's unit types go by.
+fn default_type_names(t: UnitType) -> (&'static str, &'static str) {
+    match t {
+        UnitType::Province => ("tỉnh", "các tỉnh"),
+        UnitType::City => ("thành phố", "các thành phố"),
+        UnitType::District => ("quận, huyện", "các quận, huyện"),
+        UnitType::Commune => ("xã", "các xã"),
+        UnitType::Ward => ("phường", "các phường"),
+        UnitType::ResidentialGroup => ("tổ dân phố", "các tổ dân phố"),
+        UnitType::Department => ("phòng, ban", "các phòng, ban"),
+        UnitType::Organisation => ("tổ chức, đoàn thể", "các tổ chức, đoàn thể"),
+        UnitType::EducationInstitution => ("cơ sở giáo dục", "các cơ sở giáo dục"),
+        UnitType::CommunityLearningCentre => ("trung tâm học tập cộng đồng", "các trung tâm học tập cộng đồng"),
+        UnitType::Declared(code) => (code, code),
+    }
+}
+
+/// Every data-element code an indicator reads.
+fn indicator_codes(i: &Indicator) -> Vec<&str> {
+    match &i.kind {
+        IndicatorKind::Ratio {
+            numerator, denominator, ..
+        } => numerator
+            .expr
+            .element_codes()
+            .into_iter()
+            .chain(denominator.expr.element_codes())
+            .collect(),
+        IndicatorKind::Share { condition, .. } | IndicatorKind::StatusDerived { condition, .. } => {
+            condition.expr.element_codes()
+        }
+        IndicatorKind::StatusElement { element } => vec![element.as_str()],
     }
 }
 

@@ -17,6 +17,12 @@ pub struct PlanFile {
     pub format: Spanned<i64>,
     pub plan: PlanInfoEntry,
     pub reporting: ReportingEntry,
+    /// Format 2: the yearly report's issuer, symbol, signer and recipients.
+    #[serde(default)]
+    pub report: Option<ReportEntry>,
+    /// Format 2: the unit types the plan uses, with their Vietnamese names.
+    #[serde(default)]
+    pub unit_types: Vec<UnitTypeEntry>,
     #[serde(default)]
     pub funding_sources: Vec<FundingSourceEntry>,
     #[serde(default)]
@@ -81,6 +87,36 @@ pub struct ReportingEntry {
     pub baseline_year: Spanned<i64>,
     #[serde(default)]
     pub reviews: Vec<ReviewEntry>,
+    /// Share (%) of expected units approved before a value gets a verdict.
+    #[serde(default)]
+    pub min_coverage: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportEntry {
+    #[serde(default)]
+    pub issuing_body: Option<String>,
+    #[serde(default)]
+    pub superior_body: Option<String>,
+    pub symbol: SStr,
+    #[serde(default)]
+    pub place: Option<String>,
+    #[serde(default)]
+    pub signing_authority: Option<String>,
+    pub signer_title: SStr,
+    pub signer_name: SStr,
+    pub recipients: Spanned<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitTypeEntry {
+    pub code: SStr,
+    /// Singular ("tổ dân phố").
+    pub name: SStr,
+    /// Plural ("các tổ dân phố").
+    pub plural: SStr,
 }
 
 #[derive(Debug, Deserialize)]
@@ -192,6 +228,8 @@ pub struct IndicatorEntry {
     pub direction: Option<SStr>,
     #[serde(default)]
     pub help: Option<String>,
+    #[serde(default)]
+    pub decimals: Option<Spanned<i64>>,
     /// `ratio`: formulas over data-element codes.
     #[serde(default)]
     pub numerator: Option<SStr>,
@@ -229,6 +267,17 @@ pub struct TargetEntry {
     /// The plan's own words for the target ("Duy trì 99,5% trở lên").
     #[serde(default)]
     pub text: Option<String>,
+    /// `>=` / `≥`, `<=` / `≤`, `=`.
+    #[serde(default)]
+    pub comparison: Option<SStr>,
+    /// `by_year` (default) or `floor_every_year`.
+    #[serde(default)]
+    pub kind: Option<SStr>,
+    /// Unit types the target speaks about.
+    #[serde(default)]
+    pub applies_to: Option<Vec<SStr>>,
+    #[serde(default)]
+    pub not_applicable: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -251,6 +300,10 @@ pub struct TaskGroupEntry {
     pub title_en: Option<String>,
     #[serde(default)]
     pub tasks: Vec<TaskEntry>,
+    #[serde(default)]
+    pub lead: Option<SStr>,
+    #[serde(default)]
+    pub coordinating: Vec<SStr>,
 }
 
 #[derive(Debug, Deserialize)]

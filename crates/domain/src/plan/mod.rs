@@ -8,8 +8,9 @@
 mod check;
 pub mod file;
 mod model;
+mod read;
 
-pub use check::{Problem, load};
+pub use check::{FORMATS, Problem, load};
 pub use model::*;
 
 /// The built-in plan: Ba Đình's 56/KH-UBND (2022).

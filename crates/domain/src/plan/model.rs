@@ -1,17 +1,24 @@
 //! Types of the checked plan.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ops::RangeInclusive;
+use std::sync::{Mutex, OnceLock};
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
-use crate::formula::Expr;
+use crate::formula::{CmpOp, Expr};
+use crate::indicator::IndicatorValue;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
     pub format: i64,
     pub info: PlanInfo,
     pub reporting: Reporting,
+    /// The yearly report XHHT writes: issuer, symbol, signer, recipients.
+    pub report: ReportInfo,
+    /// The unit types the plan uses, with its own words for them.
+    pub unit_types: Vec<UnitTypeInfo>,
     pub funding_sources: Vec<FundingSource>,
     pub org_units: Vec<OrgUnit>,
     pub target_groups: Vec<TargetGroup>,
@@ -83,6 +90,87 @@ impl Plan {
     pub fn due_date(&self, year: i32) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(year, self.reporting.due_month, self.reporting.due_day)
     }
+
+    /// The deadline as the plan writes it, without a year: `05/12`.
+    pub fn due_day_month(&self) -> String {
+        format!("{:02}/{:02}", self.reporting.due_day, self.reporting.due_month)
+    }
+
+    /// The unit that receives, reviews and compiles the reports
+    /// (`submit_to`: Phòng GD&ĐT for Ba Đình, a ward's office elsewhere).
+    pub fn reviewer(&self) -> &OrgUnit {
+        self.unit(&self.reporting.submit_to).expect("checked at load")
+    }
+
+    /// The plan's words for a unit type, if it declares it.
+    pub fn unit_type_info(&self, t: UnitType) -> Option<&UnitTypeInfo> {
+        self.unit_types.iter().find(|i| i.unit_type == t)
+    }
+
+    /// "phường", "tổ dân phố", "trường học": the plan's singular label.
+    pub fn type_name(&self, t: UnitType) -> &str {
+        self.unit_type_info(t).map_or(t.code(), |i| i.name.as_str())
+    }
+
+    /// "các phường", "các tổ dân phố": the plan's plural label.
+    pub fn type_plural(&self, t: UnitType) -> &str {
+        self.unit_type_info(t).map_or(t.code(), |i| i.plural.as_str())
+    }
+
+    /// Years a unit can enter figures for: the baseline year (which may
+    /// precede the first reporting year) through the last reporting year.
+    pub fn entry_years(&self) -> RangeInclusive<i32> {
+        let r = &self.reporting;
+        r.baseline_year.min(r.first_year)..=r.last_year
+    }
+
+    /// The years the plan sets targets for (2025 and 2030 for Ba Đình), in
+    /// order: the columns of every target table.
+    pub fn milestone_years(&self) -> Vec<i32> {
+        let mut years: Vec<i32> = self
+            .targets
+            .iter()
+            .filter(|t| t.org_unit.is_none())
+            .map(|t| t.year)
+            .collect();
+        years.sort_unstable();
+        years.dedup();
+        years
+    }
+
+    /// The mid-term or final review held in `year`, if any.
+    pub fn review(&self, year: i32) -> Option<&Review> {
+        self.reporting.reviews.iter().find(|r| r.year == year)
+    }
+
+    /// The target a value of `year` is judged against: the first target of
+    /// the indicator in `year` or later (a floor is in force every year up
+    /// to its own), else the last one (after it, the plan's words still hold).
+    pub fn governing_target(&self, indicator: &str, year: i32) -> Option<&Target> {
+        let mut targets: Vec<&Target> = self.targets_for(indicator).collect();
+        targets.sort_by_key(|t| t.year);
+        targets.iter().find(|t| t.year >= year).or(targets.last()).copied()
+    }
+
+    /// The target before `target` for the same indicator: where its path starts.
+    pub fn previous_target(&self, target: &Target) -> Option<&Target> {
+        self.targets_for(&target.indicator)
+            .filter(|t| t.year < target.year)
+            .max_by_key(|t| t.year)
+    }
+
+    /// Whether `target` speaks about `unit`: not when the plan says "không áp
+    /// dụng", nor for a unit type outside its `applies_to`.
+    pub fn target_applies(&self, target: &Target, unit: &OrgUnit) -> bool {
+        !target.not_applicable && target.applies_to.as_ref().is_none_or(|ts| ts.contains(&unit.unit_type))
+    }
+
+    /// A value computed from fewer approved units than the plan's coverage
+    /// threshold is provisional ("tạm tính"): shown, never judged.
+    pub fn is_provisional(&self, value: &IndicatorValue) -> bool {
+        let expected = value.units_expected as f64;
+        value.units_expected > 0 && (value.units_counted as f64) * 100.0 + 1e-9 < self.reporting.min_coverage * expected
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -115,6 +203,36 @@ pub struct Reporting {
     pub last_year: i32,
     pub baseline_year: i32,
     pub reviews: Vec<Review>,
+    /// Share (%) of the expected units that must be approved before a value
+    /// gets a verdict; below it the value is provisional. Default 100.
+    pub min_coverage: f64,
+}
+
+/// The yearly report as the plan has it issued and signed (Decree 30/2020).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportInfo {
+    /// Top-left of the header: the body that issues the report.
+    pub issuing_body: String,
+    /// The body above it, printed over it when the issuer is an agency of it.
+    pub superior_body: Option<String>,
+    /// "BC-UBND" in "Số: …/BC-UBND".
+    pub symbol: String,
+    /// The place before the date ("Ba Đình, ngày …").
+    pub place: String,
+    /// "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH" (lines separated by `\n`).
+    pub signing_authority: Option<String>,
+    pub signer_title: String,
+    pub signer_name: String,
+    /// "Nơi nhận".
+    pub recipients: Vec<String>,
+}
+
+/// A unit type the plan uses and its Vietnamese names.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitTypeInfo {
+    pub unit_type: UnitType,
+    pub name: String,
+    pub plural: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -138,8 +256,10 @@ pub struct FundingSource {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// A kind of org unit. The catalogue covers the usual levels and bodies; a
+/// format-2 plan may declare others ("cluster", "school"), which become
+/// [`UnitType::Declared`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UnitType {
     Province,
     City,
@@ -151,6 +271,15 @@ pub enum UnitType {
     Organisation,
     EducationInstitution,
     CommunityLearningCentre,
+    /// A type only its plan knows, by its code. Codes are interned so the
+    /// type stays `Copy` (each distinct code is kept once for the process).
+    Declared(&'static str),
+}
+
+impl Serialize for UnitType {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
 }
 
 impl UnitType {
@@ -179,12 +308,33 @@ impl UnitType {
             Self::Organisation => "organisation",
             Self::EducationInstitution => "education_institution",
             Self::CommunityLearningCentre => "community_learning_centre",
+            Self::Declared(code) => code,
         }
     }
 
+    /// A catalogue type by its code.
     pub fn parse(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|t| t.code() == code)
     }
+
+    /// A catalogue type, or a declared one for any other code.
+    pub fn of(code: &str) -> Self {
+        Self::parse(code).unwrap_or_else(|| Self::Declared(intern(code)))
+    }
+}
+
+fn intern(code: &str) -> &'static str {
+    static CODES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut codes = CODES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(&c) = codes.get(code) {
+        return c;
+    }
+    let leaked: &'static str = Box::leak(code.to_owned().into_boxed_str());
+    codes.insert(leaked);
+    leaked
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -381,6 +531,8 @@ pub struct Indicator {
     pub unit: Option<String>,
     pub direction: Direction,
     pub help: Option<String>,
+    /// Decimals a value is shown with at least (1 unless the plan says).
+    pub decimals: usize,
     #[serde(flatten)]
     pub kind: IndicatorKind,
     /// Ordered status options (worst first) for status indicators.
@@ -411,13 +563,52 @@ pub enum TargetValue {
     Status(String),
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// How a target reads in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    /// "Đến năm 2030 …": to reach by its year, judged "on track" before.
+    ByYear,
+    /// "Duy trì … trở lên": a floor met every year up to its year.
+    FloorEveryYear,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Target {
     pub indicator: String,
     pub year: i32,
     pub value: TargetValue,
     pub org_unit: Option<String>,
     pub text: Option<String>,
+    /// ≥, ≤ or = (only `Ge`, `Le`, `Eq`); for status targets on option rank.
+    pub comparison: CmpOp,
+    pub kind: TargetKind,
+    /// Unit types the target speaks about; `None`: every unit with a value.
+    pub applies_to: Option<Vec<UnitType>>,
+    /// "Không áp dụng": the plan states it but it concerns no unit here.
+    pub not_applicable: bool,
+}
+
+impl Target {
+    /// Whether `value` meets the target (numbers within 1e-9).
+    pub fn met_by(&self, value: f64) -> bool {
+        let TargetValue::Number(t) = self.value else {
+            return false;
+        };
+        compare_num(self.comparison, value, t)
+    }
+}
+
+/// `a op b` with a tolerance for floating-point noise (199/200×100).
+pub fn compare_num(op: CmpOp, a: f64, b: f64) -> bool {
+    let ord = if (a - b).abs() <= 1e-9 {
+        std::cmp::Ordering::Equal
+    } else if a < b {
+        std::cmp::Ordering::Less
+    } else {
+        std::cmp::Ordering::Greater
+    };
+    op.holds(ord)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -445,6 +636,10 @@ pub struct TaskGroup {
     pub title: String,
     pub title_en: Option<String>,
     pub tasks: Vec<Task>,
+    /// The unit that leads the group's tasks ("chủ trì"), if the plan names one.
+    pub lead: Option<String>,
+    /// Units that coordinate ("phối hợp").
+    pub coordinating: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

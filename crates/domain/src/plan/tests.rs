@@ -190,3 +190,187 @@ fn reporting_years_are_bounded_by_the_period() {
         assert!(plan.reporting.check_year(year).is_ok());
     }
 }
+
+#[test]
+fn builtin_plan_speaks_format_2() {
+    let plan = builtin();
+    assert_eq!(plan.format, 2);
+    assert_eq!(plan.milestone_years(), vec![2025, 2030]);
+    assert_eq!(plan.entry_years(), 2021..=2030);
+    assert_eq!(plan.type_name(UnitType::Ward), "phường");
+    assert_eq!(
+        plan.type_plural(UnitType::CommunityLearningCentre),
+        "các trung tâm học tập cộng đồng"
+    );
+    assert_eq!(plan.reviewer().name, "Phòng Giáo dục và Đào tạo");
+    assert_eq!(plan.due_day_month(), "10/12");
+    assert_eq!(plan.report.symbol, "BC-UBND");
+    assert_eq!(plan.report.issuing_body, "Ủy ban nhân dân quận Ba Đình");
+    assert_eq!(plan.report.signer_title, "Phó Chủ tịch");
+    assert_eq!(
+        plan.report.signing_authority.as_deref(),
+        Some("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH")
+    );
+    assert_eq!(plan.report.recipients.last().map(String::as_str), Some("Lưu: VT"));
+    assert_eq!(plan.reporting.min_coverage, 100.0);
+    assert!(plan.review(2025).is_some_and(|r| r.kind == ReviewKind::MidTerm));
+    assert!(plan.review(2026).is_none());
+    for g in &plan.task_groups {
+        assert_eq!(g.lead.as_deref(), Some("PGDDT"), "group {}", g.number);
+    }
+    assert!(plan.task_groups[1].coordinating.contains(&"PLDTBXH".to_string()));
+}
+
+#[test]
+fn builtin_targets_read_as_the_plan_means_them() {
+    let plan = builtin();
+    let t = |code: &str, year: i32| plan.target(code, year).unwrap();
+    // "Duy trì 99,5% trở lên" is a floor; 99,6% is to reach by 2030.
+    assert_eq!(t("literacy_rate_15_60", 2025).kind, TargetKind::FloorEveryYear);
+    assert_eq!(t("literacy_rate_15_60", 2025).comparison, crate::formula::CmpOp::Ge);
+    assert_eq!(t("literacy_rate_15_60", 2030).kind, TargetKind::ByYear);
+    for code in [
+        "literacy_standard_kept",
+        "universal_primary_lower_secondary_kept",
+        "preschool_universal_wards",
+    ] {
+        assert_eq!(t(code, 2025).kind, TargetKind::FloorEveryYear, "{code}");
+        assert_eq!(t(code, 2030).kind, TargetKind::FloorEveryYear, "{code}");
+    }
+    assert_eq!(t("info_competency_rate", 2025).kind, TargetKind::ByYear);
+    // Target 10 concerns no unit of a district; nobody is asked for it.
+    assert!(t("hei_digital_university", 2025).not_applicable);
+    assert!(t("hei_digital_university", 2030).not_applicable);
+    assert!(plan.element("hei_digital_university").unwrap().reported_by.is_empty());
+    // Shares of wards and centres speak about the district only.
+    let ward = plan.unit("00001").unwrap();
+    assert!(!plan.target_applies(t("preschool_universal_wards", 2025), ward));
+    assert!(plan.target_applies(t("preschool_universal_wards", 2025), plan.area()));
+    assert!(plan.target_applies(t("literacy_rate_15_60", 2025), ward));
+    // Target 3 counts people who completed the literacy programme; centres
+    // are rated by the education department; preschool is "trẻ mẫu giáo".
+    let IndicatorKind::Ratio { denominator, .. } = &plan.indicator("no_relapse_rate").unwrap().kind else {
+        panic!("target 3 is a ratio")
+    };
+    assert_eq!(denominator.text, "literacy_graduates");
+    let IndicatorKind::Ratio { numerator, .. } = &plan.indicator("clc_good_rate").unwrap().kind else {
+        panic!("target 16 is a ratio")
+    };
+    assert_eq!(numerator.text, "clc_rated_good");
+    assert_eq!(
+        plan.element("clc_rated_good").unwrap().reported_by,
+        vec![Reporter::Unit("PGDDT".into())]
+    );
+    assert!(
+        plan.element("preschool_universal")
+            .unwrap()
+            .name
+            .contains("trẻ mẫu giáo")
+    );
+    assert!(!plan.element("literate_15_60").unwrap().name.contains("mức độ 2"));
+}
+
+#[test]
+fn governing_target_of_each_year() {
+    let plan = builtin();
+    let year_of = |y: i32| plan.governing_target("literacy_rate_15_60", y).map(|t| t.year);
+    assert_eq!(year_of(2021), Some(2025));
+    assert_eq!(year_of(2025), Some(2025));
+    assert_eq!(year_of(2026), Some(2030));
+    assert_eq!(year_of(2031), Some(2030));
+    let t2030 = plan.target("literacy_rate_15_60", 2030).unwrap();
+    assert_eq!(plan.previous_target(t2030).map(|t| t.year), Some(2025));
+    assert_eq!(plan.governing_target("clc_good_rate", 2021).map(|t| t.year), Some(2030));
+}
+
+#[test]
+fn every_problem_of_the_file_at_once_in_vietnamese() {
+    // Three problems in three entries: an unknown field, a wrong type, a
+    // missing field; all three are listed, each at its line.
+    let src = BUILTIN_BA_DINH
+        .replacen("lead = \"PGDDT\"", "lead = \"PGDDT\"\nleader = \"X\"", 1)
+        .replacen("due_day = 10", "due_day = \"mười\"", 1)
+        .replacen("title = \"Phòng Giáo dục và Đào tạo\"\n", "", 1);
+    let Err(problems) = load(&src) else {
+        panic!("a broken plan must be refused")
+    };
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    let at = |needle: &str| src[..src.find(needle).unwrap()].matches('\n').count() + 1;
+    assert_eq!(problems[0].line, at("due_day = \"mười\""));
+    assert!(
+        problems[0].message.contains("kiểu giá trị sai"),
+        "{}",
+        problems[0].message
+    );
+    assert_eq!(problems[1].line, at("leader = "));
+    assert!(problems[1].message.contains("«leader»"), "{}", problems[1].message);
+    assert!(
+        problems[2].message.contains("thiếu trường «title»"),
+        "{}",
+        problems[2].message
+    );
+    for p in &problems {
+        assert!(
+            !p.message.contains("expected") && !p.message.contains("missing field"),
+            "{p}"
+        );
+    }
+}
+
+#[test]
+fn several_syntax_errors_are_listed() {
+    let Err(problems) = load("format = 2\n[plan\ncode = 1\n[reporting\n") else {
+        panic!("bad TOML accepted")
+    };
+    assert!(problems.len() >= 2, "{problems:?}");
+    assert_eq!(problems[0].line, 2);
+    assert!(
+        problems[0].message.starts_with("thiếu dấu ]"),
+        "{}",
+        problems[0].message
+    );
+}
+
+#[test]
+fn format_2_requires_declared_unit_types_and_a_report() {
+    let problems = load_with("type = \"ward\"", "type = \"hamlet\"");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.contains("hamlet") && p.message.contains("[[unit_types]]")),
+        "{problems:?}"
+    );
+    let start = BUILTIN_BA_DINH.find("[report]\n").unwrap();
+    let end = BUILTIN_BA_DINH[start..].find("\n# ----").unwrap() + start;
+    let problems = load_with(&BUILTIN_BA_DINH[start..end], "");
+    assert!(
+        problems.iter().any(|p| p.message.contains("thiếu mục [report]")),
+        "{problems:?}"
+    );
+    let problems = load_with("symbol = \"BC-UBND\"", "symbol = \"56/KH\"");
+    assert!(problems[0].message.contains("BC-"), "{problems:?}");
+}
+
+#[test]
+fn target_fields_are_checked() {
+    let needle = "value = 99.6\ncomparison = \"≥\"\nkind = \"by_year\"";
+    let problems = load_with(needle, "value = 99.6\ncomparison = \"≈\"\nkind = \"someday\"");
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].message.contains("≈"));
+    assert!(problems[1].message.contains("someday"));
+    // An element nobody reports is refused unless its targets are all "không áp dụng".
+    let problems = load_with(
+        "status = \"yes\"\nkind = \"by_year\"\nnot_applicable = true\ntext = \"Cơ sở giáo dục đại học trực thuộc triển khai đại học số và xây dựng học liệu số.\"  # [KH56 dòng 49]",
+        "status = \"yes\"\nkind = \"by_year\"\ntext = \"x\"",
+    );
+    assert!(
+        problems.iter().any(|p| p.message.contains("reported_by trống")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn lead_of_a_task_group_must_exist() {
+    let problems = load_with("lead = \"PGDDT\"", "lead = \"PGD\"");
+    assert!(problems[0].message.contains("PGD"), "{problems:?}");
+}

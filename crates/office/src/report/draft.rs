@@ -55,6 +55,10 @@ pub fn status_label(s: ProgressStatus) -> &'static str {
         ProgressStatus::OnTrack => "Đúng tiến độ",
         ProgressStatus::Behind => "Chậm tiến độ",
         ProgressStatus::NoData => "Chưa có số liệu",
+        ProgressStatus::NotAchieved => "Không đạt",
+        ProgressStatus::Provisional => "Tạm tính",
+        ProgressStatus::NotApplicable => "Không áp dụng",
+        ProgressStatus::Baseline => "Năm gốc",
     }
 }
 
@@ -64,6 +68,10 @@ pub fn status_from_label(label: &str) -> Option<ProgressStatus> {
         ProgressStatus::OnTrack,
         ProgressStatus::Behind,
         ProgressStatus::NoData,
+        ProgressStatus::NotAchieved,
+        ProgressStatus::Provisional,
+        ProgressStatus::NotApplicable,
+        ProgressStatus::Baseline,
     ]
     .into_iter()
     .find(|s| status_label(*s) == label)
@@ -299,7 +307,11 @@ pub fn indicator_summary(outcomes: &[Outcome], target_year: Option<i32>) -> Vec<
     }
     let with = |s: &[ProgressStatus]| outcomes.iter().filter(|o| s.contains(&o.status)).collect::<Vec<_>>();
     let met = with(&[ProgressStatus::Achieved]);
-    let not_met = with(&[ProgressStatus::OnTrack, ProgressStatus::Behind]);
+    let not_met = with(&[
+        ProgressStatus::OnTrack,
+        ProgressStatus::Behind,
+        ProgressStatus::NotAchieved,
+    ]);
     let on_track = with(&[ProgressStatus::OnTrack]).len();
     let no_data = with(&[ProgressStatus::NoData]);
     let target = target_phrase(target_year);
@@ -534,7 +546,12 @@ fn assessment(d: &DraftInput, groups: &[GroupDraft]) -> Section {
     let behind: Vec<&Outcome> = d
         .outcomes
         .iter()
-        .filter(|o| matches!(o.status, ProgressStatus::Behind | ProgressStatus::OnTrack))
+        .filter(|o| {
+            matches!(
+                o.status,
+                ProgressStatus::Behind | ProgressStatus::OnTrack | ProgressStatus::NotAchieved
+            )
+        })
         .collect();
     let mut blocks = vec![Block::Heading("1. Ưu điểm".into())];
     if !met.is_empty() {
@@ -575,7 +592,12 @@ fn outlook(d: &DraftInput) -> Section {
     let behind: Vec<String> = d
         .outcomes
         .iter()
-        .filter(|o| matches!(o.status, ProgressStatus::Behind | ProgressStatus::OnTrack))
+        .filter(|o| {
+            matches!(
+                o.status,
+                ProgressStatus::Behind | ProgressStatus::OnTrack | ProgressStatus::NotAchieved
+            )
+        })
         .map(|o| format!("Tập trung thực hiện chỉ tiêu {} ({}).", o.number, o.name))
         .collect();
     let mut blocks = Vec::new();
