@@ -44,9 +44,11 @@ fn plan_check_accepts_a_ward_plan_and_lists_every_problem() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     // Two problems in two sections: both printed, as FILE:LINE:COL, in Vietnamese.
     let source = std::fs::read_to_string(ward).unwrap();
-    let broken = source
-        .replacen("due_day = 5", "due_day = \"năm\"", 1)
-        .replacen("lead = \"KH\"", "lead = \"KH\"\nchu_tri = \"KH\"", 1);
+    let broken = source.replacen("due_day = 5", "due_day = \"năm\"", 1).replacen(
+        "lead = \"KH\"",
+        "lead = \"KH\"\nchu_tri = \"KH\"",
+        1,
+    );
     let path = std::env::temp_dir().join(format!("xhht-ward-{}.toml", std::process::id()));
     std::fs::write(&path, &broken).unwrap();
     let out = xhht(&["plan", "check", path.to_str().unwrap()]);
