@@ -1,7 +1,7 @@
 //! The national fixture: Vietnam's 2025 map (34 provinces, 3,321 communes,
 //! wards and special zones) as a plan file, checked by the real loader.
 //!
-//! The 16 ward figures, the indicators over them, their targets and their
+//! The 17 ward figures, the indicators over them, their targets and their
 //! validation rules are taken from the built-in Ba Đình plan, so the fixture
 //! follows it when it changes; every commune-level unit reports them.
 //! Twelve synthetic count pairs add twelve more ratio indicators.
@@ -537,7 +537,7 @@ mod tests {
             .count();
         assert_eq!(provinces, 34);
         assert_eq!(communes, 3321);
-        assert_eq!(plan.data_elements.len(), 16 + 2 * EXTRA_PAIRS);
+        assert_eq!(plan.data_elements.len(), 17 + 2 * EXTRA_PAIRS);
         // One year of values passes every error rule of the plan.
         let pops = populations(&rows);
         let year = generate_year(&plan, &pops, xhht_sample::SEED, 2025);

@@ -297,3 +297,29 @@ fn rollups_add_and_remove_contributions_exactly() {
         }
     }
 }
+
+#[test]
+fn a_format_1_plan_loads_with_the_defaults_it_implied() {
+    use crate::formula::CmpOp;
+    use crate::plan::{TargetKind, UnitType};
+    let (plan, _) = setup();
+    assert_eq!(plan.format, 1);
+    assert_eq!(plan.type_name(UnitType::Ward), "phường");
+    assert_eq!(
+        plan.type_plural(UnitType::CommunityLearningCentre),
+        "các trung tâm học tập cộng đồng"
+    );
+    assert!(
+        plan.unit_type_info(UnitType::Province).is_none(),
+        "only the types the plan uses"
+    );
+    assert_eq!(plan.report.symbol, "BC-UBND");
+    assert_eq!(plan.report.signer_title, "B");
+    assert_eq!(plan.reporting.min_coverage, 100.0);
+    let t = plan.target("lit_rate", 2025).unwrap();
+    assert_eq!(
+        (t.kind, t.comparison, t.not_applicable),
+        (TargetKind::ByYear, CmpOp::Ge, false)
+    );
+    assert_eq!(plan.milestone_years(), vec![2025]);
+}

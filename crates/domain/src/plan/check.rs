@@ -45,10 +45,13 @@ pub const FORMATS: [i64; 2] = [1, 2];
 
 /// Parses and checks a plan file.
 pub fn load(source: &str) -> Result<Plan, Vec<Problem>> {
-    let file: PlanFile = super::read::read(source)?;
+    // Fields that could not be read were reported and dropped; when every
+    // entry could still be read, the rest of the file is checked too.
+    let (file, read_problems) = super::read::read(source);
+    let file: PlanFile = file.ok_or_else(|| read_problems.clone())?;
     let mut cx = Checker {
         src: source,
-        problems: Vec::new(),
+        problems: read_problems,
         format: *file.format.get_ref(),
         types: HashMap::new(),
     };

@@ -35,7 +35,9 @@ const SECTIONS: [&str; 15] = [
     "component_plans",
 ];
 
-pub(super) fn read(src: &str) -> Result<PlanFile, Vec<Problem>> {
+/// The file, if every entry could be read (perhaps without fields it
+/// reported), and the problems found.
+pub(super) fn read(src: &str) -> (Option<PlanFile>, Vec<Problem>) {
     let (root, errors) = DeTable::parse_recoverable(src);
     if !errors.is_empty() {
         let mut problems: Vec<Problem> = errors
@@ -43,7 +45,7 @@ pub(super) fn read(src: &str) -> Result<PlanFile, Vec<Problem>> {
             .map(|e| Problem::at(src, e.span().map_or(0, |s| s.start), syntax(e.message())))
             .collect();
         problems.sort_by_key(|p| (p.line, p.column));
-        return Err(problems);
+        return (None, problems);
     }
     let mut r = Reader {
         src,
@@ -88,8 +90,9 @@ pub(super) fn read(src: &str) -> Result<PlanFile, Vec<Problem>> {
             r.err(end.clone(), format!("thiếu mục [{name}]"));
         }
     }
-    match (f.format, f.plan, f.reporting) {
-        (Some(format), Some(plan), Some(reporting)) if r.problems.is_empty() => Ok(PlanFile {
+    r.problems.sort_by_key(|p| (p.line, p.column));
+    let file = match (f.format, f.plan, f.reporting) {
+        (Some(format), Some(plan), Some(reporting)) if !r.broken => Some(PlanFile {
             format,
             plan,
             reporting,
@@ -106,11 +109,9 @@ pub(super) fn read(src: &str) -> Result<PlanFile, Vec<Problem>> {
             responsibilities: f.responsibilities,
             component_plans: f.component_plans,
         }),
-        _ => {
-            r.problems.sort_by_key(|p| (p.line, p.column));
-            Err(r.problems)
-        }
-    }
+        _ => None,
+    };
+    (file, r.problems)
 }
 
 /// The sections as they are read, each on its own.

@@ -374,3 +374,23 @@ fn lead_of_a_task_group_must_exist() {
     let problems = load_with("lead = \"PGDDT\"", "lead = \"PGD\"");
     assert!(problems[0].message.contains("PGD"), "{problems:?}");
 }
+
+#[test]
+fn an_unknown_field_and_a_wrong_code_are_listed_together() {
+    // The unknown field is dropped and the file checked on: the unknown lead
+    // unit two groups further down is reported in the same run.
+    let src = BUILTIN_BA_DINH
+        .replacen("lead = \"PGDDT\"", "lead = \"PGDDT\"\nleader = \"X\"", 1)
+        .replacen(
+            "lead = \"PGDDT\"\ncoordinating = [\"PVHTT\"]",
+            "lead = \"PGD\"\ncoordinating = [\"PVHTT\"]",
+            1,
+        );
+    let Err(problems) = load(&src) else {
+        panic!("a broken plan must be refused")
+    };
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(problems[0].message.contains("«leader»"), "{}", problems[0].message);
+    assert!(problems[1].message.contains("«PGD»"), "{}", problems[1].message);
+    assert!(problems[0].line < problems[1].line);
+}
