@@ -299,12 +299,80 @@ async fn open_data_in_json_and_csv_with_filters() {
 /// Every path of the OpenAPI document answers on the real router.
 #[tokio::test]
 async fn openapi_paths_answer() {
-    for (_, app) in demo_apps("web_openapi_paths").await {
+    for (store, app) in demo_apps("web_openapi_paths").await {
+        load_register(&store).await;
         let (status, doc) = get_json(&app, "/api/openapi.json").await;
         assert_eq!(status, StatusCode::OK);
         for path in doc["paths"].as_object().unwrap().keys() {
             let (status, _) = get(&app, path).await;
             assert_eq!(status, StatusCode::OK, "{path}");
         }
+    }
+}
+
+async fn load_register(store: &xhht_storage::Store) {
+    let register = xhht_domain::units::official::build(&xhht_domain::units::official::EMBEDDED).unwrap();
+    let stamp = xhht_storage::Stamp::now("test");
+    store.import_units(&stamp, &register).await.unwrap();
+}
+
+fn unit_keys(doc: &serde_json::Value) -> Vec<(String, String)> {
+    doc["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["code"].as_str().unwrap().to_string(),
+                u["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The register by date: codes reused in 2025 are told apart, merged wards
+/// disappear, the new wards appear (issue 9's acceptance).
+#[tokio::test]
+async fn org_units_on_a_date() {
+    for (store, app) in demo_apps("web_org_units").await {
+        let (status, _) = get_json(&app, "/api/v1/org-units?date=2024-06-01").await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "no register loaded yet");
+        load_register(&store).await;
+        let (status, doc) = get_json(&app, "/api/v1/org-units?date=2024-06-01&within=01").await;
+        assert_eq!(status, StatusCode::OK);
+        let units = unit_keys(&doc);
+        let has = |code: &str, name: &str| units.iter().any(|(c, n)| c == code && n.contains(name));
+        assert!(has("00001", "Phúc Xá"), "{units:?}");
+        assert!(has("00008", "Liễu Giai"));
+        assert!(has("00010", "Nguyễn Trung Trực"));
+        let (_, doc) = get_json(&app, "/api/v1/org-units?date=2025-03-01&within=01").await;
+        let units = unit_keys(&doc);
+        assert!(
+            !units.iter().any(|(c, _)| c == "00010"),
+            "merged into Trúc Bạch on 1/1/2025"
+        );
+        assert!(units.iter().any(|(c, n)| c == "00004" && n.contains("Trúc Bạch")));
+        let (_, doc) = get_json(&app, "/api/v1/org-units?date=2026-01-01&within=01").await;
+        let units = unit_keys(&doc);
+        assert!(
+            units.iter().any(|(c, n)| c == "00004" && n.contains("Ba Đình")),
+            "{units:?}"
+        );
+        assert!(units.iter().any(|(c, n)| c == "00008" && n.contains("Ngọc Hà")));
+        for old in [
+            "Phúc Xá",
+            "Trúc Bạch",
+            "Liễu Giai",
+            "Nguyễn Trung Trực",
+            "Kim Mã",
+            "Thành Công",
+        ] {
+            assert!(!units.iter().any(|(_, n)| n.contains(old)), "{old} is gone in 2026");
+        }
+        let (status, doc) = get_json(&app, "/api/v1/org-units?date=2026-13-01").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(doc["error"]["message"].as_str().unwrap().contains("không hợp lệ"));
+        let (status, _) = get_json(&app, "/api/v1/org-units?date=2026-01-01&within=001").await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "districts are gone in 2026");
     }
 }

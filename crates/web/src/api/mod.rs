@@ -10,6 +10,7 @@
 
 mod data_values;
 mod indicators;
+mod org_units;
 
 use axum::Json;
 use axum::Router;
@@ -29,6 +30,7 @@ fn table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/api/v1/plan", get(plan)),
         ("/api/v1/indicators", get(indicators::list)),
         ("/api/v1/data-values", get(data_values::list)),
+        ("/api/v1/org-units", get(org_units::list)),
         ("/api/openapi.json", get(openapi)),
     ]
 }

@@ -3,19 +3,20 @@
 
 use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use xhht_office::import::{self, ImportError};
+use xhht_office::import::{self, Draft, ImportError};
 use xhht_storage::{FormChanges, Stamp};
 
 use super::page::previous_year;
 use crate::auth::{ReadReport, WriteReport};
-use crate::respond::{AppError, ErrorKind, XLSX, attachment};
+use crate::respond::{AppError, ErrorKind, XLSX, attachment, blocking};
 use crate::state::AppState;
 
 pub async fn template(State(state): State<AppState>, at: ReadReport) -> Result<Response, AppError> {
     let (year, u) = (at.year, &at.unit);
     let prev = previous_year(&state, &u.code, year).await?;
     let current = state.store.working_values(&state.plan, &u.code, year).await?;
-    let made = xhht_office::template::unit_template(&state.plan, u, year, &prev, &current);
+    let (plan, unit) = (state.plan.clone(), u.clone());
+    let made = blocking(move || xhht_office::template::unit_template(&plan, &unit, year, &prev, &current)).await?;
     attachment(made, XLSX, &format!("bao-cao-{year}-{}.xlsx", u.code), "tệp mẫu")
 }
 
@@ -44,21 +45,25 @@ pub async fn upload(
     let bytes = bytes
         .filter(|b| !b.is_empty())
         .ok_or_else(|| refused("Chưa chọn tệp.".into()))?;
-    let imported = import::read(plan, &bytes).map_err(|e| match e {
+    let current = state.store.working_values(plan, unit, year).await?;
+    let prev = state.store.approved_values(plan, year - 1).await?.units.remove(unit);
+    // Reading a spreadsheet is CPU work: off the async workers.
+    let (plan_arc, unit_code) = (state.plan.clone(), unit.clone());
+    let checked = blocking(move || {
+        let imported = import::read(&plan_arc, &bytes)?;
+        let draft = Draft {
+            unit: &unit_code,
+            year,
+            current: &current,
+            prev: prev.as_ref(),
+        };
+        import::verify(&plan_arc, &imported, &draft).map(|()| imported)
+    })
+    .await?;
+    let imported = checked.map_err(|e| match e {
         ImportError::Refused(why) => refused(why),
         ImportError::Cells(problems) => refused(list(&problems)),
     })?;
-    if imported.unit != *unit || imported.year != year {
-        return Err(refused(format!(
-            "Tệp này là mẫu của đơn vị «{}» năm {}, không phải của báo cáo này.",
-            imported.unit, imported.year
-        )));
-    }
-    let prev = state.store.approved_values(plan, year - 1).await?.units.remove(unit);
-    let problems = import::check(plan, &imported, prev.as_ref());
-    if !problems.is_empty() {
-        return Err(refused(list(&problems)));
-    }
     let stamp = Stamp::now(&at.user.username).with_reason("Nhập từ tệp Excel");
     let form = FormChanges {
         values: imported.values,

@@ -202,7 +202,9 @@ pub fn parse_inputs(plan: &Plan, unit: &OrgUnit, posted: &HashMap<String, String
                     Err("mức không hợp lệ".to_string())
                 }
             }
-            ValueType::Text => Ok(DataValue::Text(text::nfc(raw))),
+            ValueType::Text => text::clean(text::TextKind::Value, raw)
+                .map(DataValue::Text)
+                .map_err(|p| p.message()),
         };
         match parsed {
             Ok(v) => changes.push((el.code.clone(), Some(v))),
@@ -214,13 +216,31 @@ pub fn parse_inputs(plan: &Plan, unit: &OrgUnit, posted: &HashMap<String, String
     out
 }
 
-/// The narratives a form sent: ((task group, kind), text).
-pub fn read_narratives(plan: &Plan, posted: &HashMap<String, String>) -> Vec<((i64, NarrativeKind), String)> {
-    let mut out = Vec::new();
+/// The narratives a form sent: ((task group, kind), text), each cleaned by
+/// the one rule for user text; what cannot be cleaned is named in `problems`.
+pub struct Narratives {
+    pub texts: Vec<((i64, NarrativeKind), String)>,
+    pub problems: Vec<String>,
+}
+
+pub fn read_narratives(plan: &Plan, posted: &HashMap<String, String>) -> Narratives {
+    let mut out = Narratives {
+        texts: Vec::new(),
+        problems: Vec::new(),
+    };
     for g in &plan.task_groups {
         for kind in NarrativeKind::ALL {
-            if let Some(text) = posted.get(&format!("n_{}_{}", g.number, kind.as_str())) {
-                out.push(((g.number, kind), text::nfc(text.trim())));
+            let Some(raw) = posted.get(&format!("n_{}_{}", g.number, kind.as_str())) else {
+                continue;
+            };
+            match text::clean(text::TextKind::Narrative, raw) {
+                Ok(clean) => out.texts.push(((g.number, kind), clean)),
+                Err(p) => {
+                    let label = crate::narrative::label(kind);
+                    out.problems
+                        .push(format!("«{label}» của nhiệm vụ {}: {}", g.number, p.message()));
+                    out.texts.push(((g.number, kind), raw.clone()));
+                }
             }
         }
     }

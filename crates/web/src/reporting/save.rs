@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use xhht_domain::plan::Severity;
+use xhht_domain::text::{self, TextKind};
 use xhht_domain::values::UnitValues;
 use xhht_domain::workflow::{self, Action, Facts, Refusal, ReportState};
 use xhht_storage::{FormChanges, Stamp, StorageError};
@@ -46,9 +47,23 @@ pub async fn save(
     let posted: HashMap<String, String> = fields.into_iter().collect();
     let intent = Intent::of(&posted)?;
     let parsed = form::parse_inputs(plan, unit, &posted);
-    let narratives = read_narratives(plan, &posted);
-    let explanation = posted.get("explanation").map(|e| xhht_domain::text::nfc(e.trim()));
-    if !parsed.errors.is_empty() {
+    let read = read_narratives(plan, &posted);
+    let mut problems = read.problems;
+    let raw_explanation = posted.get("explanation");
+    let explanation = match raw_explanation.map(|e| text::clean(TextKind::Explanation, e)) {
+        Some(Err(p)) => {
+            problems.push(p.message());
+            raw_explanation.cloned()
+        }
+        cleaned => cleaned.transpose().unwrap_or_default(),
+    };
+    let narratives = read.texts;
+    if !parsed.errors.is_empty() || !problems.is_empty() {
+        let mut alert = "Chưa lưu: có ô nhập sai, xem thông báo bên dưới.".to_string();
+        for p in &problems {
+            alert.push(' ');
+            alert.push_str(p);
+        }
         let sent = Sent {
             inputs: parsed.inputs,
             field_errors: parsed.errors,
@@ -56,8 +71,7 @@ pub async fn save(
             explanation,
             ..Sent::default()
         };
-        let alert = "Chưa lưu: có ô nhập sai, xem thông báo bên dưới.";
-        return page::rerender(&state, chrome, &at, sent, alert).await;
+        return page::rerender(&state, chrome, &at, sent, &alert).await;
     }
     let stamp = Stamp::now(&at.user.username);
     let changes = FormChanges {

@@ -296,6 +296,12 @@ pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> 
     err.page(Chrome::new(&state, user))
 }
 
+/// Runs CPU-heavy work (documents, spreadsheets, charts) on tokio's blocking
+/// pool, so the async workers keep answering (`/healthz` during a download).
+pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(work).await.map_err(AppError::internal)
+}
+
 /// For the panic-catching layer: a bug answers 500 with a page, and the
 /// connection stays up.
 pub fn panicked(payload: Box<dyn Any + Send + 'static>) -> Response {

@@ -69,7 +69,8 @@ pub async fn act(
 ) -> Result<Response, AppError> {
     let (year, unit) = (at.year, &at.unit.code);
     let report = format!("/reports/{year}/{unit}");
-    let reason = xhht_domain::text::nfc(f.reason.trim());
+    let reason = xhht_domain::text::clean(xhht_domain::text::TextKind::Reason, &f.reason)
+        .map_err(|p| AppError::invalid(p.message()).back_to(report.clone(), "Quay lại báo cáo"))?;
     let mut stamp = Stamp::now(&at.user.username);
     if !reason.is_empty() {
         stamp = stamp.with_reason(reason.clone());

@@ -27,7 +27,9 @@ pub async fn extend(
     let back = |e: AppError| e.back_to(format!("/review/{year}"), "Quay lại danh sách báo cáo");
     let due = NaiveDate::parse_from_str(f.due.trim(), "%Y-%m-%d")
         .map_err(|_| back(AppError::invalid("Chọn ngày gia hạn hợp lệ.").titled("Ngày không hợp lệ")))?;
-    let reason = f.reason.trim();
+    let reason = xhht_domain::text::clean(xhht_domain::text::TextKind::Reason, &f.reason)
+        .map_err(|p| back(AppError::invalid(p.message()).titled("Lý do không hợp lệ")))?;
+    let reason = reason.as_str();
     if reason.is_empty() {
         return Err(back(AppError::invalid("Cần ghi lý do gia hạn.").titled("Thiếu lý do")));
     }

@@ -129,10 +129,8 @@ fn check(state: &AppState, username: &str, display_name: &str, role: &str, unit:
     if state.plan.unit(unit).is_none() {
         return Err(format!("Không có đơn vị «{unit}» trong kế hoạch"));
     }
-    let display_name = xhht_domain::text::nfc(display_name.trim());
-    if display_name.is_empty() {
-        return Err("Cần họ tên hoặc tên hiển thị".into());
-    }
+    let display_name =
+        xhht_domain::text::clean(xhht_domain::text::TextKind::DisplayName, display_name).map_err(|p| p.message())?;
     Ok(Checked {
         username,
         display_name,

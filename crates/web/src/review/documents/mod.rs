@@ -14,7 +14,7 @@ use xhht_office::report::ReportKind;
 pub use report::{ReportError, annex, yearly_report};
 
 use crate::auth::{AreaReader, PlanYear};
-use crate::respond::{AppError, DOCX, Query, XLSX, attachment};
+use crate::respond::{AppError, DOCX, Query, XLSX, attachment, blocking};
 use crate::state::AppState;
 
 /// `?loai=nam|so-ket|tong-ket`.
@@ -58,7 +58,7 @@ pub async fn annex_xlsx(
 ) -> Result<Response, AppError> {
     let table = report::annex(&state, year).await?;
     attachment(
-        xhht_office::annex::workbook(&table),
+        blocking(move || xhht_office::annex::workbook(&table)).await?,
         XLSX,
         &format!("phu-luc-{year}.xlsx"),
         "phụ lục",
@@ -82,6 +82,12 @@ pub async fn district_template(
     for w in &wards {
         values.insert(w.code.clone(), state.store.working_values(plan, &w.code, year).await?);
     }
-    let made = xhht_office::template::district_template(plan, area, year, &wards, &values);
+    let (plan, area) = (state.plan.clone(), area.clone());
+    let wards: Vec<_> = wards.into_iter().cloned().collect();
+    let made = blocking(move || {
+        let wards: Vec<_> = wards.iter().collect();
+        xhht_office::template::district_template(&plan, &area, year, &wards, &values)
+    })
+    .await?;
     attachment(made, XLSX, &format!("tong-hop-{year}.xlsx"), "mẫu tổng hợp")
 }

@@ -28,7 +28,11 @@ pub enum ReportError {
 /// The .docx of `year`'s report of the plan's area.
 pub async fn yearly_report(state: &AppState, year: i32, kind: ReportKind) -> Result<Vec<u8>, ReportError> {
     let data = gather(state, year, kind).await?;
-    render(&data).map_err(|e| ReportError::Docx(e.to_string()))
+    // Charts and the .docx are CPU work: off the async workers.
+    let made = tokio::task::spawn_blocking(move || render(&data))
+        .await
+        .map_err(|e| ReportError::Docx(e.to_string()))?;
+    made.map_err(|e| ReportError::Docx(e.to_string()))
 }
 
 async fn gather(state: &AppState, year: i32, kind: ReportKind) -> Result<YearlyReport, StorageError> {
