@@ -50,6 +50,7 @@ arg_from! {
     Option<&str> => |v| Arg::Text(v.map(String::from)),
     &Option<String> => |v| Arg::Text(v.clone()),
     i32 => |v| Arg::I32(Some(v)),
+    Option<i32> => |v| Arg::I32(v),
     i64 => |v| Arg::I64(Some(v)),
     Option<f64> => |v| Arg::F64(v),
     f64 => |v| Arg::F64(Some(v)),
@@ -196,12 +197,6 @@ impl Writer {
             Tx::Postgres(tx) => tx.commit().await?,
         }
         Ok(())
-    }
-}
-
-impl From<Option<i32>> for Arg {
-    fn from(v: Option<i32>) -> Self {
-        Arg::I32(v)
     }
 }
 
