@@ -119,7 +119,7 @@ fn every_bad_cell_is_listed_at_its_own_address() {
         (cell("pop_15_plus"), "-3"),
         (cell("literate_15_60"), "100000000000000000000"),
         (cell("preschool_universal"), "Có lẽ"),
-        (cell("literate_keep_learning"), "1.2.3"),
+        (cell("graduates_keep_learning"), "1.2.3"),
     ];
     let cells: Vec<(&str, &str)> = bad.iter().map(|(c, v)| (c.as_str(), *v)).collect();
     let Err(ImportError::Cells(problems)) = read(&plan, &fill(&blank, &cells)) else {
@@ -134,7 +134,7 @@ fn every_bad_cell_is_listed_at_its_own_address() {
     assert!(at(&cell("pop_15_plus")).contains("âm"), "{problems:?}");
     // Typed as a number, 1e20 is over the bound of a count.
     assert!(at(&cell("literate_15_60")).contains("tối đa"), "{problems:?}");
-    assert!(at(&cell("literate_keep_learning")).contains("3 chữ số"), "{problems:?}");
+    assert!(at(&cell("graduates_keep_learning")).contains("3 chữ số"), "{problems:?}");
 }
 
 #[test]

@@ -309,7 +309,7 @@ async fn excel_template_round_trip_and_refusals() {
         let theirs = download(&app, &other, "/reports/2026/00031/mau.xlsx").await;
         let r = common::send(&app, upload("/reports/2026/00006/nhap-excel", &ward, &theirs)).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(r.body.contains("không phải của báo cáo này"), "{}", r.body);
+        assert!(r.body.contains("không phải của báo cáo đang nhập"), "{}", r.body);
         // Not a spreadsheet.
         let r = common::send(&app, upload("/reports/2026/00006/nhap-excel", &ward, b"hello")).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
