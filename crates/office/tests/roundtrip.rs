@@ -134,7 +134,10 @@ fn every_bad_cell_is_listed_at_its_own_address() {
     assert!(at(&cell("pop_15_plus")).contains("âm"), "{problems:?}");
     // Typed as a number, 1e20 is over the bound of a count.
     assert!(at(&cell("literate_15_60")).contains("tối đa"), "{problems:?}");
-    assert!(at(&cell("graduates_keep_learning")).contains("3 chữ số"), "{problems:?}");
+    assert!(
+        at(&cell("graduates_keep_learning")).contains("3 chữ số"),
+        "{problems:?}"
+    );
 }
 
 #[test]
