@@ -121,18 +121,10 @@ pub fn progress_of(plan: &Plan, ind: &Indicator, v: &IndicatorValue, baseline: O
     }
 }
 
-/// The plan's milestone years: the years its area-wide targets are set for
-/// (for Ba Đình, 2025 and 2030), in order. Pages show one column per milestone.
+/// The plan's milestone years (one column per milestone on pages): the
+/// plan's own rule, [`Plan::milestone_years`].
 pub fn milestone_years(plan: &Plan) -> Vec<i32> {
-    let mut years: Vec<i32> = plan
-        .targets
-        .iter()
-        .filter(|t| t.org_unit.is_none())
-        .map(|t| t.year)
-        .collect();
-    years.sort_unstable();
-    years.dedup();
-    years
+    plan.milestone_years()
 }
 
 /// The first target at or after `year`, else the last one.
