@@ -91,6 +91,11 @@ pub enum Change {
         code: String,
         number: String,
     },
+    /// A new version of an installed plan replaced its text.
+    PlanUpgraded {
+        code: String,
+        version: i64,
+    },
     /// The database holds generated sample data ("dữ liệu mẫu").
     SampleGenerated,
     /// A year of already-approved values loaded in bulk.
@@ -142,6 +147,7 @@ impl Change {
             Self::UserEnabled { .. } => "user_enabled",
             Self::PasswordReset { .. } => "password_reset",
             Self::PlanInstalled { .. } => "plan_installed",
+            Self::PlanUpgraded { .. } => "plan_upgraded",
             Self::SampleGenerated => "sample_generated",
             Self::ValuesImported { .. } => "values_imported",
             Self::UnitsImported { .. } => "units_imported",
@@ -262,6 +268,10 @@ mod tests {
             Change::PlanInstalled {
                 code: "p".into(),
                 number: "56/KH".into(),
+            },
+            Change::PlanUpgraded {
+                code: "p".into(),
+                version: 2,
             },
             Change::SampleGenerated,
             Change::ValuesImported { values: 10, units: 2 },

@@ -43,14 +43,15 @@ struct StoredRow {
 }
 
 const SELECT: &str = "SELECT a.id, a.at, a.actor, a.action, a.org_unit_code, a.year, a.element_code, a.old_value, a.new_value, \
-     a.reason, a.payload, d.value_type FROM audit_events a LEFT JOIN data_elements d ON d.code = a.element_code";
+     a.reason, a.payload, d.value_type FROM audit_events a LEFT JOIN data_elements d ON d.code = a.element_code AND d.plan_id = a.plan_id";
 
 impl Store {
     /// The audit trail of one report, oldest first.
     pub async fn audit_events(&self, unit: &str, year: i32) -> Result<Vec<AuditEvent>> {
-        let sql = format!("{SELECT} WHERE a.org_unit_code = $1 AND a.year = $2 ORDER BY a.id");
+        let plan = self.plan_id().await?;
+        let sql = format!("{SELECT} WHERE a.org_unit_code = $1 AND a.year = $2 AND a.plan_id = $3 ORDER BY a.id");
         let rows: Vec<StoredRow> = with_db!(&self.db, pool => {
-            sqlx::query_as(&sql).bind(unit).bind(year).fetch_all(pool).await?
+            sqlx::query_as(&sql).bind(unit).bind(year).bind(plan).fetch_all(pool).await?
         });
         rows.into_iter().map(read).collect()
     }

@@ -27,6 +27,9 @@ impl Backend {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) db: Db,
+    /// The plan this handle reads and writes (see `plans.rs`); 0 when the
+    /// database holds no plan yet.
+    pub(crate) plan: i64,
 }
 
 impl Store {
@@ -47,7 +50,7 @@ impl Store {
             Self::open_sqlite(path).await?
         };
         store.migrate().await?;
-        Ok(store)
+        store.scoped_to_default().await
     }
 
     /// SQLite in WAL mode with `synchronous = FULL`: a committed transaction
@@ -61,7 +64,10 @@ impl Store {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
-        Ok(Self { db: Db::Sqlite(pool) })
+        Ok(Self {
+            db: Db::Sqlite(pool),
+            plan: 0,
+        })
     }
 
     pub(crate) async fn open_postgres(opts: PgConnectOptions) -> Result<Self> {
@@ -70,7 +76,10 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(opts)
             .await?;
-        Ok(Self { db: Db::Postgres(pool) })
+        Ok(Self {
+            db: Db::Postgres(pool),
+            plan: 0,
+        })
     }
 
     pub(crate) async fn migrate(&self) -> Result<()> {

@@ -40,9 +40,18 @@ pub enum Conflict {
     WrongState {
         found: ReportState,
     },
-    /// A plan is already installed.
+    /// A plan with this code is already installed (upgrade it instead).
     PlanInstalled {
         code: String,
+    },
+    /// An upgrade file is another plan than the one it would replace.
+    OtherPlan {
+        installed: String,
+        file: String,
+    },
+    /// An upgrade would drop units, data or accounts that entered data uses.
+    WouldOrphan {
+        items: Vec<String>,
     },
     UsernameTaken {
         username: String,

@@ -20,6 +20,7 @@ mod write;
 pub use audit::AuditEvent;
 pub use connect::{Backend, Store};
 pub use error::{Conflict, Missing, StorageError};
+pub use plans::PlanRow;
 pub use reports::{FormChanges, ReportRow, Stamp};
 pub use sessions::NewSession;
 pub use units::ImportCounts;

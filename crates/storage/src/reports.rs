@@ -104,15 +104,15 @@ impl Store {
         let at = stamp.at_text();
         let mut w = self.begin_write().await?;
         w.execute(
-            "INSERT INTO reports (org_unit_code, year, state, updated_at, updated_by) VALUES ($1, $2, 'draft', $3, $4) ON CONFLICT (org_unit_code, year) DO NOTHING",
-            args![unit, year, &at, &stamp.actor],
+            "INSERT INTO reports (org_unit_code, year, state, updated_at, updated_by, plan_id) VALUES ($1, $2, 'draft', $3, $4, $5) ON CONFLICT (plan_id, org_unit_code, year) DO NOTHING",
+            args![unit, year, &at, &stamp.actor, w.plan],
         )
         .await?;
         let sql = format!(
-            "SELECT state, explanation FROM reports WHERE org_unit_code = $1 AND year = $2{}",
+            "SELECT state, explanation FROM reports WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3{}",
             w.for_update()
         );
-        let (state, old_explanation): (String, Option<String>) = w.fetch_one(&sql, args![unit, year]).await?;
+        let (state, old_explanation): (String, Option<String>) = w.fetch_one(&sql, args![unit, year, w.plan]).await?;
         let state = stored_state(&state)?;
         if !state.is_editable() {
             return Err(Conflict::NotEditable { state }.into());
@@ -121,8 +121,8 @@ impl Store {
         // The report's current values in one read (the row lock holds them still).
         let current: HashMap<String, (Option<f64>, Option<String>)> = w
             .fetch_all::<ValueRow>(
-                "SELECT org_unit_code, element_code, value_num, value_text FROM data_values WHERE org_unit_code = $1 AND year = $2",
-                args![unit, year],
+                "SELECT org_unit_code, element_code, value_num, value_text FROM data_values WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3",
+                args![unit, year, w.plan],
             )
             .await?
             .into_iter()
@@ -135,9 +135,9 @@ impl Store {
                 continue;
             }
             w.execute(
-                "INSERT INTO data_values (org_unit_code, element_code, year, value_num, value_text, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                 ON CONFLICT (org_unit_code, element_code, year) DO UPDATE SET value_num = excluded.value_num, value_text = excluded.value_text, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-                args![unit, element, year, new.0, &new.1, &at, &stamp.actor],
+                "INSERT INTO data_values (org_unit_code, element_code, year, value_num, value_text, updated_at, updated_by, plan_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (plan_id, org_unit_code, element_code, year) DO UPDATE SET value_num = excluded.value_num, value_text = excluded.value_text, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                args![unit, element, year, new.0, &new.1, &at, &stamp.actor, w.plan],
             )
             .await?;
             let change = Change::ValueSet {
@@ -151,8 +151,8 @@ impl Store {
         for ((group, kind), body) in &form.narratives {
             let old: Option<(String,)> = w
                 .fetch_optional(
-                    "SELECT body FROM narratives WHERE org_unit_code = $1 AND year = $2 AND task_group = $3 AND kind = $4",
-                    args![unit, year, *group, kind.as_str()],
+                    "SELECT body FROM narratives WHERE org_unit_code = $1 AND year = $2 AND task_group = $3 AND kind = $4 AND plan_id = $5",
+                    args![unit, year, *group, kind.as_str(), w.plan],
                 )
                 .await?;
             let old = old.map(|(b,)| b);
@@ -160,9 +160,9 @@ impl Store {
                 continue;
             }
             w.execute(
-                "INSERT INTO narratives (org_unit_code, year, task_group, kind, body, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                 ON CONFLICT (org_unit_code, year, task_group, kind) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-                args![unit, year, *group, kind.as_str(), body, &at, &stamp.actor],
+                "INSERT INTO narratives (org_unit_code, year, task_group, kind, body, updated_at, updated_by, plan_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (plan_id, org_unit_code, year, task_group, kind) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                args![unit, year, *group, kind.as_str(), body, &at, &stamp.actor, w.plan],
             )
             .await?;
             let change = Change::NarrativeSet {
@@ -178,8 +178,8 @@ impl Store {
             && old_explanation.as_deref().unwrap_or("") != explanation.as_str()
         {
             w.execute(
-                "UPDATE reports SET explanation = $1 WHERE org_unit_code = $2 AND year = $3",
-                args![explanation, unit, year],
+                "UPDATE reports SET explanation = $1 WHERE org_unit_code = $2 AND year = $3 AND plan_id = $4",
+                args![explanation, unit, year, w.plan],
             )
             .await?;
             let change = Change::ExplanationSet {
@@ -190,8 +190,8 @@ impl Store {
             changed += 1;
         }
         w.execute(
-            "UPDATE reports SET updated_at = $1, updated_by = $2 WHERE org_unit_code = $3 AND year = $4",
-            args![&at, &stamp.actor, unit, year],
+            "UPDATE reports SET updated_at = $1, updated_by = $2 WHERE org_unit_code = $3 AND year = $4 AND plan_id = $5",
+            args![&at, &stamp.actor, unit, year, w.plan],
         )
         .await?;
         w.commit().await?;
@@ -243,10 +243,10 @@ impl Store {
         let at = stamp.at_text();
         let mut w = self.begin_write().await?;
         let sql = format!(
-            "SELECT state FROM reports WHERE org_unit_code = $1 AND year = $2{}",
+            "SELECT state FROM reports WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3{}",
             w.for_update()
         );
-        let Some((state,)) = w.fetch_optional::<(String,)>(&sql, args![unit, year]).await? else {
+        let Some((state,)) = w.fetch_optional::<(String,)>(&sql, args![unit, year, w.plan]).await? else {
             return Err(Missing::Report {
                 unit: unit.to_string(),
                 year,
@@ -256,8 +256,8 @@ impl Store {
         let state = stored_state(&state)?;
         let rows: Vec<ValueRow> = w
             .fetch_all(
-                "SELECT org_unit_code, element_code, value_num, value_text FROM data_values WHERE org_unit_code = $1 AND year = $2",
-                args![unit, year],
+                "SELECT org_unit_code, element_code, value_num, value_text FROM data_values WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3",
+                args![unit, year, w.plan],
             )
             .await?;
         let values = to_year_values(plan, rows).units.remove(unit).unwrap_or_default();
@@ -275,9 +275,9 @@ impl Store {
             _ => "",
         };
         let sql = format!(
-            "UPDATE reports SET state = $1, updated_at = $2, updated_by = $3{extra} WHERE org_unit_code = $4 AND year = $5"
+            "UPDATE reports SET state = $1, updated_at = $2, updated_by = $3{extra} WHERE org_unit_code = $4 AND year = $5 AND plan_id = $6"
         );
-        w.execute(&sql, args![to.as_str(), &at, &stamp.actor, unit, year])
+        w.execute(&sql, args![to.as_str(), &at, &stamp.actor, unit, year, w.plan])
             .await?;
         if to == ReportState::Approved {
             approve(&mut w, stamp, plan, unit, year, &values).await?;
@@ -289,9 +289,10 @@ impl Store {
 
     /// Narratives of one report: ((task group, kind), text).
     pub async fn narratives(&self, unit: &str, year: i32) -> Result<Vec<((i64, NarrativeKind), String)>> {
+        let plan = self.plan_id().await?;
         let rows: Vec<(i32, String, String)> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT task_group, kind, body FROM narratives WHERE org_unit_code = $1 AND year = $2 ORDER BY task_group, kind")
-                .bind(unit).bind(year).fetch_all(pool).await?
+            sqlx::query_as("SELECT task_group, kind, body FROM narratives WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3 ORDER BY task_group, kind")
+                .bind(unit).bind(year).bind(plan).fetch_all(pool).await?
         });
         rows.into_iter()
             .map(|(g, k, b)| {
@@ -313,20 +314,20 @@ impl Store {
         reason: &str,
     ) -> Result<()> {
         let mut w = self.begin_write().await?;
-        let sql = format!("SELECT code FROM org_units WHERE code = $1{}", w.for_update());
-        if w.fetch_optional::<(String,)>(&sql, args![unit]).await?.is_none() {
+        let sql = format!("SELECT code FROM org_units WHERE code = $1 AND plan_id = $2{}", w.for_update());
+        if w.fetch_optional::<(String,)>(&sql, args![unit, w.plan]).await?.is_none() {
             return Err(Missing::Unit { code: unit.to_string() }.into());
         }
         let old: Option<(String,)> = w
             .fetch_optional(
-                "SELECT due_date FROM deadline_extensions WHERE org_unit_code = $1 AND year = $2",
-                args![unit, year],
+                "SELECT due_date FROM deadline_extensions WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3",
+                args![unit, year, w.plan],
             )
             .await?;
         w.execute(
-            "INSERT INTO deadline_extensions (org_unit_code, year, due_date, granted_by, granted_at, reason) VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (org_unit_code, year) DO UPDATE SET due_date = excluded.due_date, granted_by = excluded.granted_by, granted_at = excluded.granted_at, reason = excluded.reason",
-            args![unit, year, due.to_string(), &stamp.actor, stamp.at_text(), reason],
+            "INSERT INTO deadline_extensions (org_unit_code, year, due_date, granted_by, granted_at, reason, plan_id) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (plan_id, org_unit_code, year) DO UPDATE SET due_date = excluded.due_date, granted_by = excluded.granted_by, granted_at = excluded.granted_at, reason = excluded.reason",
+            args![unit, year, due.to_string(), &stamp.actor, stamp.at_text(), reason, w.plan],
         )
         .await?;
         let change = Change::DeadlineExtended {
@@ -340,8 +341,9 @@ impl Store {
 
     /// Units' own deadlines for `year`.
     pub async fn deadline_extensions(&self, year: i32) -> Result<HashMap<String, NaiveDate>> {
+        let plan = self.plan_id().await?;
         let rows: Vec<(String, String)> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT org_unit_code, due_date FROM deadline_extensions WHERE year = $1").bind(year).fetch_all(pool).await?
+            sqlx::query_as("SELECT org_unit_code, due_date FROM deadline_extensions WHERE year = $1 AND plan_id = $2").bind(year).bind(plan).fetch_all(pool).await?
         });
         Ok(rows
             .into_iter()
@@ -351,24 +353,27 @@ impl Store {
 
     /// The official (approved) values of every unit for `year`.
     pub async fn approved_values(&self, plan: &Plan, year: i32) -> Result<YearValues> {
+        let plan_id = self.plan_id().await?;
         let rows: Vec<ValueRow> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT org_unit_code, element_code, value_num, value_text FROM approved_values WHERE year = $1")
-                .bind(year).fetch_all(pool).await?
+            sqlx::query_as("SELECT org_unit_code, element_code, value_num, value_text FROM approved_values WHERE year = $1 AND plan_id = $2")
+                .bind(year).bind(plan_id).fetch_all(pool).await?
         });
         Ok(to_year_values(plan, rows))
     }
 
     /// The working values of one unit's report (drafts included): for the unit itself.
     pub async fn working_values(&self, plan: &Plan, unit: &str, year: i32) -> Result<UnitValues> {
+        let plan_id = self.plan_id().await?;
         let rows: Vec<ValueRow> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT org_unit_code, element_code, value_num, value_text FROM data_values WHERE org_unit_code = $1 AND year = $2")
-                .bind(unit).bind(year).fetch_all(pool).await?
+            sqlx::query_as("SELECT org_unit_code, element_code, value_num, value_text FROM data_values WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3")
+                .bind(unit).bind(year).bind(plan_id).fetch_all(pool).await?
         });
         Ok(to_year_values(plan, rows).units.remove(unit).unwrap_or_default())
     }
 
     /// Every report of `year`.
     pub async fn reports(&self, year: i32) -> Result<Vec<ReportRow>> {
+        let plan = self.plan_id().await?;
         #[derive(sqlx::FromRow)]
         struct Row {
             org_unit_code: String,
@@ -380,8 +385,8 @@ impl Store {
             explanation: Option<String>,
         }
         let rows: Vec<Row> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT org_unit_code, year, state, submitted_at, first_submitted_at, approved_at, explanation FROM reports WHERE year = $1 ORDER BY org_unit_code")
-                .bind(year).fetch_all(pool).await?
+            sqlx::query_as("SELECT org_unit_code, year, state, submitted_at, first_submitted_at, approved_at, explanation FROM reports WHERE year = $1 AND plan_id = $2 ORDER BY org_unit_code")
+                .bind(year).bind(plan).fetch_all(pool).await?
         });
         Ok(rows
             .into_iter()
@@ -402,24 +407,27 @@ impl Store {
 
     /// Units whose report of `year` is approved (a narrow read for coverage counts).
     pub async fn approved_report_units(&self, year: i32) -> Result<Vec<String>> {
+        let plan = self.plan_id().await?;
         let rows: Vec<(String,)> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT org_unit_code FROM reports WHERE year = $1 AND state = 'approved'").bind(year).fetch_all(pool).await?
+            sqlx::query_as("SELECT org_unit_code FROM reports WHERE year = $1 AND state = 'approved' AND plan_id = $2").bind(year).bind(plan).fetch_all(pool).await?
         });
         Ok(rows.into_iter().map(|(u,)| u).collect())
     }
 
     /// The latest year with any report, if any.
     pub async fn latest_report_year(&self) -> Result<Option<i32>> {
+        let plan = self.plan_id().await?;
         let (y,): (Option<i32>,) = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT MAX(year) FROM reports").fetch_one(pool).await?
+            sqlx::query_as("SELECT MAX(year) FROM reports WHERE plan_id = $1").bind(plan).fetch_one(pool).await?
         });
         Ok(y)
     }
 
     /// Years that have at least one approved value, ascending.
     pub async fn approved_years(&self) -> Result<Vec<i32>> {
+        let plan = self.plan_id().await?;
         let rows: Vec<(i32,)> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT DISTINCT year FROM approved_values ORDER BY year").fetch_all(pool).await?
+            sqlx::query_as("SELECT DISTINCT year FROM approved_values WHERE plan_id = $1 ORDER BY year").bind(plan).fetch_all(pool).await?
         });
         Ok(rows.into_iter().map(|(y,)| y).collect())
     }
@@ -459,8 +467,8 @@ impl Store {
 async fn approve(w: &mut Writer, stamp: &Stamp, plan: &Plan, unit: &str, year: i32, values: &UnitValues) -> Result<()> {
     let rows: Vec<ValueRow> = w
         .fetch_all(
-            "SELECT org_unit_code, element_code, value_num, value_text FROM approved_values WHERE org_unit_code = $1 AND year = $2",
-            args![unit, year],
+            "SELECT org_unit_code, element_code, value_num, value_text FROM approved_values WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3",
+            args![unit, year, w.plan],
         )
         .await?;
     let old = to_year_values(plan, rows).units.remove(unit).unwrap_or_default();
@@ -468,21 +476,21 @@ async fn approve(w: &mut Writer, stamp: &Stamp, plan: &Plan, unit: &str, year: i
         for (area, indicator, bucket, num, den, counted) in crate::rollups::deltas(plan, u, &old, values) {
             w.execute(
                 crate::rollups::UPSERT,
-                args![area, indicator, year, bucket, num, den, counted],
+                args![area, indicator, year, bucket, num, den, counted, w.plan],
             )
             .await?;
         }
     }
     w.execute(
-        "DELETE FROM approved_values WHERE org_unit_code = $1 AND year = $2",
-        args![unit, year],
+        "DELETE FROM approved_values WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3",
+        args![unit, year, w.plan],
     )
     .await?;
     w.execute(
-        "INSERT INTO approved_values (org_unit_code, element_code, year, value_num, value_text, approved_at, approved_by) \
-         SELECT org_unit_code, element_code, year, value_num, value_text, $1, $2 FROM data_values \
-         WHERE org_unit_code = $3 AND year = $4 AND (value_num IS NOT NULL OR value_text IS NOT NULL)",
-        args![stamp.at_text(), &stamp.actor, unit, year],
+        "INSERT INTO approved_values (org_unit_code, element_code, year, value_num, value_text, approved_at, approved_by, plan_id) \
+         SELECT org_unit_code, element_code, year, value_num, value_text, $1, $2, plan_id FROM data_values \
+         WHERE org_unit_code = $3 AND year = $4 AND plan_id = $5 AND (value_num IS NOT NULL OR value_text IS NOT NULL)",
+        args![stamp.at_text(), &stamp.actor, unit, year, w.plan],
     )
     .await?;
     Ok(())

@@ -82,8 +82,8 @@ fn rows_of(area: &str, indicator: &str, r: &Rollup) -> Vec<Delta> {
     out
 }
 
-pub(crate) const UPSERT: &str = "INSERT INTO indicator_rollups (area_code, indicator, year, bucket, numerator, denominator, counted) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (area_code, indicator, year, bucket) DO UPDATE SET \
+pub(crate) const UPSERT: &str = "INSERT INTO indicator_rollups (area_code, indicator, year, bucket, numerator, denominator, counted, plan_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (plan_id, area_code, indicator, year, bucket) DO UPDATE SET \
      numerator = indicator_rollups.numerator + excluded.numerator, \
      denominator = indicator_rollups.denominator + excluded.denominator, \
      counted = indicator_rollups.counted + excluded.counted";
@@ -114,9 +114,10 @@ impl Store {
         area: &str,
         years: std::ops::RangeInclusive<i32>,
     ) -> Result<HashMap<String, HashMap<i32, Rollup>>> {
+        let plan = self.plan_id().await?;
         let rows: Vec<RollupRow> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT indicator, year, bucket, numerator, denominator, counted FROM indicator_rollups WHERE area_code = $1 AND year >= $2 AND year <= $3")
-                .bind(area).bind(*years.start()).bind(*years.end()).fetch_all(pool).await?
+            sqlx::query_as("SELECT indicator, year, bucket, numerator, denominator, counted FROM indicator_rollups WHERE area_code = $1 AND year >= $2 AND year <= $3 AND plan_id = $4")
+                .bind(area).bind(*years.start()).bind(*years.end()).bind(plan).fetch_all(pool).await?
         });
         let mut out: HashMap<String, HashMap<i32, Rollup>> = HashMap::new();
         for (indicator, year, bucket, numerator, denominator, counted) in rows {
@@ -128,11 +129,12 @@ impl Store {
 
     /// Roll-ups of several areas for one year: (area, indicator) → roll-up.
     pub async fn rollups_for_areas(&self, areas: &[&str], year: i32) -> Result<HashMap<(String, String), Rollup>> {
+        let plan = self.plan_id().await?;
         let mut out: HashMap<(String, String), Rollup> = HashMap::new();
         for chunk in areas.chunks(500) {
             let rows: Vec<(String, String, i64, f64, f64, i64)> = with_db!(&self.db, pool => {
-                let mut qb = sqlx::QueryBuilder::new("SELECT area_code, indicator, bucket, numerator, denominator, counted FROM indicator_rollups WHERE year = ");
-                qb.push_bind(year).push(" AND area_code IN (");
+                let mut qb = sqlx::QueryBuilder::new("SELECT area_code, indicator, bucket, numerator, denominator, counted FROM indicator_rollups WHERE plan_id = ");
+                qb.push_bind(plan).push(" AND year = ").push_bind(year).push(" AND area_code IN (");
                 let mut sep = qb.separated(", ");
                 for a in chunk {
                     sep.push_bind(*a);
@@ -164,8 +166,8 @@ impl Store {
         for year in plan.entry_years() {
             let rows: Vec<(String, String, Option<f64>, Option<String>)> = w
                 .fetch_all(
-                    "SELECT org_unit_code, element_code, value_num, value_text FROM approved_values WHERE year = $1",
-                    args![year],
+                    "SELECT org_unit_code, element_code, value_num, value_text FROM approved_values WHERE year = $1 AND plan_id = $2",
+                    args![year, w.plan],
                 )
                 .await?;
             let values = crate::reports::to_year_values(plan, rows);
@@ -175,15 +177,15 @@ impl Store {
             }
         }
         let n = all.len();
-        w.execute("DELETE FROM indicator_rollups", args![]).await?;
+        w.execute("DELETE FROM indicator_rollups WHERE plan_id = $1", args![w.plan]).await?;
         for chunk in all.chunks(500) {
             let sql = format!(
-                "INSERT INTO indicator_rollups (area_code, indicator, year, bucket, numerator, denominator, counted) VALUES {}",
-                values_list(chunk.len(), 7)
+                "INSERT INTO indicator_rollups (area_code, indicator, year, bucket, numerator, denominator, counted, plan_id) VALUES {}",
+                values_list(chunk.len(), 8)
             );
-            let mut params = Vec::with_capacity(chunk.len() * 7);
+            let mut params = Vec::with_capacity(chunk.len() * 8);
             for (year, (area, ind, bucket, num, den, counted)) in chunk {
-                params.extend(args![area, ind, *year, *bucket, *num, *den, *counted]);
+                params.extend(args![area, ind, *year, *bucket, *num, *den, *counted, w.plan]);
             }
             w.execute(&sql, params).await?;
         }
@@ -245,10 +247,10 @@ impl Store {
         let mut w = self.begin_write().await?;
         for chunk in units.chunks(500) {
             let sql = format!(
-                "INSERT INTO reports (org_unit_code, year, state, submitted_at, first_submitted_at, approved_at, updated_at, updated_by) VALUES {}",
-                values_list(chunk.len(), 8)
+                "INSERT INTO reports (org_unit_code, year, state, submitted_at, first_submitted_at, approved_at, updated_at, updated_by, plan_id) VALUES {}",
+                values_list(chunk.len(), 9)
             );
-            let mut params = Vec::with_capacity(chunk.len() * 8);
+            let mut params = Vec::with_capacity(chunk.len() * 9);
             for unit in chunk {
                 params.extend(args![
                     *unit,
@@ -258,7 +260,8 @@ impl Store {
                     &at,
                     &at,
                     &at,
-                    &stamp.actor
+                    &stamp.actor,
+                    w.plan
                 ]);
             }
             w.execute(&sql, params).await?;
@@ -269,12 +272,12 @@ impl Store {
         ] {
             for chunk in rows.chunks(1000) {
                 let sql = format!(
-                    "INSERT INTO {table} (org_unit_code, element_code, year, value_num, value_text, {cols}) VALUES {}",
-                    values_list(chunk.len(), 7)
+                    "INSERT INTO {table} (org_unit_code, element_code, year, value_num, value_text, {cols}, plan_id) VALUES {}",
+                    values_list(chunk.len(), 8)
                 );
-                let mut params = Vec::with_capacity(chunk.len() * 7);
+                let mut params = Vec::with_capacity(chunk.len() * 8);
                 for (unit, code, n, t) in chunk {
-                    params.extend(args![*unit, *code, year, *n, t, &at, &stamp.actor]);
+                    params.extend(args![*unit, *code, year, *n, t, &at, &stamp.actor, w.plan]);
                 }
                 w.execute(&sql, params).await?;
             }

@@ -54,14 +54,14 @@ impl Store {
 
     /// The enabled account behind a live session token, and its CSRF token.
     pub async fn session_user(&self, token: &str) -> Result<Option<(UserRow, String)>> {
-        let row: Option<(i64, String, String, String, String, bool, String)> = with_db!(&self.db, pool => {
+        let row: Option<(i64, String, String, String, String, bool, i64, String)> = with_db!(&self.db, pool => {
             sqlx::query_as(
-                "SELECT u.id, u.username, u.display_name, u.role, u.org_unit_code, u.disabled, s.csrf_token \
+                "SELECT u.id, u.username, u.display_name, u.role, u.org_unit_code, u.disabled, u.plan_id, s.csrf_token \
                  FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
             )
             .bind(token_hash(token)).bind(ts(Utc::now())).fetch_optional(pool).await?
         });
-        let Some((id, username, display_name, role, org_unit_code, disabled, csrf)) = row else {
+        let Some((id, username, display_name, role, org_unit_code, disabled, plan_id, csrf)) = row else {
             return Ok(None);
         };
         if disabled {
@@ -74,6 +74,7 @@ impl Store {
             role,
             org_unit_code,
             disabled,
+            plan_id,
         };
         Ok(Some((UserRow::try_from(user)?, csrf)))
     }

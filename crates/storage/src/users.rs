@@ -26,6 +26,8 @@ pub struct UserRow {
     pub role: Role,
     pub org_unit_code: String,
     pub disabled: bool,
+    /// The plan the account's unit belongs to: it acts in that plan only.
+    pub plan_id: i64,
 }
 
 pub fn hash_password(password: &str) -> Result<String> {
@@ -70,7 +72,10 @@ impl Store {
         for (user, hash) in users.iter().zip(&hashes) {
             let username = user.username.trim().to_lowercase();
             let unit: Option<(String,)> = w
-                .fetch_optional("SELECT code FROM org_units WHERE code = $1", args![user.org_unit])
+                .fetch_optional(
+                    "SELECT code FROM org_units WHERE code = $1 AND plan_id = $2",
+                    args![user.org_unit, w.plan],
+                )
                 .await?;
             if unit.is_none() {
                 return Err(Conflict::UnknownUnit {
@@ -80,9 +85,9 @@ impl Store {
             }
             let id: Option<(i64,)> = w
                 .fetch_optional(
-                    "INSERT INTO users (username, display_name, password_hash, role, org_unit_code, disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                    "INSERT INTO users (username, display_name, password_hash, role, org_unit_code, disabled, created_at, plan_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                      ON CONFLICT (username) DO NOTHING RETURNING id",
-                    args![&username, user.display_name, hash, user.role.as_str(), user.org_unit, false, stamp.at_text()],
+                    args![&username, user.display_name, hash, user.role.as_str(), user.org_unit, false, stamp.at_text(), w.plan],
                 )
                 .await?;
             let Some((id,)) = id else {
@@ -101,7 +106,7 @@ impl Store {
 
     pub async fn user(&self, id: i64) -> Result<Option<UserRow>> {
         let row: Option<StoredUser> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT id, username, display_name, role, org_unit_code, disabled FROM users WHERE id = $1").bind(id).fetch_optional(pool).await?
+            sqlx::query_as("SELECT id, username, display_name, role, org_unit_code, disabled, plan_id FROM users WHERE id = $1").bind(id).fetch_optional(pool).await?
         });
         row.map(UserRow::try_from).transpose()
     }
@@ -158,8 +163,10 @@ impl Store {
     }
 
     pub async fn users(&self) -> Result<Vec<UserRow>> {
+        let plan = self.plan_id().await?;
         let rows: Vec<StoredUser> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT id, username, display_name, role, org_unit_code, disabled FROM users ORDER BY id").fetch_all(pool).await?
+            sqlx::query_as("SELECT id, username, display_name, role, org_unit_code, disabled, plan_id FROM users WHERE plan_id = $1 ORDER BY id")
+                .bind(plan).fetch_all(pool).await?
         });
         rows.into_iter().map(UserRow::try_from).collect()
     }
@@ -168,11 +175,11 @@ impl Store {
     pub async fn check_login(&self, username: &str, password: &str) -> Result<Option<UserRow>> {
         let username = username.trim().to_lowercase();
         let row: Option<(StoredUser, String)> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT id, username, display_name, role, org_unit_code, disabled, password_hash FROM users WHERE username = $1")
+            sqlx::query_as("SELECT id, username, display_name, role, org_unit_code, disabled, plan_id, password_hash FROM users WHERE username = $1")
                 .bind(&username).fetch_optional(pool).await?
-                .map(|r: (i64, String, String, String, String, bool, String)| {
-                    let (id, username, display_name, role, org_unit_code, disabled, hash) = r;
-                    (StoredUser { id, username, display_name, role, org_unit_code, disabled }, hash)
+                .map(|r: (i64, String, String, String, String, bool, i64, String)| {
+                    let (id, username, display_name, role, org_unit_code, disabled, plan_id, hash) = r;
+                    (StoredUser { id, username, display_name, role, org_unit_code, disabled, plan_id }, hash)
                 })
         });
         match row {
@@ -196,6 +203,7 @@ pub(crate) struct StoredUser {
     pub role: String,
     pub org_unit_code: String,
     pub disabled: bool,
+    pub plan_id: i64,
 }
 
 impl TryFrom<StoredUser> for UserRow {
@@ -211,6 +219,7 @@ impl TryFrom<StoredUser> for UserRow {
             role,
             org_unit_code: u.org_unit_code,
             disabled: u.disabled,
+            plan_id: u.plan_id,
         })
     }
 }

@@ -52,6 +52,7 @@ arg_from! {
     i32 => |v| Arg::I32(Some(v)),
     Option<i32> => |v| Arg::I32(v),
     i64 => |v| Arg::I64(Some(v)),
+    Option<i64> => |v| Arg::I64(v),
     Option<f64> => |v| Arg::F64(v),
     f64 => |v| Arg::F64(Some(v)),
     bool => |v| Arg::Bool(v),
@@ -89,6 +90,9 @@ enum Tx {
 /// An open write transaction. Dropped without [`Writer::commit`], it rolls back.
 pub(crate) struct Writer {
     tx: Tx,
+    /// The plan the store is scoped to: every plan-owned row written or
+    /// read here carries it (0 before any plan is installed).
+    pub(crate) plan: i64,
 }
 
 /// A row type both drivers can decode (tuples of plain types, `FromRow` structs).
@@ -105,7 +109,13 @@ impl Store {
             Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         };
-        Ok(Writer { tx })
+        let mut w = Writer { tx, plan: self.plan };
+        if w.plan == 0 {
+            // A handle opened before any plan: the first installed one.
+            let (id,): (Option<i64>,) = w.fetch_one("SELECT MIN(id) FROM plans", Vec::new()).await?;
+            w.plan = id.unwrap_or(0);
+        }
+        Ok(w)
     }
 }
 
@@ -184,11 +194,16 @@ impl Writer {
             stamp.reason.clone()
         };
         self.execute(
-            "INSERT INTO audit_events (at, actor, action, org_unit_code, year, reason, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            args![stamp.at_text(), &stamp.actor, change.kind(), unit, year, note, payload],
+            "INSERT INTO audit_events (at, actor, action, org_unit_code, year, reason, payload, plan_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            args![stamp.at_text(), &stamp.actor, change.kind(), unit, year, note, payload, self.plan_arg()],
         )
         .await?;
         Ok(())
+    }
+
+    /// The plan id for a nullable column: none before a plan is installed.
+    fn plan_arg(&self) -> Option<i64> {
+        (self.plan > 0).then_some(self.plan)
     }
 
     pub(crate) async fn commit(self) -> Result<()> {

@@ -22,6 +22,35 @@ pub struct NavUser {
 pub struct Chrome {
     pub is_sample: bool,
     pub user: Option<NavUser>,
+    pub plan: PlanBar,
+}
+
+/// The plan the page speaks for, under the header: its number and body,
+/// whether it ended early (and why), whether it is a sample plan, and
+/// whether there are other plans to pick.
+#[derive(Debug, Clone, Default)]
+pub struct PlanBar {
+    pub number: String,
+    pub issuing_body: String,
+    pub ended: Option<String>,
+    pub sample: bool,
+    pub several: bool,
+}
+
+impl PlanBar {
+    fn of(state: &AppState) -> Self {
+        let info = &state.plan.info;
+        Self {
+            number: info.number.clone(),
+            issuing_body: info.issuing_body.clone(),
+            ended: info
+                .ended
+                .as_ref()
+                .map(|(day, why)| format!("Kế hoạch đã kết thúc ngày {}: {why}", day.format("%d/%m/%Y"))),
+            sample: info.sample,
+            several: state.plans.len() > 1,
+        }
+    }
 }
 
 /// Where an account lands after login.
@@ -47,6 +76,7 @@ impl Chrome {
         Self {
             is_sample: state.is_sample,
             user,
+            plan: PlanBar::of(state),
         }
     }
 }

@@ -23,6 +23,7 @@ mod health;
 mod i18n;
 mod narrative;
 mod params;
+mod plan_pick;
 mod present;
 mod respond;
 mod router;
@@ -33,7 +34,7 @@ mod layout_tests;
 
 pub use review::documents::{ReportError, annex, yearly_report};
 pub use router::router;
-pub use state::AppState;
+pub use state::{AppState, PlanEntry, PlanSlot};
 
 /// Serves the app on `listener` until Ctrl-C.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {

@@ -18,7 +18,27 @@ use crate::{accounts, api, dashboards, reporting, review};
 /// Request bodies above this are refused before a handler runs.
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
+/// The whole site: one app per installed plan, `state`'s plan by default
+/// (see `plan_pick`).
 pub fn router(state: AppState) -> Router {
+    let default = state
+        .plans
+        .iter()
+        .position(|s| s.entry.code == state.plan.info.code)
+        .unwrap_or(0);
+    let mut routers: Vec<(String, Router)> = state
+        .plans
+        .iter()
+        .map(|slot| (slot.entry.code.clone(), plan_router(state.for_slot(slot))))
+        .collect();
+    if routers.is_empty() {
+        routers.push((state.plan.info.code.clone(), plan_router(state)));
+    }
+    crate::plan_pick::PlanRouters { routers, default }.into_router()
+}
+
+/// One plan's app: every feature's routes and the layers.
+fn plan_router(state: AppState) -> Router {
     let features = Router::new()
         .merge(accounts::routes())
         .merge(reporting::routes())

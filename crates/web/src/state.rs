@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use xhht_domain::plan::Plan;
 use xhht_storage::{StorageError, Store};
 
@@ -8,7 +9,8 @@ use crate::auth::LoginThrottle;
 /// Per (year, area): how many units each indicator expects.
 pub type ExpectedCounts = std::collections::HashMap<(i32, String), Vec<usize>>;
 
-/// What every handler can reach: the store and the plan it holds.
+/// What every handler can reach: the store and the plan it holds (one
+/// AppState per installed plan; the router picks one per request).
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
@@ -20,23 +22,109 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Units each indicator expects, per (year, area): from the plan alone.
     pub expected: Arc<std::sync::Mutex<ExpectedCounts>>,
+    /// Every plan in the database, in the order installed.
+    pub plans: Arc<Vec<PlanSlot>>,
+}
+
+/// One installed plan: its handle, its parsed text and how it is listed.
+#[derive(Clone)]
+pub struct PlanSlot {
+    pub store: Store,
+    pub plan: Arc<Plan>,
+    pub entry: PlanEntry,
+}
+
+/// How a plan is named in the plan picker and `/api/v1/plans`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PlanEntry {
+    pub code: String,
+    pub number: String,
+    pub title: String,
+    pub issuing_body: String,
+    pub first_year: i32,
+    pub last_year: i32,
+    pub ended_on: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+    pub predecessor: Option<String>,
+    pub sample: bool,
+    pub version: i64,
+}
+
+impl PlanEntry {
+    fn of(plan: &Plan, version: i64) -> Self {
+        let (ended_on, end_reason) = match &plan.info.ended {
+            Some((d, r)) => (Some(*d), Some(r.clone())),
+            None => (None, None),
+        };
+        Self {
+            code: plan.info.code.clone(),
+            number: plan.info.number.clone(),
+            title: plan.info.title.clone(),
+            issuing_body: plan.info.issuing_body.clone(),
+            first_year: plan.reporting.first_year,
+            last_year: plan.reporting.last_year,
+            ended_on,
+            end_reason,
+            predecessor: plan.info.predecessor.clone(),
+            sample: plan.info.sample,
+            version,
+        }
+    }
 }
 
 impl AppState {
-    /// Reads the installed plan from the store.
+    /// Reads every installed plan from the store; the state answers for the
+    /// plan `store` is scoped to (the first installed one when opened plain).
     pub async fn load(store: Store) -> Result<Self, StorageError> {
         let (plan, _) = store
             .load_plan()
             .await?
             .ok_or(StorageError::NotFound(xhht_storage::Missing::Plan))?;
+        let mut slots = Vec::new();
+        for row in store.plans().await? {
+            let scoped = store.with_plan_id(row.id);
+            let Some((p, _)) = scoped.load_plan().await? else { continue };
+            let p = if p.info.code == plan.info.code { plan.clone() } else { p };
+            slots.push(PlanSlot {
+                entry: PlanEntry::of(&p, row.version),
+                store: scoped,
+                plan: Arc::new(p),
+            });
+        }
         let is_sample = store.is_sample().await?;
+        let me = slots
+            .iter()
+            .find(|s| s.entry.code == plan.info.code)
+            .map(|s| s.store.clone())
+            .unwrap_or(store);
         Ok(Self {
-            store,
+            store: me,
             plan: Arc::new(plan),
             is_sample,
             throttle: Arc::default(),
             secure_cookies: false,
             expected: Arc::default(),
+            plans: Arc::new(slots),
         })
+    }
+
+    /// The same app answering for another installed plan.
+    pub fn for_slot(&self, slot: &PlanSlot) -> Self {
+        Self {
+            store: slot.store.clone(),
+            plan: slot.plan.clone(),
+            expected: Arc::default(),
+            ..self.clone()
+        }
+    }
+
+    /// This state's entry in the plan list.
+    pub fn entry(&self) -> Option<&PlanEntry> {
+        self.plans.iter().map(|s| &s.entry).find(|e| e.code == self.plan.info.code)
+    }
+
+    /// Whether the account's plan is this one (accounts act in their own plan only).
+    pub fn is_own_plan(&self, account_plan: i64) -> bool {
+        self.store.scope() == account_plan
     }
 }

@@ -82,6 +82,9 @@ pub struct DbArgs {
     /// Cơ sở dữ liệu: sqlite:TỆP hoặc postgres://… (database URL).
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,
+    /// Mã kế hoạch khi cơ sở dữ liệu có nhiều kế hoạch (default: the first installed).
+    #[arg(long = "plan", env = "XHHT_PLAN")]
+    pub plan: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -123,6 +126,28 @@ pub enum PlanCommand {
     Check {
         /// Tệp kế hoạch (plan file).
         file: PathBuf,
+    },
+    /// Nạp thêm một kế hoạch vào cơ sở dữ liệu (install another plan beside the others).
+    Add {
+        /// Tệp kế hoạch (plan file).
+        file: PathBuf,
+        /// Tên đăng nhập của quản trị viên kế hoạch mới (an administrator for the new plan).
+        #[arg(long)]
+        admin: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Cài phiên bản mới của một kế hoạch đã nạp; từ chối nếu bỏ mất dữ liệu đã nhập (upgrade a plan).
+    Upgrade {
+        /// Tệp kế hoạch, cùng mã kế hoạch (plan file with the same code).
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Liệt kê các kế hoạch trong cơ sở dữ liệu (list the installed plans).
+    List {
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 

@@ -20,6 +20,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Init(args) => init(args).await,
         Command::Serve(args) => serve(args).await,
         Command::Plan(PlanCommand::Check { file }) => Ok(plan_check(&file)),
+        Command::Plan(PlanCommand::Add { file, admin, db }) => crate::plans::add(&file, admin.as_deref(), &db).await,
+        Command::Plan(PlanCommand::Upgrade { file, db }) => crate::plans::upgrade(&file, &db).await,
+        Command::Plan(PlanCommand::List { db }) => crate::plans::list(&db).await,
         Command::User(UserCommand::Add(args)) => user_add(args).await,
         Command::Template(args) => template(args).await,
         Command::Import(args) => import(args).await,
@@ -145,8 +148,7 @@ async fn init(args: InitArgs) -> Result<ExitCode> {
 }
 
 async fn serve(args: ServeArgs) -> Result<ExitCode> {
-    let url = database_url(&args.db)?;
-    let store = open_store(&url).await?;
+    let store = open_scoped(&args.db).await?;
     let state = load_state(store).await?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -157,7 +159,6 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
 }
 
 async fn user_add(args: UserAddArgs) -> Result<ExitCode> {
-    let url = database_url(&args.db)?;
     let Some(role) = Role::parse(&args.role) else {
         bail!(
             "vai trò «{}» không hợp lệ (có: admin, reviewer, reporter, viewer)",
@@ -166,7 +167,7 @@ async fn user_add(args: UserAddArgs) -> Result<ExitCode> {
     };
     use xhht_domain::text::{TextKind, clean};
     let username = clean(TextKind::Username, &args.username).map_err(|p| anyhow::anyhow!("{p}"))?;
-    let store = open_store(&url).await?;
+    let store = open_scoped(&args.db).await?;
     let (plan, _) = store
         .load_plan()
         .await?
@@ -194,7 +195,7 @@ async fn user_add(args: UserAddArgs) -> Result<ExitCode> {
 }
 
 async fn open_with_plan(db: crate::cli::DbArgs) -> Result<(Store, plan::Plan)> {
-    let store = open_store(&database_url(&db)?).await?;
+    let store = open_scoped(&db).await?;
     let (plan, _) = store
         .load_plan()
         .await?
@@ -432,13 +433,29 @@ async fn units_import(args: UnitsImportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn database_url(db: &crate::cli::DbArgs) -> Result<String> {
+pub(crate) fn database_url(db: &crate::cli::DbArgs) -> Result<String> {
     db.database_url
         .clone()
         .context("cần --database-url (hoặc biến môi trường DATABASE_URL)")
 }
 
-async fn open_store(url: &str) -> Result<Store> {
+/// The database of `db`, scoped to its `--plan` (the first installed plan
+/// when not given).
+pub(crate) async fn open_scoped(db: &crate::cli::DbArgs) -> Result<Store> {
+    let store = open_store(&database_url(db)?).await?;
+    match &db.plan {
+        None => Ok(store),
+        Some(code) => match store.for_plan(code).await {
+            Err(StorageError::NotFound(Missing::Plan)) => {
+                let known: Vec<String> = store.plans().await?.into_iter().map(|p| p.code).collect();
+                bail!("không có kế hoạch mã «{code}» (có: {})", known.join(", "))
+            }
+            scoped => Ok(scoped?),
+        },
+    }
+}
+
+pub(crate) async fn open_store(url: &str) -> Result<Store> {
     Store::open(url)
         .await
         .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))

@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod plans;
 
 use clap::Parser;
 

@@ -1092,6 +1092,7 @@ impl Checker<'_> {
         let date = self.date(&p.date).unwrap_or_default();
         let area = self.unit_ref(&p.area, units);
         let all = |v: Vec<String>| v.iter().map(|s| nfc(s)).collect::<Vec<_>>();
+        let ended = self.ended(&p);
         PlanInfo {
             code: p.code.into_inner(),
             number: nfc(&p.number),
@@ -1109,6 +1110,26 @@ impl Checker<'_> {
             purposes: all(p.purposes),
             requirements: all(p.requirements),
             recipients: all(p.recipients),
+            ended,
+            predecessor: p.predecessor.map(|c| c.trim().to_string()).filter(|c| !c.is_empty()),
+            sample: p.sample,
+        }
+    }
+
+    /// `ended_on` and `end_reason` go together: a plan that stops early says why.
+    fn ended(&mut self, p: &file::PlanInfoEntry) -> Option<(NaiveDate, String)> {
+        let reason = p.end_reason.as_deref().map(nfc).filter(|r| !r.trim().is_empty());
+        match (&p.ended_on, reason) {
+            (None, None) => None,
+            (Some(d), Some(reason)) => Some((self.date(d)?, reason)),
+            (Some(d), None) => {
+                self.err(d.span(), "[plan] có ended_on thì phải ghi lý do kết thúc (end_reason)");
+                None
+            }
+            (None, Some(_)) => {
+                self.err(p.code.span(), "[plan] có end_reason thì phải ghi ngày kết thúc (ended_on)");
+                None
+            }
         }
     }
 

@@ -72,6 +72,18 @@ pub struct PlanInfoEntry {
     pub requirements: Vec<String>,
     #[serde(default)]
     pub recipients: Vec<String>,
+    /// The day the plan stopped applying, when it ended before its last year
+    /// (56/KH-UBND: 30/6/2025, when the district was abolished).
+    #[serde(default)]
+    pub ended_on: Option<Spanned<Datetime>>,
+    #[serde(default)]
+    pub end_reason: Option<String>,
+    /// Code of the plan this one continues (its history is carried over).
+    #[serde(default)]
+    pub predecessor: Option<String>,
+    /// A sample plan, written to show the product: every page says so.
+    #[serde(default)]
+    pub sample: bool,
 }
 
 #[derive(Debug, Deserialize)]

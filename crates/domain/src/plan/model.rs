@@ -121,7 +121,17 @@ impl Plan {
     /// precede the first reporting year) through the last reporting year.
     pub fn entry_years(&self) -> RangeInclusive<i32> {
         let r = &self.reporting;
-        r.baseline_year.min(r.first_year)..=r.last_year
+        r.baseline_year.min(r.first_year)..=self.last_entry_year()
+    }
+
+    /// The last year units report under this plan: its last year, or the
+    /// year it ended (56/KH-UBND ended on 30/6/2025: 2025 is its last).
+    pub fn last_entry_year(&self) -> i32 {
+        let last = self.reporting.last_year;
+        match &self.info.ended {
+            Some((day, _)) => last.min(chrono::Datelike::year(day)),
+            None => last,
+        }
     }
 
     /// The years the plan sets targets for (2025 and 2030 for Ba Đình), in
@@ -191,6 +201,12 @@ pub struct PlanInfo {
     pub purposes: Vec<String>,
     pub requirements: Vec<String>,
     pub recipients: Vec<String>,
+    /// Ended before its last year, with the reason (both or neither).
+    pub ended: Option<(NaiveDate, String)>,
+    /// Code of the plan this one continues.
+    pub predecessor: Option<String>,
+    /// A sample plan ("kế hoạch mẫu"), not one a People's Committee signed.
+    pub sample: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -119,14 +119,26 @@ pub async fn submit(
         csrf: session.csrf_token,
         session_token: session.token.clone(),
     };
-    let target = if f.next.is_empty() || f.next == "/" {
-        home_of(&state.plan, &current)
+    // The account works in its own plan: the site switches to it.
+    let own = state.plans.iter().find(|p| p.store.scope() == user.plan_id);
+    let plan = own.map_or(&state.plan, |p| &p.plan);
+    let target = if f.next.is_empty() || f.next == "/" || own.is_some_and(|p| p.plan.info.code != state.plan.info.code) {
+        home_of(plan, &current)
     } else {
         safe_next(Some(&f.next))
     };
     let secure = state.secure_cookies || forwarded_https(&headers);
     let set = session_cookie(&session.token, SESSION_HOURS * 3600, secure);
-    Ok(([(header::SET_COOKIE, set)], Redirect::to(&target)).into_response())
+    let pick = format!(
+        "{}={}; Path=/; SameSite=Lax; HttpOnly",
+        crate::plan_pick::PLAN_COOKIE,
+        plan.info.code
+    );
+    let mut res = ([(header::SET_COOKIE, set)], Redirect::to(&target)).into_response();
+    if let Ok(v) = header::HeaderValue::from_str(&pick) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(res)
 }
 
 fn forwarded_https(headers: &HeaderMap) -> bool {

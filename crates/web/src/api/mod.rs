@@ -28,6 +28,7 @@ use crate::state::AppState;
 fn table() -> Vec<(&'static str, MethodRouter<AppState>)> {
     vec![
         ("/api/v1/plan", get(plan)),
+        ("/api/v1/plans", get(plans)),
         ("/api/v1/indicators", get(indicators::list)),
         ("/api/v1/data-values", get(data_values::list)),
         ("/api/v1/org-units", get(org_units::list)),
@@ -44,6 +45,16 @@ pub fn routes() -> Router<AppState> {
 /// The whole plan: org units, data elements, indicators, targets, tasks.
 async fn plan(State(state): State<AppState>) -> Json<Plan> {
     Json((*state.plan).clone())
+}
+
+/// Every plan in the database, first installed first; `current` is the
+/// one this request was answered for (pick with `?plan=CODE`).
+async fn plans(State(state): State<AppState>) -> Json<serde_json::Value> {
+    let list: Vec<&crate::state::PlanEntry> = state.plans.iter().map(|s| &s.entry).collect();
+    Json(serde_json::json!({
+        "current": state.plan.info.code,
+        "plans": list,
+    }))
 }
 
 /// The OpenAPI description of `/api`, kept beside the code and checked

@@ -89,6 +89,10 @@ async fn load_user(state: &AppState, headers: &HeaderMap) -> Result<Option<Curre
         tracing::error!(error = %e, "session lookup failed");
         AppError::new(ErrorKind::Busy, "")
     })?;
+    // An account acts in its own plan only: in another plan's pages it is
+    // a visitor (its unit code may name another unit there: 00004 was Trúc
+    // Bạch in 56/KH-UBND and is Phường Ba Đình in the new ward's plan).
+    let found = found.filter(|(u, _)| state.is_own_plan(u.plan_id));
     Ok(found.map(|(u, csrf)| CurrentUser {
         role: u.role,
         id: u.id,

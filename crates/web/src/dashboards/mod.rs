@@ -6,10 +6,12 @@
 //! | route                                 | who            |
 //! |---------------------------------------|----------------|
 //! | every route, at `/` and `/cong-khai`  | anyone, no login |
+//! | `/ke-hoach` (pick the plan)           | anyone, no login |
 
 mod compare;
 mod indicator;
 mod overview;
+mod plans;
 mod unit;
 
 use axum::Router;
@@ -24,6 +26,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(pages(Site::INTERNAL))
         .nest("/cong-khai", pages(Site::PUBLIC))
+        .route("/ke-hoach", get(plans::page))
 }
 
 /// The pages, mounted twice: internal and public.

@@ -65,6 +65,7 @@ fn describe(plan: &Plan, change: &Change) -> String {
         Change::UserEnabled { username } => format!("Mở khóa tài khoản «{username}»"),
         Change::PasswordReset { username } => format!("Đặt lại mật khẩu «{username}»"),
         Change::PlanInstalled { number, .. } => format!("Cài kế hoạch {number}"),
+        Change::PlanUpgraded { code, version } => format!("Cập nhật kế hoạch «{code}» lên phiên bản {version}"),
         Change::SampleGenerated => "Tạo dữ liệu mẫu".into(),
         Change::ValuesImported { values, units } => format!("Nhập {values} số liệu của {units} đơn vị"),
         Change::UnitsImported { units, links, .. } => {

@@ -229,7 +229,16 @@ fn conflict(c: &Conflict) -> AppError {
             state(*found)
         ))
         .titled("Báo cáo đã thay đổi"),
-        Conflict::PlanInstalled { code } => AppError::conflict(format!("Cơ sở dữ liệu đã có kế hoạch «{code}».")),
+        Conflict::PlanInstalled { code } => AppError::conflict(format!(
+            "Cơ sở dữ liệu đã có kế hoạch «{code}»; dùng «xhht plan upgrade» để cài phiên bản mới."
+        )),
+        Conflict::OtherPlan { installed, file } => AppError::conflict(format!(
+            "Tệp là kế hoạch «{file}», không phải phiên bản mới của kế hoạch «{installed}»."
+        )),
+        Conflict::WouldOrphan { items } => AppError::conflict(format!(
+            "Phiên bản mới bỏ những mục đã có số liệu hoặc tài khoản: {}. Không thay đổi gì.",
+            items.join(", ")
+        )),
         Conflict::UsernameTaken { username } => AppError::conflict(format!("Tên đăng nhập «{username}» đã có.")),
         Conflict::UnknownUnit { code } => AppError::conflict(format!("Không có đơn vị «{code}».")),
         Conflict::InvalidSplit { problem } => AppError::invalid(format!("Chưa lưu tỷ lệ: {problem}.")),
@@ -268,6 +277,7 @@ impl IntoResponse for AppError {
         let chrome = Chrome {
             is_sample: false,
             user: None,
+            plan: Default::default(),
         };
         let mut res = self.page(chrome);
         res.extensions_mut().insert(self);

@@ -1,0 +1,108 @@
+//! Several plans, one site: each request is answered by one plan's app.
+//! The plan is `?plan=CODE` when given (and then remembered in a cookie),
+//! else the cookie, else the first installed plan. Every page and API
+//! endpoint accepts `plan=` this way; an unknown code is refused by name.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tower::ServiceExt;
+
+/// The cookie that remembers the plan a user picked.
+pub const PLAN_COOKIE: &str = "ke_hoach";
+
+/// One plan's routes, by plan code, first installed first.
+pub struct PlanRouters {
+    pub routers: Vec<(String, Router)>,
+    pub default: usize,
+}
+
+impl PlanRouters {
+    /// A router that hands each request to its plan's app.
+    pub fn into_router(self) -> Router {
+        let me = Arc::new(self);
+        let svc = tower::service_fn(move |req: Request| {
+            let me = me.clone();
+            async move { Ok::<_, Infallible>(me.dispatch(req).await) }
+        });
+        Router::new().fallback_service(svc)
+    }
+
+    async fn dispatch(&self, req: Request) -> Response {
+        let asked = query_plan(req.uri().query());
+        let remembered = crate::auth::cookie(req.headers(), PLAN_COOKIE);
+        let index = match (&asked, &remembered) {
+            (Some(code), _) => match self.position(code) {
+                Some(i) => i,
+                None => return self.unknown(code, req.uri().path().starts_with("/api/")),
+            },
+            // A remembered plan that is gone (or a stale cookie): the default.
+            (None, Some(code)) => self.position(code).unwrap_or(self.default),
+            (None, None) => self.default,
+        };
+        let router = self.routers[index].1.clone();
+        let mut res = match router.oneshot(req).await {
+            Ok(r) => r,
+            Err(never) => match never {},
+        };
+        if let Some(code) = asked
+            && remembered.as_deref() != Some(code.as_str())
+            && let Ok(v) = HeaderValue::from_str(&format!("{PLAN_COOKIE}={code}; Path=/; SameSite=Lax; HttpOnly"))
+        {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+        res
+    }
+
+    fn position(&self, code: &str) -> Option<usize> {
+        self.routers.iter().position(|(c, _)| c == code)
+    }
+
+    fn unknown(&self, code: &str, api: bool) -> Response {
+        let known: Vec<&str> = self.routers.iter().map(|(c, _)| c.as_str()).collect();
+        let message = format!(
+            "Không có kế hoạch mã «{code}». Các kế hoạch đang có: {}.",
+            known.join(", ")
+        );
+        if api {
+            let body = serde_json::json!({"error": {"code": "unknown_plan", "message": message}});
+            return (StatusCode::NOT_FOUND, axum::Json(body)).into_response();
+        }
+        let page = format!(
+            "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Không có kế hoạch này</title></head>\
+             <body><h1>Không có kế hoạch này</h1><p>{}</p><p><a href=\"/ke-hoach\">Chọn kế hoạch</a></p></body></html>",
+            escape(&message)
+        );
+        (StatusCode::NOT_FOUND, axum::response::Html(page)).into_response()
+    }
+}
+
+/// `plan=` of a query string, if present and not empty. It is only ever
+/// compared with the installed codes (and echoed escaped when unknown).
+fn query_plan(query: Option<&str>) -> Option<String> {
+    let value = query?.split('&').find_map(|kv| kv.strip_prefix("plan="))?;
+    let value: String = value.chars().take(80).collect();
+    Some(value).filter(|v| !v.is_empty())
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_is_read_from_the_query_only_when_it_is_a_code() {
+        assert_eq!(query_plan(Some("year=2026&plan=ba-dinh-56-2022")).as_deref(), Some("ba-dinh-56-2022"));
+        assert_eq!(query_plan(Some("plan=")), None);
+        assert_eq!(query_plan(Some("plan=a%3Cb")).as_deref(), Some("a%3Cb"));
+        assert_eq!(query_plan(Some("xplan=a")), None);
+        assert_eq!(query_plan(None), None);
+    }
+}
