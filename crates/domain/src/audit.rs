@@ -91,6 +91,12 @@ pub enum Change {
         code: String,
         number: String,
     },
+    /// The plan stopped before its last year (56/KH-UBND on 30/6/2025).
+    PlanEnded {
+        code: String,
+        on: NaiveDate,
+        reason: String,
+    },
     /// A new version of an installed plan replaced its text.
     PlanUpgraded {
         code: String,
@@ -148,6 +154,7 @@ impl Change {
             Self::PasswordReset { .. } => "password_reset",
             Self::PlanInstalled { .. } => "plan_installed",
             Self::PlanUpgraded { .. } => "plan_upgraded",
+            Self::PlanEnded { .. } => "plan_ended",
             Self::SampleGenerated => "sample_generated",
             Self::ValuesImported { .. } => "values_imported",
             Self::UnitsImported { .. } => "units_imported",
@@ -184,9 +191,10 @@ impl Change {
     /// The reason the event itself carries (returns, reopenings, extensions).
     pub fn reason(&self) -> Option<&str> {
         match self {
-            Self::Returned { reason } | Self::Reopened { reason } | Self::DeadlineExtended { reason, .. } => {
-                Some(reason)
-            }
+            Self::Returned { reason }
+            | Self::Reopened { reason }
+            | Self::DeadlineExtended { reason, .. }
+            | Self::PlanEnded { reason, .. } => Some(reason),
             _ => None,
         }
     }
@@ -272,6 +280,11 @@ mod tests {
             Change::PlanUpgraded {
                 code: "p".into(),
                 version: 2,
+            },
+            Change::PlanEnded {
+                code: "p".into(),
+                on: NaiveDate::from_ymd_opt(2025, 6, 30).unwrap(),
+                reason: "Không tổ chức cấp quận".into(),
             },
             Change::SampleGenerated,
             Change::ValuesImported { values: 10, units: 2 },

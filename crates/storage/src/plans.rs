@@ -171,20 +171,50 @@ impl Store {
         Ok(version)
     }
 
-    /// This handle's plan, parsed and checked again from its stored source.
+    /// This handle's plan, parsed and checked again from its stored source,
+    /// with its recorded end (see [`Store::end_plan`]) when it has one.
     pub async fn load_plan(&self) -> Result<Option<(Plan, String)>> {
         let id = self.plan_id().await?;
-        let row: Option<(String,)> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT source FROM plans WHERE id = $1").bind(id).fetch_optional(pool).await?
+        let row: Option<(String, Option<String>, Option<String>)> = with_db!(&self.db, pool => {
+            sqlx::query_as("SELECT source, ended_on, end_reason FROM plans WHERE id = $1").bind(id).fetch_optional(pool).await?
         });
-        let Some((source,)) = row else {
+        let Some((source, ended_on, end_reason)) = row else {
             return Ok(None);
         };
-        let plan = plan::load(&source).map_err(|problems| {
+        let mut plan = plan::load(&source).map_err(|problems| {
             let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
             StorageError::StoredPlan(list.join("; "))
         })?;
+        if let Some(day) = ended_on {
+            let day = day
+                .parse()
+                .map_err(|_| StorageError::Corrupt(format!("plan end date «{day}»")))?;
+            plan.info.ended = Some((day, end_reason.unwrap_or_default()));
+        }
         Ok(Some((plan, source)))
+    }
+
+    /// Records that this handle's plan ended on `day` (before its last
+    /// year), with the reason: it takes no report for a later year. One
+    /// locked write with its audit event.
+    pub async fn end_plan(&self, stamp: &Stamp, day: chrono::NaiveDate, reason: &str) -> Result<()> {
+        let mut w = self.begin_write().await?;
+        let sql = format!("SELECT code FROM plans WHERE id = $1{}", w.for_update());
+        let Some((code,)) = w.fetch_optional::<(String,)>(&sql, args![w.plan]).await? else {
+            return Err(Missing::Plan.into());
+        };
+        w.execute(
+            "UPDATE plans SET ended_on = $1, end_reason = $2 WHERE id = $3",
+            args![day.to_string(), reason, w.plan],
+        )
+        .await?;
+        let change = Change::PlanEnded {
+            code,
+            on: day,
+            reason: reason.to_string(),
+        };
+        w.audit(stamp, None, None, &change).await?;
+        w.commit().await
     }
 }
 

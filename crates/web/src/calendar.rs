@@ -8,7 +8,7 @@ use xhht_storage::ReportRow;
 /// The reporting year in progress: this year in Vietnam, within the plan.
 pub fn current_year(plan: &Plan) -> i32 {
     let today = (Utc::now() + Duration::hours(7)).year();
-    today.clamp(plan.reporting.first_year, plan.reporting.last_year)
+    today.clamp(plan.reporting.first_year, plan.last_entry_year())
 }
 
 /// The deadline of a unit's report: its own extension or the plan's.

@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use xhht_domain::plan::Plan;
+use xhht_domain::units::Register;
 use xhht_storage::{StorageError, Store};
 
 use crate::auth::LoginThrottle;
@@ -24,6 +25,9 @@ pub struct AppState {
     pub expected: Arc<std::sync::Mutex<ExpectedCounts>>,
     /// Every plan in the database, in the order installed.
     pub plans: Arc<Vec<PlanSlot>>,
+    /// The dated register of administrative units, when loaded: which
+    /// units still exist in a year and where the others went.
+    pub register: Arc<Option<Register>>,
 }
 
 /// One installed plan: its handle, its parsed text and how it is listed.
@@ -92,6 +96,11 @@ impl AppState {
             });
         }
         let is_sample = store.is_sample().await?;
+        let register = if store.has_units().await? {
+            Some(store.load_units().await?)
+        } else {
+            None
+        };
         let me = slots
             .iter()
             .find(|s| s.entry.code == plan.info.code)
@@ -105,6 +114,7 @@ impl AppState {
             secure_cookies: false,
             expected: Arc::default(),
             plans: Arc::new(slots),
+            register: Arc::new(register),
         })
     }
 
@@ -121,6 +131,49 @@ impl AppState {
     /// This state's entry in the plan list.
     pub fn entry(&self) -> Option<&PlanEntry> {
         self.plans.iter().map(|s| &s.entry).find(|e| e.code == self.plan.info.code)
+    }
+
+    /// Why `unit` cannot report for `year` although the plan once counted
+    /// it: the plan ended, or the administrative unit it stands for was
+    /// merged away (naming where it went). `None` when it can report.
+    pub fn no_longer_reports(&self, unit: &xhht_domain::plan::OrgUnit, year: i32) -> Option<String> {
+        use xhht_domain::units::{register_key, reports_in, successor_names};
+        let plan = &self.plan;
+        let ended = plan.info.ended.as_ref().filter(|_| year > plan.last_entry_year());
+        let register = self.register.as_ref().as_ref();
+        let gone = register.is_some_and(|r| !reports_in(r, plan, unit, year));
+        if ended.is_none() && !gone {
+            return None;
+        }
+        let successors = register
+            .and_then(|r| register_key(r, plan, unit).map(|k| successor_names(r, &k)))
+            .unwrap_or_default();
+        let mut why = match ended {
+            Some((day, reason)) => format!(
+                "Kế hoạch {} đã kết thúc ngày {} ({reason}), không nhận báo cáo năm {year}.",
+                plan.info.number,
+                day.format("%d/%m/%Y")
+            ),
+            None => format!("{} không còn tồn tại vào năm {year}.", unit.name),
+        };
+        if !successors.is_empty() {
+            why.push_str(&format!(
+                " {} nay thuộc {}; báo cáo năm {year} do {} gửi theo kế hoạch của mình.",
+                unit.name,
+                successors.join(", "),
+                if successors.len() > 1 { "các đơn vị này" } else { "đơn vị này" }
+            ));
+            let next: Vec<&str> = self
+                .plans
+                .iter()
+                .filter(|s| s.entry.predecessor.as_deref() == Some(plan.info.code.as_str()))
+                .map(|s| s.entry.number.as_str())
+                .collect();
+            if !next.is_empty() {
+                why.push_str(&format!(" Kế hoạch kế tiếp: {}.", next.join(", ")));
+            }
+        }
+        Some(why)
     }
 
     /// Whether the account's plan is this one (accounts act in their own plan only).

@@ -144,6 +144,17 @@ pub enum PlanCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Ghi nhận kế hoạch kết thúc sớm, kèm lý do (record that a plan ended before its last year).
+    End {
+        /// Ngày kết thúc, YYYY-MM-DD (the last day the plan applied).
+        #[arg(long)]
+        on: String,
+        /// Lý do (the reason, e.g. the reorganisation of 1/7/2025).
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Liệt kê các kế hoạch trong cơ sở dữ liệu (list the installed plans).
     List {
         #[command(flatten)]

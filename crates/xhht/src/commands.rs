@@ -23,6 +23,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Plan(PlanCommand::Add { file, admin, db }) => crate::plans::add(&file, admin.as_deref(), &db).await,
         Command::Plan(PlanCommand::Upgrade { file, db }) => crate::plans::upgrade(&file, &db).await,
         Command::Plan(PlanCommand::List { db }) => crate::plans::list(&db).await,
+        Command::Plan(PlanCommand::End { on, reason, db }) => crate::plans::end(&on, &reason, &db).await,
         Command::User(UserCommand::Add(args)) => user_add(args).await,
         Command::Template(args) => template(args).await,
         Command::Import(args) => import(args).await,

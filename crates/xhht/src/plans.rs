@@ -82,6 +82,26 @@ pub async fn upgrade(file: &Path, db: &DbArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Records the end of a plan (the default one, or `--plan`).
+pub async fn end(on: &str, reason: &str, db: &DbArgs) -> Result<ExitCode> {
+    let day = chrono::NaiveDate::parse_from_str(on.trim(), "%Y-%m-%d")
+        .with_context(|| format!("ngày «{on}» không hợp lệ (dạng YYYY-MM-DD)"))?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        bail!("cần ghi lý do kết thúc kế hoạch (--reason)");
+    }
+    let store = open_scoped(db).await?;
+    let (plan, _) = store.load_plan().await?.context("cơ sở dữ liệu chưa có kế hoạch")?;
+    store.end_plan(&Stamp::now("xhht plan end"), day, reason).await?;
+    println!(
+        "Kế hoạch {} kết thúc ngày {}; không nhận báo cáo sau năm {}.",
+        plan.info.number,
+        day.format("%d/%m/%Y"),
+        plan.reporting.last_year.min(chrono::Datelike::year(&day))
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 pub async fn list(db: &DbArgs) -> Result<ExitCode> {
     let store = open_store(&database_url(db)?).await?;
     let plans = store.plans().await?;

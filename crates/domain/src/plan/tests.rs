@@ -197,6 +197,9 @@ fn builtin_plan_speaks_format_2() {
     assert_eq!(plan.format, 2);
     assert_eq!(plan.milestone_years(), vec![2025, 2030]);
     assert_eq!(plan.entry_years(), 2021..=2030);
+    // As signed in 2022: its end on 30/6/2025 is recorded in the database
+    // (`xhht plan end`), not written into the file.
+    assert!(plan.info.ended.is_none());
     assert_eq!(plan.type_name(UnitType::Ward), "phường");
     assert_eq!(
         plan.type_plural(UnitType::CommunityLearningCentre),
@@ -393,4 +396,20 @@ fn an_unknown_field_and_a_wrong_code_are_listed_together() {
     assert!(problems[0].message.contains("«leader»"), "{}", problems[0].message);
     assert!(problems[1].message.contains("«PGD»"), "{}", problems[1].message);
     assert!(problems[0].line < problems[1].line);
+}
+
+#[test]
+fn a_plan_that_ends_early_stops_taking_reports_and_needs_a_reason() {
+    let source = crate::plan::BUILTIN_BA_DINH.replace(
+        "recipients = [\n  \"Thường trực Quận ủy\"",
+        "ended_on = 2025-06-30\nend_reason = \"Không tổ chức cấp quận từ 01/7/2025\"\nrecipients = [\n  \"Thường trực Quận ủy\"",
+    );
+    assert_ne!(source, crate::plan::BUILTIN_BA_DINH, "the fixture edit applied");
+    let plan = crate::plan::load(&source).unwrap();
+    assert_eq!(plan.last_entry_year(), 2025);
+    assert_eq!(plan.entry_years(), 2021..=2025);
+    assert_eq!(plan.milestone_years(), vec![2025, 2030], "its targets stay as signed");
+    let no_reason = source.replace("end_reason = \"Không tổ chức cấp quận từ 01/7/2025\"\n", "");
+    let problems = crate::plan::load(&no_reason).unwrap_err();
+    assert!(problems.iter().any(|p| p.message.contains("end_reason")), "{problems:?}");
 }

@@ -5,7 +5,11 @@
 -- plan_id is appended as each table's last column, as SQLite's rebuild does.
 -- Keep in step with ../sqlite/0020_plans_in_one_database.sql.
 
+-- `version` counts upgrades; a plan may end early (56/KH-UBND on 30/6/2025,
+-- when the district was abolished), recorded with its reason.
 ALTER TABLE plans ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
+ALTER TABLE plans ADD COLUMN ended_on TEXT;
+ALTER TABLE plans ADD COLUMN end_reason TEXT;
 CREATE TABLE plan_versions (
     plan_id BIGINT NOT NULL REFERENCES plans(id),
     version BIGINT NOT NULL,

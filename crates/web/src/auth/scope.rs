@@ -30,12 +30,20 @@ impl FromRequestParts<AppState> for PlanYear {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let Path(YearSegment { year }) = Path::from_request_parts(parts, state).await?;
-        let r = &state.plan.reporting;
-        if (r.first_year..=r.last_year).contains(&year) {
-            Ok(PlanYear(year))
-        } else {
-            Err(AppError::not_found(format!("Năm {year} nằm ngoài thời gian của kế hoạch.")).titled("Không có năm này"))
+        let plan = &state.plan;
+        let r = &plan.reporting;
+        if (r.first_year..=plan.last_entry_year()).contains(&year) {
+            return Ok(PlanYear(year));
         }
+        let why = match &plan.info.ended {
+            Some((day, reason)) if year > plan.last_entry_year() && year <= r.last_year => format!(
+                "Kế hoạch {} đã kết thúc ngày {} ({reason}), không có báo cáo năm {year}.",
+                plan.info.number,
+                day.format("%d/%m/%Y")
+            ),
+            _ => format!("Năm {year} nằm ngoài thời gian của kế hoạch."),
+        };
+        Err(AppError::not_found(why).titled("Không có năm này"))
     }
 }
 
@@ -52,9 +60,15 @@ impl FromRequestParts<AppState> for ReportUnit {
         let Path(UnitSegments { year, unit }) = Path::from_request_parts(parts, state).await?;
         let plan = &state.plan;
         let r = &plan.reporting;
+        if let Some(u) = plan.unit(&unit).filter(|u| plan.is_reporting_unit(u))
+            && (r.first_year..=r.last_year).contains(&year)
+            && let Some(why) = state.no_longer_reports(u, year)
+        {
+            return Err(AppError::not_found(why).titled("Đơn vị không còn báo cáo theo kế hoạch này"));
+        }
         let found = plan
             .unit(&unit)
-            .filter(|_| (r.first_year..=r.last_year).contains(&year))
+            .filter(|_| (r.first_year..=plan.last_entry_year()).contains(&year))
             .filter(|u| u.active_in(year) && plan.is_reporting_unit(u));
         match found {
             Some(u) => Ok(ReportUnit { year, unit: u.clone() }),

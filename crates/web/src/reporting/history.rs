@@ -65,6 +65,7 @@ fn describe(plan: &Plan, change: &Change) -> String {
         Change::UserEnabled { username } => format!("Mở khóa tài khoản «{username}»"),
         Change::PasswordReset { username } => format!("Đặt lại mật khẩu «{username}»"),
         Change::PlanInstalled { number, .. } => format!("Cài kế hoạch {number}"),
+        Change::PlanEnded { code, on, .. } => format!("Kết thúc kế hoạch «{code}» ngày {}", on.format("%d/%m/%Y")),
         Change::PlanUpgraded { code, version } => format!("Cập nhật kế hoạch «{code}» lên phiên bản {version}"),
         Change::SampleGenerated => "Tạo dữ liệu mẫu".into(),
         Change::ValuesImported { values, units } => format!("Nhập {values} số liệu của {units} đơn vị"),
