@@ -157,7 +157,7 @@ pub fn read(plan: &Plan, bytes: &[u8]) -> Result<Imported, ImportError> {
     let year: i32 = field("year")
         .parse()
         .map_err(|_| refused("Mẫu không ghi năm báo cáo hợp lệ."))?;
-    plan.reporting.check_year(year).map_err(refused)?;
+    plan.check_year(year).map_err(refused)?;
     let codes = element_codes(plan, unit, &field("elements"))?;
     let last = FIRST_ROW + codes.len() as u32;
     let keep =

@@ -36,7 +36,7 @@ pub fn unit_template(
     prev: &UnitValues,
     current: &UnitValues,
 ) -> Result<Vec<u8>, TemplateError> {
-    plan.reporting.check_year(year).map_err(TemplateError::Year)?;
+    plan.check_year(year).map_err(TemplateError::Year)?;
     let mut wb = Workbook::new();
     let elements: Vec<&DataElement> = plan
         .elements_for(unit)
@@ -236,7 +236,7 @@ pub fn district_template(
     units: &[&OrgUnit],
     values: &std::collections::HashMap<String, UnitValues>,
 ) -> Result<Vec<u8>, TemplateError> {
-    plan.reporting.check_year(year).map_err(TemplateError::Year)?;
+    plan.check_year(year).map_err(TemplateError::Year)?;
     let mut wb = Workbook::new();
     let Some(first) = units.first() else {
         return Ok(wb.save_to_buffer()?);

@@ -18,18 +18,37 @@ pub struct DemoAccount {
 }
 
 pub fn demo_accounts(plan: &Plan) -> Vec<DemoAccount> {
+    accounts_for(plan, "")
+}
+
+/// The demo accounts of `plan`, every username starting with `prefix`
+/// (usernames are unique across the plans of a database).
+pub fn accounts_for(plan: &Plan, prefix: &str) -> Vec<DemoAccount> {
     let edu = plan.reporting.submit_to.clone();
     let area = plan.info.area.clone();
+    let reviewer = plan.reviewer().display_name().to_string();
     let mut out = vec![
-        account("admin", "Quản trị Phòng GD&ĐT", Role::Admin, &edu, DEMO_ADMIN_PASSWORD),
         account(
-            "chuyenvien",
-            "Chuyên viên Phòng GD&ĐT",
+            &format!("{prefix}admin"),
+            &format!("Quản trị {reviewer}"),
+            Role::Admin,
+            &edu,
+            DEMO_ADMIN_PASSWORD,
+        ),
+        account(
+            &format!("{prefix}chuyenvien"),
+            &format!("Chuyên viên {reviewer}"),
             Role::Reviewer,
             &edu,
             DEMO_PASSWORD,
         ),
-        account("lanhdao", "Lãnh đạo UBND", Role::Viewer, &area, DEMO_PASSWORD),
+        account(
+            &format!("{prefix}lanhdao"),
+            "Lãnh đạo UBND",
+            Role::Viewer,
+            &area,
+            DEMO_PASSWORD,
+        ),
     ];
     for unit in plan
         .org_units
@@ -44,7 +63,7 @@ pub fn demo_accounts(plan: &Plan) -> Vec<DemoAccount> {
             _ => unit.code.to_lowercase(),
         };
         out.push(account(
-            &username,
+            &format!("{prefix}{username}"),
             &format!("Cán bộ {}", unit.name),
             Role::Reporter,
             &unit.code,

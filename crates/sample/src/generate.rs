@@ -186,7 +186,7 @@ fn explain_warnings(plan: &Plan, reports: &mut [SampleReport]) {
 
 /// A few sentences under two task groups of section III, made from phrases
 /// and numbers; every one says it is sample data.
-fn narratives(plan: &Plan, rng: &mut ChaCha8Rng, year: i32, state: ReportState) -> Vec<((i64, NarrativeKind), String)> {
+pub(crate) fn narratives(plan: &Plan, rng: &mut ChaCha8Rng, year: i32, state: ReportState) -> Vec<((i64, NarrativeKind), String)> {
     const RESULTS: [&str; 6] = [
         "Tổ chức {n} buổi tuyên truyền về học tập suốt đời, Tuần lễ hưởng ứng học tập suốt đời và Ngày Sách, thu hút khoảng {m} lượt người tham gia",
         "Rà soát, đề xuất {n} chính sách hỗ trợ người lao động, người cao tuổi, người khuyết tật học tập; hỗ trợ {m} lượt người",
@@ -227,14 +227,14 @@ fn narratives(plan: &Plan, rng: &mut ChaCha8Rng, year: i32, state: ReportState) 
 
 /// A deterministic stream per unit (FNV-1a of its code mixed into the seed),
 /// so adding a unit does not change the others' values.
-fn rng_for(seed: u64, code: &str) -> ChaCha8Rng {
+pub(crate) fn rng_for(seed: u64, code: &str) -> ChaCha8Rng {
     let h = code.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
     });
     ChaCha8Rng::seed_from_u64(seed ^ h)
 }
 
-fn at(year: i32, month: u32, day: u32, hour: u32) -> DateTime<Utc> {
+pub(crate) fn at(year: i32, month: u32, day: u32, hour: u32) -> DateTime<Utc> {
     let d = NaiveDate::from_ymd_opt(year, month, day)
         .and_then(|d| d.and_hms_opt(hour, 0, 0))
         .expect("valid sample date");
@@ -272,7 +272,7 @@ fn workflow(
     }
 }
 
-fn count(x: f64) -> DataValue {
+pub(crate) fn count(x: f64) -> DataValue {
     DataValue::Number(x.round().max(0.0))
 }
 

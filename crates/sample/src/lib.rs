@@ -5,7 +5,9 @@
 mod accounts;
 mod generate;
 mod load;
+mod successor;
 
-pub use accounts::{DEMO_ADMIN_PASSWORD, DEMO_PASSWORD, DemoAccount, demo_accounts};
+pub use accounts::{DEMO_ADMIN_PASSWORD, DEMO_PASSWORD, DemoAccount, accounts_for, demo_accounts};
 pub use generate::{SEED, SampleReport, generate};
-pub use load::{SAMPLE_ACTOR, load_demo};
+pub use load::{SAMPLE_ACTOR, WARD_PREFIX, load_demo, load_reorganised_demo};
+pub use successor::generate_successor;

@@ -68,7 +68,7 @@ async fn demo(args: DemoArgs) -> Result<ExitCode> {
     let url = args.database_url.unwrap_or_else(|| DEMO_DATABASE.to_string());
     let store = open_store(&url).await?;
     let started = std::time::Instant::now();
-    if xhht_sample::load_demo(&store, xhht_sample::SEED).await? {
+    if xhht_sample::load_reorganised_demo(&store, xhht_sample::SEED).await? {
         println!(
             "Đã tạo cơ sở dữ liệu mẫu {url} trong {:.1} giây (dữ liệu mẫu, hạt giống {}).",
             started.elapsed().as_secs_f64(),
@@ -98,20 +98,23 @@ async fn demo(args: DemoArgs) -> Result<ExitCode> {
 fn print_demo_logins(state: &AppState, addr: std::net::SocketAddr) {
     println!();
     println!("XHHT đang chạy tại http://{addr}/  (Ctrl-C để dừng)");
-    println!("Đăng nhập: http://{addr}/login");
+    println!("Đăng nhập: http://{addr}/login   Chọn kế hoạch: http://{addr}/ke-hoach");
     println!("Tài khoản mẫu (sample logins; chỉ dành cho bản trình diễn):");
-    for a in xhht_sample::demo_accounts(&state.plan) {
-        let unit = state
-            .plan
-            .unit(&a.org_unit)
-            .map_or(a.org_unit.as_str(), |u| u.name.as_str());
-        println!(
-            "  {:<22} mật khẩu {:<10} {:<9} {}",
-            a.username,
-            a.password,
-            a.role.as_str(),
-            unit
-        );
+    for slot in state.plans.iter() {
+        let plan = &slot.plan;
+        let ward_sample = plan.info.code == xhht_domain::plan::sample_ward().info.code;
+        let prefix = if ward_sample { xhht_sample::WARD_PREFIX } else { "" };
+        println!("Kế hoạch {} — {}:", plan.info.number, plan.info.issuing_body);
+        for a in xhht_sample::accounts_for(plan, prefix) {
+            let unit = plan.unit(&a.org_unit).map_or(a.org_unit.as_str(), |u| u.name.as_str());
+            println!(
+                "  {:<22} mật khẩu {:<10} {:<9} {}",
+                a.username,
+                a.password,
+                a.role.as_str(),
+                unit
+            );
+        }
     }
     println!();
 }
@@ -232,7 +235,7 @@ async fn import(args: ImportArgs) -> Result<ExitCode> {
     use xhht_office::import::{self, Draft, ImportError};
     let (store, plan) = open_with_plan(args.db).await?;
     let (year, file) = (args.year, args.file.display());
-    if let Err(why) = plan.reporting.check_year(year) {
+    if let Err(why) = plan.check_year(year) {
         bail!("{why}");
     }
     let unit = plan

@@ -124,6 +124,20 @@ impl Plan {
         r.baseline_year.min(r.first_year)..=self.last_entry_year()
     }
 
+    /// `Err` with a Vietnamese message when no report is taken for `year`:
+    /// outside the plan's period, or after the plan ended.
+    pub fn check_year(&self, year: i32) -> Result<(), String> {
+        self.reporting.check_year(year)?;
+        match &self.info.ended {
+            Some((day, reason)) if year > self.last_entry_year() => Err(format!(
+                "Kế hoạch {} đã kết thúc ngày {} ({reason}), không nhận báo cáo năm {year}.",
+                self.info.number,
+                day.format("%d/%m/%Y")
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// The last year units report under this plan: its last year, or the
     /// year it ended (56/KH-UBND ended on 30/6/2025: 2025 is its last).
     pub fn last_entry_year(&self) -> i32 {
