@@ -52,6 +52,14 @@ struct IndicatorDto<'a> {
     units_expected: usize,
     target: Option<&'a Target>,
     progress: Progress,
+    /// True for a year before the plan, estimated from its predecessors.
+    estimated: bool,
+    /// The predecessors and the shares of them used (estimates only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shares: Option<&'a [xhht_domain::units::SourceUse]>,
+    /// Predecessors whose figures are not in any loaded plan (estimates only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    missing: Option<&'a [xhht_domain::units::SourceUse]>,
 }
 
 const CSV_HEADER: [&str; 9] = [
@@ -67,6 +75,11 @@ const CSV_HEADER: [&str; 9] = [
 ];
 
 pub async fn list(State(state): State<AppState>, Query(q): Query<IndicatorsQuery>) -> Result<Response, AppError> {
+    if let Some(crate::params::YearParam(year)) = q.year
+        && figures::carried::carried_years(&state).contains(&year)
+    {
+        return estimated(&state, year, &q).await;
+    }
     let year = year_or_default(&state, q.year).await?;
     let plan = &state.plan;
     let code = q.org_unit.as_deref().unwrap_or(plan.info.area.as_str());
@@ -96,6 +109,9 @@ pub async fn list(State(state): State<AppState>, Query(q): Query<IndicatorsQuery
             units_expected: a.value.units_expected,
             target: a.target,
             progress: a.progress,
+            estimated: false,
+            shares: None,
+            missing: None,
         })
         .collect();
     if q.format == Format::Csv {
@@ -120,6 +136,61 @@ pub async fn list(State(state): State<AppState>, Query(q): Query<IndicatorsQuery
         org_unit: UnitRef {
             code: &unit.code,
             name: &unit.name,
+        },
+        indicators,
+    };
+    let json = serde_json::to_value(&body).map_err(AppError::internal)?;
+    Ok(Json(json).into_response())
+}
+
+/// A year before the plan: the area's indicators estimated from the units it
+/// came from (`"estimated": true`, with the shares used and what is missing).
+async fn estimated(state: &AppState, year: i32, q: &IndicatorsQuery) -> Result<Response, AppError> {
+    let plan = &state.plan;
+    let area = plan.area();
+    if q.org_unit.as_deref().is_some_and(|c| c != area.code) {
+        return Err(AppError::not_found(format!(
+            "Năm {year} trước kế hoạch: chỉ có số liệu ước tính của {}.",
+            area.name
+        )));
+    }
+    let wanted = q.indicator.as_deref();
+    let mut carried = Vec::new();
+    for ind in plan.indicators.iter().filter(|i| wanted.is_none_or(|c| i.code == c)) {
+        let h = figures::carried::history(state, area, ind).await?;
+        if let Some(c) = h.into_iter().find(|c| c.year == year) {
+            carried.push((ind, c.value));
+        }
+    }
+    let indicators: Vec<IndicatorDto> = carried
+        .iter()
+        .map(|(ind, v)| IndicatorDto {
+            code: &ind.code,
+            number: ind.number,
+            group: &ind.group,
+            name: &ind.name,
+            unit: ind.unit.as_deref(),
+            value: v.value.value,
+            status: v.value.status.clone(),
+            numerator: v.value.numerator,
+            denominator: v.value.denominator,
+            units_counted: v.value.units_counted,
+            units_expected: v.value.units_expected,
+            target: None,
+            progress: Progress {
+                status: xhht_domain::indicator::ProgressStatus::NoData,
+                gap: None,
+            },
+            estimated: true,
+            shares: Some(&v.shares),
+            missing: Some(&v.missing),
+        })
+        .collect();
+    let body = IndicatorsResponse {
+        year,
+        org_unit: UnitRef {
+            code: &area.code,
+            name: &area.name,
         },
         indicators,
     };

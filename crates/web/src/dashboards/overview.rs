@@ -35,6 +35,25 @@ pub struct OverviewPage {
     pub complete: bool,
     pub groups: Vec<TargetGroupRows>,
     pub due: String,
+    /// The years before this plan, estimated from the units it came from.
+    pub history: Option<HistoryTable>,
+}
+
+/// Indicators of the years before the plan, carried from its predecessors.
+pub struct HistoryTable {
+    pub predecessor: String,
+    pub years: Vec<i32>,
+    pub rows: Vec<HistoryRow>,
+    /// The shares used in the latest carried year, in words.
+    pub shares: String,
+    /// Predecessors whose figures no loaded plan has.
+    pub missing: String,
+}
+
+pub struct HistoryRow {
+    pub number: i64,
+    pub name: String,
+    pub cells: Vec<String>,
 }
 
 /// One target on the area dashboard.
@@ -86,7 +105,44 @@ pub async fn page(
         complete: cov.approved == cov.expected,
         groups,
         due: plan.due_date(year).map(text::date).unwrap_or_default(),
+        history: history_table(&state).await?,
     })
+}
+
+/// The carried years of every indicator that has them (none when the plan
+/// continues no installed plan or the unit register is not loaded).
+async fn history_table(state: &AppState) -> Result<Option<HistoryTable>, StorageError> {
+    use crate::figures::carried;
+    let Some(pred) = carried::predecessor(state) else {
+        return Ok(None);
+    };
+    let area = state.plan.area();
+    let mut rows = Vec::new();
+    let mut last: Option<xhht_domain::units::EstimatedValue> = None;
+    for ind in &state.plan.indicators {
+        let h = carried::history(state, area, ind).await?;
+        if h.iter().all(|c| c.value.value.value.is_none() && c.value.value.status.is_none()) {
+            continue;
+        }
+        let cells = h
+            .iter()
+            .map(|c| present::value(ind, &c.value.value))
+            .collect();
+        last = h.last().map(|c| c.value.clone()).or(last);
+        rows.push(HistoryRow {
+            number: ind.number,
+            name: ind.name.clone(),
+            cells,
+        });
+    }
+    let Some(last) = last else { return Ok(None) };
+    Ok(Some(HistoryTable {
+        predecessor: pred.entry.number.clone(),
+        years: carried::carried_years(state),
+        rows,
+        shares: carried::shares_text(&last.shares),
+        missing: carried::missing_text(&last.missing),
+    }))
 }
 
 /// How full the progress bar is (0-100), for numeric targets.

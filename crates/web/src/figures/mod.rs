@@ -3,6 +3,7 @@
 //! cache, so an approval shows at the next page load, and a nation-sized area
 //! costs a few rows per indicator. Shared by the features; imports none.
 
+pub mod carried;
 mod charts;
 mod compare;
 
