@@ -44,7 +44,13 @@ pub async fn send(app: &Router, req: Request<Body>) -> Reply {
                 .unwrap_or("")
                 .to_string()
         };
-        (res.status(), h(header::LOCATION), h(header::SET_COOKIE))
+        let cookies: Vec<&str> = res
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        (res.status(), h(header::LOCATION), cookies.join("\n"))
     };
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
     Reply {
@@ -74,7 +80,13 @@ impl Client {
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "login of {username}: {}", r.body);
-        let cookie = r.set_cookie.split(';').next().unwrap().to_string();
+        // The session, and the plan the account works in (several plans).
+        let cookie = r
+            .set_cookie
+            .lines()
+            .map(|c| c.split(';').next().unwrap())
+            .collect::<Vec<_>>()
+            .join("; ");
         let mut c = Client {
             cookie,
             csrf: String::new(),
