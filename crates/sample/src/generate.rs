@@ -186,7 +186,12 @@ fn explain_warnings(plan: &Plan, reports: &mut [SampleReport]) {
 
 /// A few sentences under two task groups of section III, made from phrases
 /// and numbers; every one says it is sample data.
-pub(crate) fn narratives(plan: &Plan, rng: &mut ChaCha8Rng, year: i32, state: ReportState) -> Vec<((i64, NarrativeKind), String)> {
+pub(crate) fn narratives(
+    plan: &Plan,
+    rng: &mut ChaCha8Rng,
+    year: i32,
+    state: ReportState,
+) -> Vec<((i64, NarrativeKind), String)> {
     const RESULTS: [&str; 6] = [
         "Tổ chức {n} buổi tuyên truyền về học tập suốt đời, Tuần lễ hưởng ứng học tập suốt đời và Ngày Sách, thu hút khoảng {m} lượt người tham gia",
         "Rà soát, đề xuất {n} chính sách hỗ trợ người lao động, người cao tuổi, người khuyết tật học tập; hỗ trợ {m} lượt người",

@@ -58,7 +58,10 @@ pub async fn load_reorganised_demo(store: &Store, seed: u64) -> Result<bool, xhh
     district.end_plan(&stamp, end, END_REASON).await?;
     let (plan, _) = district.load_plan().await?.ok_or(xhht_storage::Missing::Plan)?;
     add_accounts(&district, &stamp, demo_accounts(&plan)).await?;
-    for report in generate(&plan, seed).iter().filter(|r| r.year <= plan.last_entry_year()) {
+    for report in generate(&plan, seed)
+        .iter()
+        .filter(|r| r.year <= plan.last_entry_year())
+    {
         replay(&district, &plan, report).await?;
     }
     let ward = xhht_domain::plan::sample_ward();
@@ -73,7 +76,11 @@ pub async fn load_reorganised_demo(store: &Store, seed: u64) -> Result<bool, xhh
 /// Usernames of the sample ward plan's accounts start with this.
 pub const WARD_PREFIX: &str = "pbd-";
 
-async fn add_accounts(store: &Store, stamp: &Stamp, accounts: Vec<DemoAccount>) -> Result<(), xhht_storage::StorageError> {
+async fn add_accounts(
+    store: &Store,
+    stamp: &Stamp,
+    accounts: Vec<DemoAccount>,
+) -> Result<(), xhht_storage::StorageError> {
     for a in accounts {
         let user = NewUser {
             username: &a.username,

@@ -44,8 +44,11 @@ pub fn generate_successor(plan: &Plan, seed: u64, year: i32) -> Vec<SampleReport
     out
 }
 
+/// A report's final state, when it was sent and when it was decided.
+type Progress = (ReportState, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// Where the i-th unit's report stands in late November of `year`.
-fn progress(i: usize, year: i32) -> Option<(ReportState, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> {
+fn progress(i: usize, year: i32) -> Option<Progress> {
     let sent = Some(at(year, 11, 16 + (i as u32 % 8), 2));
     match i % 6 {
         0 | 3 => Some((ReportState::Approved, sent, Some(at(year, 11, 24, 3)))),
@@ -71,7 +74,10 @@ fn group_values(plan: &Plan, rng: &mut ChaCha8Rng) -> Vec<(String, DataValue)> {
             ("pop_15_60", count(pop_15_60)),
             ("literate_15_60", count(literate)),
             ("working_age_pop", count(working)),
-            ("working_age_info_competent", count(working * rng.random_range(0.5..0.66))),
+            (
+                "working_age_info_competent",
+                count(working * rng.random_range(0.5..0.66)),
+            ),
             ("learning_citizens", count(pop * rng.random_range(0.45..0.62))),
             ("households", count(households)),
             ("learning_households", count(households * rng.random_range(0.6..0.78))),
@@ -100,7 +106,10 @@ mod tests {
         let plan = sample_ward();
         let reports = generate_successor(&plan, crate::SEED, 2026);
         let states: std::collections::BTreeSet<&str> = reports.iter().map(|r| r.state.as_str()).collect();
-        assert!(states.len() >= 4, "approved, submitted, returned and drafts: {states:?}");
+        assert!(
+            states.len() >= 4,
+            "approved, submitted, returned and drafts: {states:?}"
+        );
         for r in &reports {
             let unit = plan.unit(&r.unit).unwrap();
             let values: UnitValues = r.values.iter().cloned().collect();
@@ -110,6 +119,10 @@ mod tests {
                 .collect();
             assert!(errors.is_empty(), "{}: {errors:?}", r.unit);
         }
-        assert_eq!(generate_successor(&plan, crate::SEED, 2026), reports, "same seed, same data");
+        assert_eq!(
+            generate_successor(&plan, crate::SEED, 2026),
+            reports,
+            "same seed, same data"
+        );
     }
 }

@@ -156,7 +156,14 @@ impl Store {
         let version = version + 1;
         w.execute(
             "UPDATE plans SET number = $1, source = $2, version = $3, loaded_at = $4, loaded_by = $5 WHERE id = $6",
-            args![&plan.info.number, source, version, stamp.at_text(), &stamp.actor, w.plan],
+            args![
+                &plan.info.number,
+                source,
+                version,
+                stamp.at_text(),
+                &stamp.actor,
+                w.plan
+            ],
         )
         .await?;
         record_version(&mut w, version, source, stamp).await?;
@@ -297,8 +304,11 @@ async fn replace_units(w: &mut Writer, plan: &Plan) -> Result<()> {
         .await?;
     let stored: BTreeSet<String> = stored.into_iter().map(|(c,)| c).collect();
     // Parents are cut first so units can be re-hung in any order.
-    w.execute("UPDATE org_units SET parent_code = NULL WHERE plan_id = $1", args![w.plan])
-        .await?;
+    w.execute(
+        "UPDATE org_units SET parent_code = NULL WHERE plan_id = $1",
+        args![w.plan],
+    )
+    .await?;
     let ordered = parents_first(&plan.org_units);
     let new: Vec<&OrgUnit> = ordered.iter().copied().filter(|u| !stored.contains(&u.code)).collect();
     insert_units(w, &new).await?;

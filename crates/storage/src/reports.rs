@@ -314,8 +314,14 @@ impl Store {
         reason: &str,
     ) -> Result<()> {
         let mut w = self.begin_write().await?;
-        let sql = format!("SELECT code FROM org_units WHERE code = $1 AND plan_id = $2{}", w.for_update());
-        if w.fetch_optional::<(String,)>(&sql, args![unit, w.plan]).await?.is_none() {
+        let sql = format!(
+            "SELECT code FROM org_units WHERE code = $1 AND plan_id = $2{}",
+            w.for_update()
+        );
+        if w.fetch_optional::<(String,)>(&sql, args![unit, w.plan])
+            .await?
+            .is_none()
+        {
             return Err(Missing::Unit { code: unit.to_string() }.into());
         }
         let old: Option<(String,)> = w

@@ -177,7 +177,8 @@ impl Store {
             }
         }
         let n = all.len();
-        w.execute("DELETE FROM indicator_rollups WHERE plan_id = $1", args![w.plan]).await?;
+        w.execute("DELETE FROM indicator_rollups WHERE plan_id = $1", args![w.plan])
+            .await?;
         for chunk in all.chunks(500) {
             let sql = format!(
                 "INSERT INTO indicator_rollups (area_code, indicator, year, bucket, numerator, denominator, counted, plan_id) VALUES {}",

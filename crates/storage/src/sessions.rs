@@ -54,7 +54,7 @@ impl Store {
 
     /// The enabled account behind a live session token, and its CSRF token.
     pub async fn session_user(&self, token: &str) -> Result<Option<(UserRow, String)>> {
-        let row: Option<(i64, String, String, String, String, bool, i64, String)> = with_db!(&self.db, pool => {
+        let row: Option<SessionRow> = with_db!(&self.db, pool => {
             sqlx::query_as(
                 "SELECT u.id, u.username, u.display_name, u.role, u.org_unit_code, u.disabled, u.plan_id, s.csrf_token \
                  FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
@@ -94,3 +94,7 @@ impl Store {
         w.commit().await
     }
 }
+
+/// An account and its session's CSRF token: id, username, display name,
+/// role, unit, disabled, plan, CSRF token.
+type SessionRow = (i64, String, String, String, String, bool, i64, String);

@@ -99,7 +99,10 @@ mod tests {
 
     #[test]
     fn plan_is_read_from_the_query_only_when_it_is_a_code() {
-        assert_eq!(query_plan(Some("year=2026&plan=ba-dinh-56-2022")).as_deref(), Some("ba-dinh-56-2022"));
+        assert_eq!(
+            query_plan(Some("year=2026&plan=ba-dinh-56-2022")).as_deref(),
+            Some("ba-dinh-56-2022")
+        );
         assert_eq!(query_plan(Some("plan=")), None);
         assert_eq!(query_plan(Some("plan=a%3Cb")).as_deref(), Some("a%3Cb"));
         assert_eq!(query_plan(Some("xplan=a")), None);

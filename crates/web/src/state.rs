@@ -87,7 +87,9 @@ impl AppState {
         let mut slots = Vec::new();
         for row in store.plans().await? {
             let scoped = store.with_plan_id(row.id);
-            let Some((p, _)) = scoped.load_plan().await? else { continue };
+            let Some((p, _)) = scoped.load_plan().await? else {
+                continue;
+            };
             let p = if p.info.code == plan.info.code { plan.clone() } else { p };
             slots.push(PlanSlot {
                 entry: PlanEntry::of(&p, row.version),
@@ -130,7 +132,10 @@ impl AppState {
 
     /// This state's entry in the plan list.
     pub fn entry(&self) -> Option<&PlanEntry> {
-        self.plans.iter().map(|s| &s.entry).find(|e| e.code == self.plan.info.code)
+        self.plans
+            .iter()
+            .map(|s| &s.entry)
+            .find(|e| e.code == self.plan.info.code)
     }
 
     /// Why `unit` cannot report for `year` although the plan once counted
@@ -161,7 +166,11 @@ impl AppState {
                 " {} nay thuộc {}; báo cáo năm {year} do {} gửi theo kế hoạch của mình.",
                 unit.name,
                 successors.join(", "),
-                if successors.len() > 1 { "các đơn vị này" } else { "đơn vị này" }
+                if successors.len() > 1 {
+                    "các đơn vị này"
+                } else {
+                    "đơn vị này"
+                }
             ));
             let next: Vec<&str> = self
                 .plans

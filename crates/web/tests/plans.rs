@@ -36,24 +36,39 @@ async fn each_plan_has_its_own_pages_and_api() {
         let b = store.backend();
         let visitor = Client::default();
         let list = json(&visitor.get(&app, "/api/v1/plans").await.body);
-        let codes: Vec<&str> = list["plans"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap()).collect();
+        let codes: Vec<&str> = list["plans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["code"].as_str().unwrap())
+            .collect();
         assert_eq!(codes, [DISTRICT, WARD], "{b:?}");
         assert_eq!(list["plans"][0]["ended_on"], "2025-06-30");
         assert_eq!(list["plans"][1]["sample"], true);
         assert_eq!(list["plans"][1]["predecessor"], DISTRICT);
 
         let district = visitor.get(&app, "/").await.body;
-        assert!(district.contains("quận Ba Đình") && district.contains("đã kết thúc ngày 30/06/2025"), "{b:?}");
+        assert!(
+            district.contains("quận Ba Đình") && district.contains("đã kết thúc ngày 30/06/2025"),
+            "{b:?}"
+        );
         let ward = visitor.get(&app, &format!("/?plan={WARD}")).await;
         assert!(ward.body.contains("phường Ba Đình giai đoạn 2026-2030"), "{b:?}");
         assert!(ward.body.contains("kế hoạch mẫu"), "a sample plan says so");
-        assert!(ward.set_cookie.contains(&format!("ke_hoach={WARD}")), "the choice is remembered");
+        assert!(
+            ward.set_cookie.contains(&format!("ke_hoach={WARD}")),
+            "the choice is remembered"
+        );
         let ward_api = json(&visitor.get(&app, &format!("/api/v1/plan?plan={WARD}")).await.body);
         assert_eq!(ward_api["info"]["code"], WARD);
 
         let unknown = visitor.get(&app, "/?plan=khong-co").await;
         assert_eq!(unknown.status, StatusCode::NOT_FOUND);
-        assert!(unknown.body.contains("Không có kế hoạch mã «khong-co»"), "{}", unknown.body);
+        assert!(
+            unknown.body.contains("Không có kế hoạch mã «khong-co»"),
+            "{}",
+            unknown.body
+        );
         let unknown = json(&visitor.get(&app, "/api/v1/indicators?plan=khong-co").await.body);
         assert_eq!(unknown["error"]["code"], "unknown_plan");
     }
@@ -67,8 +82,15 @@ async fn an_old_ward_cannot_open_2026_and_a_new_ward_can() {
         let r = truc_bach.get(&app, "/reports/2026/00004").await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{b:?}");
         assert!(r.body.contains("đã kết thúc ngày 30/06/2025"), "{}", r.body);
-        assert!(r.body.contains("Phường Trúc Bạch nay thuộc Phường Ba Đình"), "names the successor: {}", r.body);
-        assert!(truc_bach.get(&app, "/reports/2025/00004").await.status.is_success(), "2025 still reads");
+        assert!(
+            r.body.contains("Phường Trúc Bạch nay thuộc Phường Ba Đình"),
+            "names the successor: {}",
+            r.body
+        );
+        assert!(
+            truc_bach.get(&app, "/reports/2025/00004").await.status.is_success(),
+            "2025 still reads"
+        );
 
         // A group of the new ward, not started: its form opens and saves.
         let group = Client::login(&app, "pbd-tdp05", "xhht-demo").await;
@@ -76,17 +98,30 @@ async fn an_old_ward_cannot_open_2026_and_a_new_ward_can() {
         assert_eq!(form.status, StatusCode::OK, "{b:?}: {}", form.body);
         assert!(form.body.contains("Tổ dân phố số 5"));
         let r = group
-            .post(&app, "/reports/2026/TDP05", &[("v_pop_15_60", "1.234"), ("action", "save")])
+            .post(
+                &app,
+                "/reports/2026/TDP05",
+                &[("v_pop_15_60", "1.234"), ("action", "save")],
+            )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{b:?}: {}", r.body);
         let ward = store.for_plan(WARD).await.unwrap();
         let (plan, _) = ward.load_plan().await.unwrap().unwrap();
         let saved = ward.working_values(&plan, "TDP05", 2026).await.unwrap();
-        assert_eq!(saved.get("pop_15_60"), Some(&xhht_domain::values::DataValue::Number(1234.0)));
+        assert_eq!(
+            saved.get("pop_15_60"),
+            Some(&xhht_domain::values::DataValue::Number(1234.0))
+        );
         // The district's unit 00004 (Trúc Bạch) has no such value: the plans do not mix.
         let district = store.for_plan(DISTRICT).await.unwrap();
         let (plan56, _) = district.load_plan().await.unwrap().unwrap();
-        assert!(district.working_values(&plan56, "TDP05", 2026).await.unwrap().is_empty());
+        assert!(
+            district
+                .working_values(&plan56, "TDP05", 2026)
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 }
 
@@ -107,7 +142,11 @@ async fn an_account_acts_only_in_its_own_plan() {
         let ward_reviewer = Client::login(&app, "pbd-chuyenvien", "xhht-demo").await;
         let r = ward_reviewer.get(&app, "/review/2026").await;
         assert_eq!(r.status, StatusCode::OK, "{b:?}");
-        assert!(r.body.contains("Tổ dân phố số 1") && !r.body.contains("Phường Phúc Xá"), "{}", r.body);
+        assert!(
+            r.body.contains("Tổ dân phố số 1") && !r.body.contains("Phường Phúc Xá"),
+            "{}",
+            r.body
+        );
     }
 }
 
@@ -125,9 +164,20 @@ async fn a_successor_year_before_its_plan_is_the_share_weighted_sum() {
         assert_eq!(ind["estimated"], true, "{b:?}: {got}");
         let shares = ind["shares"].as_array().unwrap();
         let names: Vec<&str> = shares.iter().map(|s| s["name"].as_str().unwrap()).collect();
-        assert!(names.contains(&"Phường Trúc Bạch") && names.contains(&"Phường Nguyễn Trung Trực"), "{names:?}");
-        let missing: Vec<&str> = ind["missing"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
-        assert!(missing.contains(&"Phường Đồng Xuân"), "a Hoàn Kiếm ward no loaded plan covers: {missing:?}");
+        assert!(
+            names.contains(&"Phường Trúc Bạch") && names.contains(&"Phường Nguyễn Trung Trực"),
+            "{names:?}"
+        );
+        let missing: Vec<&str> = ind["missing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            missing.contains(&"Phường Đồng Xuân"),
+            "a Hoàn Kiếm ward no loaded plan covers: {missing:?}"
+        );
 
         let district = store.for_plan(DISTRICT).await.unwrap();
         let (plan56, _) = district.load_plan().await.unwrap().unwrap();
@@ -145,12 +195,19 @@ async fn a_successor_year_before_its_plan_is_the_share_weighted_sum() {
             den += share * n("pop_15_60");
         }
         let close = |a: f64, b: f64| (a - b).abs() < 1e-6 * b.abs().max(1.0);
-        assert!(close(ind["numerator"].as_f64().unwrap(), num), "{b:?}: {} vs {num}", ind["numerator"]);
+        assert!(
+            close(ind["numerator"].as_f64().unwrap(), num),
+            "{b:?}: {} vs {num}",
+            ind["numerator"]
+        );
         assert!(close(ind["denominator"].as_f64().unwrap(), den));
         assert!(close(ind["value"].as_f64().unwrap(), 100.0 * num / den));
 
         let page = visitor.get(&app, &format!("/?plan={WARD}")).await.body;
-        assert!(page.contains("2023 (ước tính)") && page.contains("ước tính theo tỷ lệ dân số"), "{b:?}");
+        assert!(
+            page.contains("2023 (ước tính)") && page.contains("ước tính theo tỷ lệ dân số"),
+            "{b:?}"
+        );
         assert!(page.contains("Phường Đồng Xuân"), "names what is missing");
     }
 }

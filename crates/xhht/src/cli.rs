@@ -87,6 +87,23 @@ pub struct DbArgs {
     pub plan: Option<String>,
 }
 
+/// The database alone (for commands where `--plan` means something else).
+#[derive(Debug, Args)]
+pub struct UrlArgs {
+    /// Cơ sở dữ liệu: sqlite:TỆP hoặc postgres://… (database URL).
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl UrlArgs {
+    pub fn db(&self) -> DbArgs {
+        DbArgs {
+            database_url: self.database_url.clone(),
+            plan: None,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Địa chỉ lắng nghe (listen address).
@@ -106,7 +123,7 @@ pub struct InitArgs {
     #[arg(long)]
     pub plan: PathBuf,
     #[command(flatten)]
-    pub db: DbArgs,
+    pub db: UrlArgs,
     /// Tên đăng nhập của quản trị viên đầu tiên (first administrator's username).
     #[arg(long, default_value = "admin")]
     pub admin: String,

@@ -120,7 +120,7 @@ fn print_demo_logins(state: &AppState, addr: std::net::SocketAddr) {
 }
 
 async fn init(args: InitArgs) -> Result<ExitCode> {
-    let url = database_url(&args.db)?;
+    let url = database_url(&args.db.db())?;
     let source =
         std::fs::read_to_string(&args.plan).with_context(|| format!("không đọc được {}", args.plan.display()))?;
     let plan = match plan::load(&source) {

@@ -50,7 +50,10 @@ pub async fn add(file: &Path, admin: Option<&str>, db: &DbArgs) -> Result<ExitCo
         scoped.create_user(&stamp, &user).await?;
         println!("Quản trị viên: {username}  mật khẩu: {password}");
     }
-    println!("Các trang chọn kế hoạch tại /ke-hoach; lệnh dòng dùng --plan {}.", plan.info.code);
+    println!(
+        "Các trang chọn kế hoạch tại /ke-hoach; lệnh dòng dùng --plan {}.",
+        plan.info.code
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -109,7 +112,10 @@ pub async fn list(db: &DbArgs) -> Result<ExitCode> {
         println!("Cơ sở dữ liệu chưa có kế hoạch (chạy `xhht init`).");
     }
     for p in plans {
-        println!("{:<28} {:<14} phiên bản {}  nạp {}", p.code, p.number, p.version, p.loaded_at);
+        println!(
+            "{:<28} {:<14} phiên bản {}  nạp {}",
+            p.code, p.number, p.version, p.loaded_at
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -137,11 +137,30 @@ fn template_and_import_from_the_command_line() {
     std::fs::create_dir_all(&dir).unwrap();
     let db = format!("sqlite:{}", dir.join("demo.sqlite").display());
     assert!(xhht(&["demo", "--no-serve", "--database-url", &db]).status.success());
-    let out = dir.join("mau.xlsx");
-    let t = xhht(&[
+    // The demo's 56/KH-UBND ended on 30/6/2025: an old ward gets no 2026 template.
+    let old = dir.join("cu.xlsx");
+    let refused = xhht(&[
         "template",
         "--unit",
         "00006",
+        "--year",
+        "2026",
+        "--out",
+        old.to_str().unwrap(),
+        "--database-url",
+        &db,
+    ]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("đã kết thúc ngày 30/06/2025"));
+    // The successor ward's plan: a residential group's 2026 template.
+    const WARD: &str = "phuong-ba-dinh-2026-mau";
+    let out = dir.join("mau.xlsx");
+    let t = xhht(&[
+        "template",
+        "--plan",
+        WARD,
+        "--unit",
+        "TDP04",
         "--year",
         "2026",
         "--out",
@@ -152,25 +171,38 @@ fn template_and_import_from_the_command_line() {
     assert!(t.status.success(), "{}", String::from_utf8_lossy(&t.stderr));
     let file = out.to_str().unwrap();
     let import = |unit: &str, year: &str, extra: &[&str]| {
-        let mut args = vec!["import", file, "--unit", unit, "--year", year, "--database-url", &db];
+        let mut args = vec![
+            "import",
+            file,
+            "--plan",
+            WARD,
+            "--unit",
+            unit,
+            "--year",
+            year,
+            "--database-url",
+            &db,
+        ];
         args.extend_from_slice(extra);
         xhht(&args)
     };
     // Another unit, another year, a year outside the plan, an account that may not write.
-    let other = import("00001", "2026", &[]);
+    let other = import("TDP01", "2026", &[]);
     assert!(!other.status.success());
     assert!(
-        String::from_utf8_lossy(&other.stderr).contains("«00006»"),
+        String::from_utf8_lossy(&other.stderr).contains("«TDP04»"),
         "{}",
         String::from_utf8_lossy(&other.stderr)
     );
-    assert!(!import("00006", "2025", &[]).status.success());
-    let outside = import("00006", "2031", &[]);
+    assert!(!import("TDP04", "2027", &[]).status.success());
+    let outside = import("TDP04", "2031", &[]);
     assert!(String::from_utf8_lossy(&outside.stderr).contains("ngoài thời gian"));
-    assert!(!import("00006", "2026", &["--user", "admin"]).status.success());
-    let wrong = import("00006", "2026", &["--user", "phucxa"]);
+    assert!(!import("TDP04", "2026", &["--user", "pbd-admin"]).status.success());
+    let wrong = import("TDP04", "2026", &["--user", "pbd-tdp01"]);
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("không được sửa"));
-    let i = import("00006", "2026", &["--user", "vinhphuc"]);
+    let foreign = import("TDP04", "2026", &["--user", "vinhphuc"]);
+    assert!(!foreign.status.success(), "an account of the other plan");
+    let i = import("TDP04", "2026", &["--user", "pbd-tdp04"]);
     assert!(i.status.success(), "{}", String::from_utf8_lossy(&i.stderr));
     assert!(String::from_utf8_lossy(&i.stdout).contains("Đã nhập"));
     let garbage = dir.join("x.xlsx");
@@ -178,8 +210,10 @@ fn template_and_import_from_the_command_line() {
     let bad = xhht(&[
         "import",
         garbage.to_str().unwrap(),
+        "--plan",
+        WARD,
         "--unit",
-        "00006",
+        "TDP04",
         "--year",
         "2026",
         "--database-url",
@@ -209,5 +243,69 @@ fn units_import_loads_the_register_once() {
     let out = xhht(&["units", "import", "--from", "/khong/co", "--database-url", &db]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("units-2024.csv"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn plans_are_added_listed_ended_and_upgraded() {
+    let dir = std::env::temp_dir().join(format!("xhht-cli-plans-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite:{}", dir.join("p.sqlite").display());
+    let ward = concat!(env!("CARGO_MANIFEST_DIR"), "/../../plans/phuong-ba-dinh-2026-mau.toml");
+    let text =
+        |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr);
+    assert!(xhht(&["init", "--plan", PLAN, "--database-url", &db]).status.success());
+    let add = xhht(&["plan", "add", ward, "--admin", "pbd-admin", "--database-url", &db]);
+    assert!(add.status.success(), "{}", text(&add));
+    assert!(text(&add).contains("Quản trị viên: pbd-admin"));
+    let again = xhht(&["plan", "add", ward, "--database-url", &db]);
+    assert!(
+        !again.status.success() && text(&again).contains("plan upgrade"),
+        "{}",
+        text(&again)
+    );
+    let list = text(&xhht(&["plan", "list", "--database-url", &db]));
+    assert!(
+        list.contains("ba-dinh-56-2022") && list.contains("phuong-ba-dinh-2026-mau"),
+        "{list}"
+    );
+    let end = xhht(&[
+        "plan",
+        "end",
+        "--on",
+        "2025-06-30",
+        "--reason",
+        "Không tổ chức cấp quận",
+        "--database-url",
+        &db,
+    ]);
+    assert!(end.status.success(), "{}", text(&end));
+    assert!(text(&end).contains("không nhận báo cáo sau năm 2025"));
+    let up = xhht(&["plan", "upgrade", ward, "--database-url", &db]);
+    assert!(up.status.success(), "{}", text(&up));
+    assert!(text(&up).contains("phiên bản 2"), "{}", text(&up));
+    let user = xhht(&[
+        "user",
+        "add",
+        "--plan",
+        "phuong-ba-dinh-2026-mau",
+        "--username",
+        "to1",
+        "--role",
+        "reporter",
+        "--unit",
+        "TDP01",
+        "--database-url",
+        &db,
+    ]);
+    assert!(user.status.success(), "{}", text(&user));
+    let unknown = xhht(&["plan", "list", "--plan", "x", "--database-url", &db]);
+    assert!(unknown.status.success(), "list ignores --plan");
+    let wrong = xhht(&["serve", "--plan", "khong-co", "--database-url", &db]);
+    assert!(
+        !wrong.status.success() && text(&wrong).contains("không có kế hoạch mã «khong-co»"),
+        "{}",
+        text(&wrong)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

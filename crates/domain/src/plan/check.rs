@@ -1127,7 +1127,10 @@ impl Checker<'_> {
                 None
             }
             (None, Some(_)) => {
-                self.err(p.code.span(), "[plan] có end_reason thì phải ghi ngày kết thúc (ended_on)");
+                self.err(
+                    p.code.span(),
+                    "[plan] có end_reason thì phải ghi ngày kết thúc (ended_on)",
+                );
                 None
             }
         }

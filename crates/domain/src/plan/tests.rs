@@ -411,5 +411,8 @@ fn a_plan_that_ends_early_stops_taking_reports_and_needs_a_reason() {
     assert_eq!(plan.milestone_years(), vec![2025, 2030], "its targets stay as signed");
     let no_reason = source.replace("end_reason = \"Không tổ chức cấp quận từ 01/7/2025\"\n", "");
     let problems = crate::plan::load(&no_reason).unwrap_err();
-    assert!(problems.iter().any(|p| p.message.contains("end_reason")), "{problems:?}");
+    assert!(
+        problems.iter().any(|p| p.message.contains("end_reason")),
+        "{problems:?}"
+    );
 }

@@ -122,7 +122,8 @@ pub async fn submit(
     // The account works in its own plan: the site switches to it.
     let own = state.plans.iter().find(|p| p.store.scope() == user.plan_id);
     let plan = own.map_or(&state.plan, |p| &p.plan);
-    let target = if f.next.is_empty() || f.next == "/" || own.is_some_and(|p| p.plan.info.code != state.plan.info.code) {
+    let target = if f.next.is_empty() || f.next == "/" || own.is_some_and(|p| p.plan.info.code != state.plan.info.code)
+    {
         home_of(plan, &current)
     } else {
         safe_next(Some(&f.next))

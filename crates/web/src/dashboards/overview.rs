@@ -121,13 +121,12 @@ async fn history_table(state: &AppState) -> Result<Option<HistoryTable>, Storage
     let mut last: Option<xhht_domain::units::EstimatedValue> = None;
     for ind in &state.plan.indicators {
         let h = carried::history(state, area, ind).await?;
-        if h.iter().all(|c| c.value.value.value.is_none() && c.value.value.status.is_none()) {
+        if h.iter()
+            .all(|c| c.value.value.value.is_none() && c.value.value.status.is_none())
+        {
             continue;
         }
-        let cells = h
-            .iter()
-            .map(|c| present::value(ind, &c.value.value))
-            .collect();
+        let cells = h.iter().map(|c| present::value(ind, &c.value.value)).collect();
         last = h.last().map(|c| c.value.clone()).or(last);
         rows.push(HistoryRow {
             number: ind.number,

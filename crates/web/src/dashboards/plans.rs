@@ -46,9 +46,13 @@ pub async fn page(State(state): State<AppState>, chrome: Chrome) -> PlansPage {
                 title: e.title.clone(),
                 issuing_body: e.issuing_body.clone(),
                 years: format!("{}-{}", e.first_year, e.last_year),
-                ended: e
-                    .ended_on
-                    .map(|d| format!("Kết thúc ngày {}: {}", d.format("%d/%m/%Y"), e.end_reason.clone().unwrap_or_default())),
+                ended: e.ended_on.map(|d| {
+                    format!(
+                        "Kết thúc ngày {}: {}",
+                        d.format("%d/%m/%Y"),
+                        e.end_reason.clone().unwrap_or_default()
+                    )
+                }),
                 predecessor: e.predecessor.as_deref().map(number_of),
                 sample: e.sample,
                 current: e.code == state.plan.info.code,

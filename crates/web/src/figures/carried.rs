@@ -5,9 +5,7 @@
 
 use xhht_domain::indicator::Rollup;
 use xhht_domain::plan::{Indicator, OrgUnit};
-use xhht_domain::units::{
-    EstimatedValue, POPULATION, SourceUse, carry_rollup, plan_unit_for, register_key, sources,
-};
+use xhht_domain::units::{EstimatedValue, POPULATION, SourceUse, carry_rollup, plan_unit_for, register_key, sources};
 use xhht_storage::StorageError;
 
 use crate::state::{AppState, PlanSlot};
@@ -35,7 +33,11 @@ pub fn carried_years(state: &AppState) -> Vec<i32> {
 
 /// `indicator` of `unit` for every carried year (empty when the plan
 /// continues none, the register is not loaded, or the unit is not in it).
-pub async fn history(state: &AppState, unit: &OrgUnit, indicator: &Indicator) -> Result<Vec<CarriedYear>, StorageError> {
+pub async fn history(
+    state: &AppState,
+    unit: &OrgUnit,
+    indicator: &Indicator,
+) -> Result<Vec<CarriedYear>, StorageError> {
     let (Some(pred), Some(register)) = (predecessor(state), state.register.as_ref().as_ref()) else {
         return Ok(Vec::new());
     };
