@@ -479,7 +479,7 @@ async fn approve(w: &mut Writer, stamp: &Stamp, plan: &Plan, unit: &str, year: i
         .await?;
     let old = to_year_values(plan, rows).units.remove(unit).unwrap_or_default();
     if let Some(u) = plan.unit(unit) {
-        for (area, indicator, bucket, num, den, counted) in crate::rollups::deltas(plan, u, &old, values) {
+        for (area, indicator, bucket, num, den, counted) in crate::rollups::deltas(plan, u, year, &old, values) {
             w.execute(
                 crate::rollups::UPSERT,
                 args![area, indicator, year, bucket, num, den, counted, w.plan],

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use xhht_domain::audit::Change;
-use xhht_domain::indicator::{Contribution, Rollup, contribution};
+use xhht_domain::indicator::{Contribution, Rollup, areas_of, contribution};
 use xhht_domain::plan::{OrgUnit, Plan};
 use xhht_domain::values::{UnitEnv, UnitValues, YearValues};
 use xhht_domain::workflow::ReportState;
@@ -17,23 +17,9 @@ use crate::{Result, Store, with_db};
 /// Rows to add for one unit's change: (area, indicator, bucket, Δnum, Δden, Δcounted).
 pub(crate) type Delta = (String, String, i64, f64, f64, i64);
 
-/// The unit and every unit above it (the areas its figures count in).
-pub(crate) fn areas_of<'a>(plan: &'a Plan, unit: &'a OrgUnit) -> Vec<&'a OrgUnit> {
-    let mut out = vec![unit];
-    let mut cur = unit;
-    while let Some(p) = cur.parent.as_deref().and_then(|p| plan.unit(p)) {
-        if out.iter().any(|u| u.code == p.code) {
-            break; // a cycle: impossible in a checked plan
-        }
-        out.push(p);
-        cur = p;
-    }
-    out
-}
-
 /// The roll-up rows that change when `unit`'s approved values go from `old` to `new`.
-pub(crate) fn deltas(plan: &Plan, unit: &OrgUnit, old: &UnitValues, new: &UnitValues) -> Vec<Delta> {
-    let areas = areas_of(plan, unit);
+pub(crate) fn deltas(plan: &Plan, unit: &OrgUnit, year: i32, old: &UnitValues, new: &UnitValues) -> Vec<Delta> {
+    let areas = areas_of(plan, unit, year);
     let mut out = Vec::new();
     for ind in &plan.indicators {
         let contrib = |v: &UnitValues| {
@@ -212,7 +198,7 @@ fn year_sums(plan: &Plan, year: i32, values: &YearValues) -> HashMap<(String, St
             if c == Contribution::default() {
                 continue;
             }
-            for area in areas_of(plan, unit) {
+            for area in areas_of(plan, unit, year) {
                 sums.entry((area.code.clone(), ind.code.clone()))
                     .or_default()
                     .add(&c, 1);

@@ -7,7 +7,7 @@
 mod hierarchy;
 mod progress;
 
-pub use hierarchy::Hierarchy;
+pub use hierarchy::{Hierarchy, active_parent, areas_of};
 pub use progress::{Assessment, Progress, ProgressStatus, assess, decisive_decimals, progress};
 
 use serde::Serialize;
