@@ -28,6 +28,7 @@ fn chart_png(title: &str) -> Vec<u8> {
             None,
         ],
         targets: vec![(2025, 99.5), (2030, 99.6)],
+        provisional: vec![],
     };
     xhht_charts::svg_to_png(&chart.svg(), 2.0).expect("chart renders")
 }
@@ -38,8 +39,7 @@ fn sample_with(kind: ReportKind, extra: usize) -> YearlyReport {
     let indicator = |n: i64| IndicatorLine {
         number: n,
         name: format!("Tỷ lệ người trong độ tuổi 15-60 biết chữ (mẫu {n})"),
-        target_2025: "99,5%".into(),
-        target_2030: "99,6%".into(),
+        targets: vec!["99,5%".into(), "99,6%".into()],
         this_year: "99,6%".into(),
         last_year: "99,5%".into(),
         baseline: "99,1%".into(),
@@ -76,6 +76,7 @@ fn sample_with(kind: ReportKind, extra: usize) -> YearlyReport {
         kind,
         year: 2025,
         baseline_year: 2021,
+        milestones: vec![2025, 2030],
         superior_body: "Ủy ban nhân dân quận Ba Đình".into(),
         issuing_body: "Phòng Giáo dục và Đào tạo".into(),
         symbol: "Số:        /BC-GDĐT".into(),

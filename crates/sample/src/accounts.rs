@@ -18,13 +18,21 @@ pub struct DemoAccount {
 }
 
 pub fn demo_accounts(plan: &Plan) -> Vec<DemoAccount> {
-    let edu = plan.reporting.submit_to.clone();
+    // The reviewing unit is the plan's (Phòng GD&ĐT for Ba Đình).
+    let reviewer = plan.reviewer();
+    let edu = reviewer.code.clone();
     let area = plan.info.area.clone();
     let mut out = vec![
-        account("admin", "Quản trị Phòng GD&ĐT", Role::Admin, &edu, DEMO_ADMIN_PASSWORD),
+        account(
+            "admin",
+            &format!("Quản trị {}", reviewer.display_name()),
+            Role::Admin,
+            &edu,
+            DEMO_ADMIN_PASSWORD,
+        ),
         account(
             "chuyenvien",
-            "Chuyên viên Phòng GD&ĐT",
+            &format!("Chuyên viên {}", reviewer.display_name()),
             Role::Reviewer,
             &edu,
             DEMO_PASSWORD,

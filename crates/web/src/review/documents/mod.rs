@@ -8,12 +8,12 @@ use std::collections::HashMap;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
-use xhht_domain::plan::UnitType;
 use xhht_office::report::ReportKind;
 
 pub use report::{ReportError, annex, yearly_report};
 
 use crate::auth::{AreaReader, PlanYear};
+use crate::figures::shape;
 use crate::respond::{AppError, DOCX, Query, XLSX, attachment, blocking};
 use crate::state::AppState;
 
@@ -65,8 +65,10 @@ pub async fn annex_xlsx(
     )
 }
 
-/// `GET /review/{year}/mau-tong-hop.xlsx`: one sheet, one row per ward, with
-/// their current figures (drafts included: reviewers see drafts).
+/// `GET /review/{year}/mau-tong-hop.xlsx`: one sheet, one row per unit the
+/// plan has a compiler collect (its wards, its residential groups: see
+/// [`shape::template_units`]), with their current figures (drafts included:
+/// reviewers see drafts).
 pub async fn district_template(
     State(state): State<AppState>,
     _: AreaReader,
@@ -74,19 +76,16 @@ pub async fn district_template(
 ) -> Result<Response, AppError> {
     let plan = &state.plan;
     let area = plan.area();
-    let wards: Vec<_> = plan
-        .units_in(year)
-        .filter(|u| u.parent.as_deref() == Some(area.code.as_str()) && u.unit_type == UnitType::Ward)
-        .collect();
+    let units = shape::template_units(plan, year);
     let mut values = HashMap::new();
-    for w in &wards {
+    for w in &units {
         values.insert(w.code.clone(), state.store.working_values(plan, &w.code, year).await?);
     }
     let (plan, area) = (state.plan.clone(), area.clone());
-    let wards: Vec<_> = wards.into_iter().cloned().collect();
+    let units: Vec<_> = units.into_iter().cloned().collect();
     let made = blocking(move || {
-        let wards: Vec<_> = wards.iter().collect();
-        xhht_office::template::district_template(&plan, &area, year, &wards, &values)
+        let units: Vec<_> = units.iter().collect();
+        xhht_office::template::district_template(&plan, &area, year, &units, &values)
     })
     .await?;
     attachment(made, XLSX, &format!("tong-hop-{year}.xlsx"), "mẫu tổng hợp")
