@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
+use xhht_domain::plan::ReviewKind;
 use xhht_office::report::ReportKind;
 
 pub use report::{ReportError, annex, yearly_report};
@@ -46,6 +47,15 @@ pub async fn report_docx(
     Query(q): Query<DocxQuery>,
 ) -> Result<Response, AppError> {
     let kind = q.loai.map_or(ReportKind::Yearly, |k| k.0);
+    // A review only in a year the plan holds that review.
+    if let Some(review) = kind.review()
+        && state.plan.review(year).is_none_or(|r| r.kind != review)
+    {
+        return Err(AppError::bad_request(format!(
+            "Kế hoạch không có kỳ {} vào năm {year}.",
+            if review == ReviewKind::MidTerm { "sơ kết" } else { "tổng kết" }
+        )));
+    }
     let made = yearly_report(&state, year, kind).await;
     attachment(made, DOCX, &format!("bao-cao-{year}.docx"), "báo cáo")
 }
