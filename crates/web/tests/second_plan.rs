@@ -213,6 +213,11 @@ async fn every_page_speaks_from_the_second_plan() {
                 assert_no_leak(&uri, &page(&r.body));
             }
         }
+        // A target for the ward and its clusters only: "không áp dụng" to a group.
+        let group = page(&anon.get(&app, &format!("/don-vi/T1?year={YEAR}")).await.body);
+        assert!(group.contains("Không áp dụng"), "learning_community_share applies to ward and clusters");
+        let school = page(&anon.get(&app, &format!("/don-vi/TH?year={YEAR}")).await.body);
+        assert!(school.contains("Không áp dụng"), "school_digital_share applies to the ward only");
         // The chart of a provisional year: a hollow point, named in the legend.
         let svg = anon.get(&app, "/chi-tieu/learning_household_rate/bieu-do.svg").await;
         assert_eq!(svg.status, StatusCode::OK);

@@ -81,7 +81,7 @@ pub async fn page(
                     let v = r.value(ind, &u.code, year, counts[i]);
                     let p = progress_of(plan, ind, &v, None, year);
                     GridCell {
-                        text: present::value(ind, &v),
+                        text: present::value_with(ind, &v, p.decimals),
                         class: i18n::progress_class(p.status),
                         label: i18n::progress(p.status),
                     }

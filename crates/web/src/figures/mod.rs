@@ -13,7 +13,7 @@ pub use compare::{UnitLine, compared_units, unit_lines};
 use std::collections::HashMap;
 use std::ops::RangeInclusive;
 
-use xhht_domain::indicator::{self, Hierarchy, IndicatorValue, Progress};
+use xhht_domain::indicator::{self, Assessment, Hierarchy, IndicatorValue, Progress};
 use xhht_domain::plan::{Indicator, Plan, Target};
 use xhht_storage::StorageError;
 
@@ -98,7 +98,7 @@ pub async fn assess_all<'a>(state: &'a AppState, year: i32, unit: &str) -> Resul
             let base = at(values, base_year.max(from));
             Assessed {
                 indicator: ind,
-                progress: progress_of(plan, ind, &value, base.value, year),
+                progress: progress_of(plan, ind, &value, base.value, year).progress(),
                 target: target_for(plan, &ind.code, year),
                 value,
             }
@@ -110,9 +110,11 @@ pub async fn assess_all<'a>(state: &'a AppState, year: i32, unit: &str) -> Resul
 /// floors every year, a verdict at the target year, "tạm tính" without a
 /// verdict below the plan's coverage, "không áp dụng" where the target does
 /// not concern the unit. `baseline` is the unit's value of the baseline year.
-pub fn progress_of(plan: &Plan, ind: &Indicator, v: &IndicatorValue, baseline: Option<f64>, year: i32) -> Progress {
+/// The assessment also says with how many decimals to show the value so the
+/// status reads from the figure shown.
+pub fn progress_of(plan: &Plan, ind: &Indicator, v: &IndicatorValue, baseline: Option<f64>, year: i32) -> Assessment {
     debug_assert_eq!(v.year, year, "a value is judged in its own year");
-    indicator::assess(plan, ind, v, baseline).progress()
+    indicator::assess(plan, ind, v, baseline)
 }
 
 /// The plan's milestone years (one column per milestone on pages): the

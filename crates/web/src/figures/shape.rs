@@ -103,3 +103,32 @@ fn capitalise(s: &str) -> String {
 pub fn reviewer_name(plan: &Plan) -> &str {
     plan.reviewer().display_name()
 }
+
+#[cfg(test)]
+mod tests {
+    use xhht_domain::plan::{UnitType, builtin, load};
+
+    use super::*;
+
+    const WARD_PLAN: &str = include_str!("../../../domain/tests/fixtures/phuong-thanh-khe-2026.toml");
+
+    /// The compiler's sheet: Ba Đình's 14 wards (not their learning centres,
+    /// as many but with fewer figures); Thanh Khê's five residential groups
+    /// (not the clusters above them, which enter nothing).
+    #[test]
+    fn the_summary_template_has_the_plans_reporting_sub_units() {
+        let plan = builtin();
+        let units = template_units(&plan, 2024);
+        assert_eq!(units.len(), 14);
+        assert!(units.iter().all(|u| u.unit_type == UnitType::Ward));
+        let ward = load(WARD_PLAN).unwrap();
+        let codes: Vec<&str> = template_units(&ward, 2026).iter().map(|u| u.code.as_str()).collect();
+        assert_eq!(codes, ["T1", "T2", "T3", "T4", "T5"]);
+        let t = ward.unit("T1").unwrap().unit_type;
+        assert_eq!(plural(&ward, Some(t)), "các tổ dân phố");
+        assert_eq!(type_label(&ward, t), "Tổ dân phố");
+        assert_eq!(plural(&ward, None), "các đơn vị");
+        assert_eq!(reviewer_name(&ward), "Văn phòng HĐND-UBND");
+        assert_eq!(reviewer_name(&plan), "Phòng GD&ĐT");
+    }
+}

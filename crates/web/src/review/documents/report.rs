@@ -50,6 +50,8 @@ async fn gather(state: &AppState, year: i32, kind: ReportKind) -> Result<YearlyR
         let shown = |y: i32| at(values, y).map_or_else(|| "—".to_string(), |v| present::value(ind, &v));
         let this = at(values, year).expect("the year is in the series");
         let p = progress_of(plan, ind, &this, at(values, base).and_then(|b| b.value), year);
+        // This year's figure with the digits its status was decided on.
+        let this_year = present::value_with(ind, &this, p.decimals);
         let target = |y: i32| {
             plan.target(&ind.code, y)
                 .map_or_else(|| "—".into(), |t| present::target(ind, &t.value))
@@ -58,7 +60,7 @@ async fn gather(state: &AppState, year: i32, kind: ReportKind) -> Result<YearlyR
             number: ind.number,
             name: ind.name.clone(),
             targets: milestones.iter().map(|y| target(*y)).collect(),
-            this_year: shown(year),
+            this_year,
             last_year: shown(year - 1),
             baseline: shown(base),
             status: crate::i18n::progress(p.status).to_string(),
