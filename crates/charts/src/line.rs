@@ -204,7 +204,14 @@ impl LineChart {
                 LEFT + 6.0,
                 ly - 4.0
             );
-            text(&mut out, LEFT + 16.0, ly, "start", "", "Tạm tính (chưa đủ báo cáo được duyệt)");
+            text(
+                &mut out,
+                LEFT + 16.0,
+                ly,
+                "start",
+                "",
+                "Tạm tính (chưa đủ báo cáo được duyệt)",
+            );
         }
         out.push_str("</svg>");
         out
@@ -461,7 +468,11 @@ mod tests {
         let svg = c.svg();
         let hollow = r##"r="4" fill="#ffffff" stroke="#0b5cab""##;
         assert_eq!(svg.matches(hollow).count(), 2, "the 2027 point and the legend's");
-        assert_eq!(svg.matches(r##"r="4" fill="#0b5cab""##).count(), 2, "2026 and the legend's");
+        assert_eq!(
+            svg.matches(r##"r="4" fill="#0b5cab""##).count(),
+            2,
+            "2026 and the legend's"
+        );
         assert!(svg.contains("Tạm tính"));
         let note = format!("2027: {} (tạm tính)", Unit::Percent.format(65.0));
         assert!(svg.contains(&note), "{svg}");
@@ -470,7 +481,10 @@ mod tests {
             provisional: vec![],
             ..c
         };
-        assert!(!solid.svg().contains("Tạm tính"), "no legend entry without a provisional point");
+        assert!(
+            !solid.svg().contains("Tạm tính"),
+            "no legend entry without a provisional point"
+        );
     }
 
     #[test]

@@ -131,6 +131,10 @@ mod tests {
         let a = assess(&plan, ind, &v, None);
         let s = Shown::new(ind, &v, &a);
         assert_eq!(s.status, "Tạm tính");
-        assert_eq!(super::gap(ind, &a), "", "no distance to a target for a provisional value");
+        assert_eq!(
+            super::gap(ind, &a),
+            "",
+            "no distance to a target for a provisional value"
+        );
     }
 }

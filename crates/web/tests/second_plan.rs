@@ -64,7 +64,10 @@ async fn report(store: &Store, plan: &Plan, unit: &str, values: &[(&str, DataVal
         .unwrap();
     if end != Submitted {
         let s = stamp().with_reason("Đề nghị kiểm tra lại số hộ (kiểm thử)");
-        store.change_state(&s, plan, unit, YEAR, &[Submitted], end).await.unwrap();
+        store
+            .change_state(&s, plan, unit, YEAR, &[Submitted], end)
+            .await
+            .unwrap();
     }
 }
 
@@ -184,8 +187,14 @@ async fn every_page_speaks_from_the_second_plan() {
             let r = anon.get(&app, &format!("{home}?year={YEAR}")).await;
             assert_eq!(r.status, StatusCode::OK, "{home}");
             let body = page(&r.body);
-            assert!(body.contains("Mục tiêu 2028") && body.contains("Mục tiêu 2030"), "{home}");
-            assert!(body.contains("So sánh các cụm dân cư"), "{home}: the plan's sub-unit label");
+            assert!(
+                body.contains("Mục tiêu 2028") && body.contains("Mục tiêu 2030"),
+                "{home}"
+            );
+            assert!(
+                body.contains("So sánh các cụm dân cư"),
+                "{home}: the plan's sub-unit label"
+            );
             assert!(body.contains(REVIEWER), "{home}: the plan's reviewer");
             assert!(body.contains("05/12/2026"), "{home}: the plan's deadline");
             // 4 of 5 groups approved: the ward's household rate is provisional, unjudged.
@@ -215,9 +224,15 @@ async fn every_page_speaks_from_the_second_plan() {
         }
         // A target for the ward and its clusters only: "không áp dụng" to a group.
         let group = page(&anon.get(&app, &format!("/don-vi/T1?year={YEAR}")).await.body);
-        assert!(group.contains("Không áp dụng"), "learning_community_share applies to ward and clusters");
+        assert!(
+            group.contains("Không áp dụng"),
+            "learning_community_share applies to ward and clusters"
+        );
         let school = page(&anon.get(&app, &format!("/don-vi/TH?year={YEAR}")).await.body);
-        assert!(school.contains("Không áp dụng"), "school_digital_share applies to the ward only");
+        assert!(
+            school.contains("Không áp dụng"),
+            "school_digital_share applies to the ward only"
+        );
         // The chart of a provisional year: a hollow point, named in the legend.
         let svg = anon.get(&app, "/chi-tieu/learning_household_rate/bieu-do.svg").await;
         assert_eq!(svg.status, StatusCode::OK);
@@ -229,8 +244,14 @@ async fn every_page_speaks_from_the_second_plan() {
         let list = reviewer.get(&app, &format!("/review/{YEAR}")).await;
         assert_eq!(list.status, StatusCode::OK);
         let body = page(&list.body);
-        assert!(body.contains("Mẫu tổng hợp các tổ dân phố"), "the summary template's units");
-        assert!(body.contains(">Tổ dân phố<") && body.contains(">Đoàn thể<"), "the plan's type labels");
+        assert!(
+            body.contains("Mẫu tổng hợp các tổ dân phố"),
+            "the summary template's units"
+        );
+        assert!(
+            body.contains(">Tổ dân phố<") && body.contains(">Đoàn thể<"),
+            "the plan's type labels"
+        );
         assert!(!body.contains("loai=so-ket"), "no mid-term review in 2026");
         assert!(body.contains("05/12/2026"));
         assert_no_leak("review list", &body);
@@ -288,10 +309,15 @@ async fn every_document_speaks_from_the_second_plan() {
                 .contains("Sơ kết giai đoạn 2026-2028")
         );
         // A review only in the plan's review years.
-        let bad = reviewer.get(&app, &format!("/review/{YEAR}/bao-cao.docx?loai=so-ket")).await;
+        let bad = reviewer
+            .get(&app, &format!("/review/{YEAR}/bao-cao.docx?loai=so-ket"))
+            .await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
         assert_eq!(
-            reviewer.get(&app, "/review/2028/bao-cao.docx?loai=tong-ket").await.status,
+            reviewer
+                .get(&app, "/review/2028/bao-cao.docx?loai=tong-ket")
+                .await
+                .status,
             StatusCode::BAD_REQUEST
         );
 
@@ -315,11 +341,19 @@ async fn every_document_speaks_from_the_second_plan() {
                 .unwrap_or_else(|| panic!("no row {name}"))
                 .1
         };
-        assert_eq!(table.columns.len(), state.plan.indicators.len(), "every indicator has a column");
+        assert_eq!(
+            table.columns.len(),
+            state.plan.indicators.len(),
+            "every indicator has a column"
+        );
         assert!(table.rows.iter().all(|(_, cells)| cells.len() == table.columns.len()));
         let office = row("Văn phòng HĐND-UBND");
         assert_eq!(office[column("literacy_standard")].shown, "Mức độ 2");
-        assert_eq!(office[column("learning_household_rate")].shown, "", "blank: not the office's");
+        assert_eq!(
+            office[column("learning_household_rate")].shown,
+            "",
+            "blank: not the office's"
+        );
         let school = row("Trường Tiểu học Thanh Khê");
         assert_eq!(school[column("books_per_pupil")].value, Some(2.5), "1000 / 400");
         assert_eq!(school[column("literacy_rate")].shown, "");

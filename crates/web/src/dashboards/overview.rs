@@ -110,10 +110,10 @@ fn bar_percent(plan: &Plan, ind: &Indicator, v: &IndicatorValue, year: i32) -> O
 }
 
 /// Every target of `unit` in `year`, grouped as the plan groups them, with a
-/// trend from the plan's first year.
+/// trend from the plan's baseline year (which may precede its first year).
 async fn target_rows(state: &AppState, unit: &str, year: i32) -> Result<Vec<TargetGroupRows>, StorageError> {
     let plan = &state.plan;
-    let first = plan.reporting.first_year.min(year);
+    let first = (*plan.entry_years().start()).min(year);
     let all = series(state, unit, first..=year).await?;
     let base_i = usize::try_from(plan.reporting.baseline_year - first).unwrap_or(0);
     let milestones = milestone_years(plan);

@@ -15,7 +15,10 @@ pub fn compared_type(state: &AppState, year: i32) -> Option<UnitType> {
     let plan = &state.plan;
     let area = plan.area();
     let mut best: Option<(UnitType, usize, usize)> = None;
-    for u in plan.units_in(year).filter(|u| u.parent.as_deref() == Some(area.code.as_str())) {
+    for u in plan
+        .units_in(year)
+        .filter(|u| u.parent.as_deref() == Some(area.code.as_str()))
+    {
         let counted = expected(state, year, &u.code).iter().filter(|n| **n > 0).count();
         if counted == 0 {
             continue;
@@ -47,19 +50,9 @@ pub fn compared_children(state: &AppState, year: i32) -> Vec<&OrgUnit> {
 /// figures, the type with the most cells to fill (units × figures each);
 /// the wards of a district, the residential groups of a ward.
 pub fn template_units(plan: &Plan, year: i32) -> Vec<&OrgUnit> {
-    let figures = |u: &OrgUnit| {
-        plan.elements_for(u)
-            .filter(|e| e.value_type != ValueType::Text)
-            .count()
-    };
+    let figures = |u: &OrgUnit| plan.elements_for(u).filter(|e| e.value_type != ValueType::Text).count();
     let reporting: Vec<&OrgUnit> = plan.units_in(year).filter(|u| figures(u) > 0).collect();
-    let cells = |t: UnitType| -> usize {
-        reporting
-            .iter()
-            .filter(|u| u.unit_type == t)
-            .map(|u| figures(u))
-            .sum()
-    };
+    let cells = |t: UnitType| -> usize { reporting.iter().filter(|u| u.unit_type == t).map(|u| figures(u)).sum() };
     let mut best: Option<(UnitType, usize)> = None;
     for u in &reporting {
         let c = cells(u.unit_type);

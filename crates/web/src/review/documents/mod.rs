@@ -53,7 +53,11 @@ pub async fn report_docx(
     {
         return Err(AppError::bad_request(format!(
             "Kế hoạch không có kỳ {} vào năm {year}.",
-            if review == ReviewKind::MidTerm { "sơ kết" } else { "tổng kết" }
+            if review == ReviewKind::MidTerm {
+                "sơ kết"
+            } else {
+                "tổng kết"
+            }
         )));
     }
     let made = yearly_report(&state, year, kind).await;
