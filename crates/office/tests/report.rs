@@ -535,3 +535,21 @@ fn libreoffice_converts_the_unit_template() {
     assert!(text.contains("BÁO CÁO KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The results table has one target column per milestone year of the plan
+/// (2028 and 2030 for a ward's 2026-2030 plan), whatever Ba Đình's were.
+#[test]
+fn target_columns_are_the_plans_milestone_years() {
+    let mut r = sample(ReportKind::Yearly);
+    r.milestones = vec![2028, 2030];
+    r.indicators[0].targets = vec!["70,5%".into()];
+    let doc = part(&render(&r).unwrap(), "word/document.xml");
+    assert!(doc.contains("Mục tiêu 2028") && doc.contains("Mục tiêu 2030"));
+    assert!(!doc.contains("Mục tiêu 2025"), "no column of another plan's years");
+    assert!(doc.contains("70,5%"));
+    r.milestones = vec![2025, 2028, 2030];
+    let doc = part(&render(&r).unwrap(), "word/document.xml");
+    for y in [2025, 2028, 2030] {
+        assert!(doc.contains(&format!("Mục tiêu {y}")), "{y}");
+    }
+}
