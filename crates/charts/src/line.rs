@@ -268,8 +268,9 @@ fn edge_anchor(x: f64, i: usize, last: usize) -> (f64, &'static str) {
     }
 }
 
-/// A tiny trend line (no axes) for a dashboard row; the last point is marked.
-pub fn sparkline(values: &[Option<f64>], unit: Unit, label: &str) -> String {
+/// A tiny trend line (no axes) for a dashboard row; the last point is
+/// marked, hollow when that value is provisional (`last_provisional`).
+pub fn sparkline(values: &[Option<f64>], unit: Unit, label: &str, last_provisional: bool) -> String {
     let (w, h) = (120.0, 28.0);
     let known: Vec<(usize, f64)> = values
         .iter()
@@ -301,12 +302,12 @@ pub fn sparkline(values: &[Option<f64>], unit: Unit, label: &str) -> String {
             pts.join(" ")
         );
         let (li, lv) = known[known.len() - 1];
-        let _ = write!(
-            out,
-            r##"<circle cx="{:.1}" cy="{:.1}" r="3" fill="#0b5cab"/>"##,
-            x(li),
-            y(lv)
-        );
+        let fill = if last_provisional && li + 1 == values.len() {
+            r##"fill="#ffffff" stroke="#0b5cab" stroke-width="1.5""##
+        } else {
+            r##"fill="#0b5cab""##
+        };
+        let _ = write!(out, r##"<circle cx="{:.1}" cy="{:.1}" r="3" {fill}/>"##, x(li), y(lv));
     }
     out.push_str("</svg>");
     out
@@ -489,9 +490,15 @@ mod tests {
 
     #[test]
     fn sparkline_marks_the_last_point() {
-        let s = sparkline(&[Some(1.0), Some(2.0), None, Some(3.0)], Unit::Number, "xu hướng");
-        assert!(s.contains("<polyline") && s.contains("<circle"));
-        let empty = sparkline(&[None, None], Unit::Number, "x");
+        let values = [Some(1.0), Some(2.0), None, Some(3.0)];
+        let s = sparkline(&values, Unit::Number, "xu hướng", false);
+        assert!(s.contains("<polyline") && s.contains(r##"r="3" fill="#0b5cab""##));
+        let hollow = sparkline(&values, Unit::Number, "xu hướng", true);
+        assert!(
+            hollow.contains(r##"r="3" fill="#ffffff" stroke="#0b5cab""##),
+            "{hollow}"
+        );
+        let empty = sparkline(&[None, None], Unit::Number, "x", false);
         assert!(!empty.contains("<polyline"));
     }
 

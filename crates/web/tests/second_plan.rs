@@ -50,22 +50,22 @@ fn stamp() -> Stamp {
 }
 
 /// Saves `unit`'s values for `year`, submits them, and takes the decision.
-async fn report(store: &Store, plan: &Plan, unit: &str, values: &[(&str, DataValue)], end: ReportState) {
+async fn report(store: &Store, plan: &Plan, unit: &str, year: i32, values: &[(&str, DataValue)], end: ReportState) {
     let form = FormChanges {
         values: values.iter().map(|(c, v)| (c.to_string(), Some(v.clone()))).collect(),
         narratives: Vec::new(),
         explanation: None,
     };
-    store.save_form(&stamp(), unit, YEAR, &form).await.unwrap();
+    store.save_form(&stamp(), unit, year, &form).await.unwrap();
     use ReportState::*;
     store
-        .change_state(&stamp(), plan, unit, YEAR, &[Draft], Submitted)
+        .change_state(&stamp(), plan, unit, year, &[Draft], Submitted)
         .await
         .unwrap();
     if end != Submitted {
         let s = stamp().with_reason("Đề nghị kiểm tra lại số hộ (kiểm thử)");
         store
-            .change_state(&s, plan, unit, YEAR, &[Submitted], end)
+            .change_state(&s, plan, unit, year, &[Submitted], end)
             .await
             .unwrap();
     }
@@ -79,10 +79,11 @@ async fn group(store: &Store, plan: &Plan, code: &str, hh: f64, lhh: f64, commun
         ("pop_15_60", n(hh * 2.0)),
         ("literate_15_60", n(hh * 2.0 - 1.0)),
     ];
-    report(store, plan, code, &values, end).await;
+    report(store, plan, code, YEAR, &values, end).await;
 }
 
-/// The ward plan installed with two accounts and 2026's reports: four of
+/// The ward plan installed with two accounts, the groups' 2025 baseline
+/// and 2026's reports: four of
 /// the five residential groups approved (the fifth returned), both mass
 /// organisations, the school and the office approved.
 async fn ward_apps(name: &str) -> Vec<(Store, Router)> {
@@ -101,6 +102,11 @@ async fn ward_apps(name: &str) -> Vec<(Store, Router)> {
             store.create_user(&stamp(), &user).await.unwrap();
         }
         use ReportState::{Approved, Returned};
+        // The 2025 baseline, before the plan's first year: every group approved.
+        for code in ["T1", "T2", "T3", "T4", "T5"] {
+            let values = [("households", n(100.0)), ("learning_households", n(40.0))];
+            report(&store, &plan, code, 2025, &values, Approved).await;
+        }
         group(&store, &plan, "T1", 120.0, 90.0, true, Approved).await;
         group(&store, &plan, "T2", 80.0, 50.0, false, Approved).await;
         group(&store, &plan, "T3", 100.0, 75.0, true, Approved).await;
@@ -108,19 +114,19 @@ async fn ward_apps(name: &str) -> Vec<(Store, Router)> {
         group(&store, &plan, "T5", 50.0, 20.0, false, Returned).await;
         for (unit, members, citizens) in [("KH", 200.0, 120.0), ("PN", 300.0, 150.0)] {
             let values = [("members", n(members)), ("members_learning_citizens", n(citizens))];
-            report(&store, &plan, unit, &values, Approved).await;
+            report(&store, &plan, unit, YEAR, &values, Approved).await;
         }
         let school = [
             ("library_books", n(1000.0)),
             ("pupils", n(400.0)),
             ("school_digital_ready", DataValue::Bool(true)),
         ];
-        report(&store, &plan, "TH", &school, Approved).await;
+        report(&store, &plan, "TH", YEAR, &school, Approved).await;
         let office = [
             ("literacy_level", DataValue::Status("level_2".into())),
             ("clc_rating", DataValue::Status("fair".into())),
         ];
-        report(&store, &plan, "VP", &office, Approved).await;
+        report(&store, &plan, "VP", YEAR, &office, Approved).await;
         let state = AppState::load(store.clone()).await.unwrap();
         out.push((store, router(state)));
     }
@@ -199,6 +205,10 @@ async fn every_page_speaks_from_the_second_plan() {
             assert!(body.contains("05/12/2026"), "{home}: the plan's deadline");
             // 4 of 5 groups approved: the ward's household rate is provisional, unjudged.
             assert!(body.contains("Tạm tính"), "{home}");
+            assert!(
+                body.contains(r##"r="3" fill="#ffffff""##),
+                "{home}: its trend ends hollow"
+            );
             assert_no_leak(home, &body);
 
             let grid = anon.get(&app, &format!("{base}/so-sanh?year={YEAR}")).await;

@@ -151,7 +151,8 @@ async fn target_rows(state: &AppState, unit: &str, year: i32) -> Result<Vec<Targ
             spark: if ind.is_status() {
                 String::new()
             } else {
-                sparkline(&points, unit_of(ind), &format!("Xu hướng {first}-{year}"))
+                let provisional = p.status == ProgressStatus::Provisional;
+                sparkline(&points, unit_of(ind), &format!("Xu hướng {first}-{year}"), provisional)
             },
         };
         if let Some(g) = groups.iter_mut().find(|g| g.code == ind.group) {
