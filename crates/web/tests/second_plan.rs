@@ -265,6 +265,16 @@ async fn every_page_speaks_from_the_second_plan() {
         assert!(!body.contains("loai=so-ket"), "no mid-term review in 2026");
         assert!(body.contains("05/12/2026"));
         assert_no_leak("review list", &body);
+        // The plan's own types filter the list.
+        let orgs = page(
+            &reviewer
+                .get(&app, &format!("/review/{YEAR}?type=mass_organisation"))
+                .await
+                .body,
+        );
+        assert!(orgs.contains("Hội Khuyến học phường") && !orgs.contains("Tổ dân phố 1"));
+        let bad = reviewer.get(&app, &format!("/review/{YEAR}?type=khong-co")).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
         let review = page(&reviewer.get(&app, "/review/2028").await.body);
         assert!(review.contains("loai=so-ket") && review.contains("Sơ kết 2026-2028"));
 

@@ -50,21 +50,16 @@ pub struct ReviewPage {
     pub review_variant: Option<(&'static str, String)>,
 }
 
-/// `?type=`: one type of unit, or all (empty, as the form's "Tất cả" sends).
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-#[serde(try_from = "String")]
-pub struct TypeFilter(Option<UnitType>);
+/// `?type=`: one type of unit by its code, or all (empty, as the form's
+/// "Tất cả" sends). A plan may declare its own types ("cluster",
+/// "mass_organisation"), so the code is checked against the plan's units.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(from = "String")]
+pub struct TypeFilter(Option<String>);
 
-impl TryFrom<String> for TypeFilter {
-    type Error = String;
-
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        if raw.is_empty() {
-            return Ok(Self(None));
-        }
-        UnitType::parse(&raw)
-            .map(|t| Self(Some(t)))
-            .ok_or_else(|| format!("loại đơn vị «{raw}» không có"))
+impl From<String> for TypeFilter {
+    fn from(raw: String) -> Self {
+        Self((!raw.is_empty()).then_some(raw))
     }
 }
 
@@ -99,7 +94,16 @@ pub async fn page(
             types.push((u.unit_type.code(), shape::type_label(plan, u.unit_type)));
         }
     }
-    let wanted = q.unit_type.0;
+    let wanted: Option<UnitType> = match q.unit_type.0.as_deref() {
+        None => None,
+        Some(code) => Some(
+            plan.org_units
+                .iter()
+                .map(|u| u.unit_type)
+                .find(|t| t.code() == code)
+                .ok_or_else(|| AppError::bad_request(format!("Loại đơn vị «{code}» không có.")))?,
+        ),
+    };
     let mut rows = Vec::new();
     let (mut submitted, mut approved, mut late) = (0, 0, 0);
     for u in units.iter().filter(|u| wanted.is_none_or(|t| t == u.unit_type)) {
@@ -143,6 +147,8 @@ pub async fn page(
                 ReviewKind::MidTerm => ("so-ket", "Sơ kết"),
                 ReviewKind::Final => ("tong-ket", "Tổng kết"),
             };
+            // The plan's own name for the review, if it gives one.
+            let word = r.name.as_deref().unwrap_or(word);
             (kind, format!("{word} {}-{year}", plan.reporting.first_year))
         }),
         notice: match q.msg {
