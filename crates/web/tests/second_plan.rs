@@ -217,6 +217,8 @@ async fn every_page_speaks_from_the_second_plan() {
             assert!(body.contains("So sánh các cụm dân cư"));
             assert_eq!(body.matches("<th scope=\"row\">").count(), 2, "one row per cluster");
             assert!(body.contains("Cụm dân cư số 1") && body.contains("Cụm dân cư số 2"));
+            // Cluster 2 has one of its two groups approved: its cells are provisional.
+            assert!(body.contains(r#"<td class="st-provisional" title="Tạm tính">"#));
             assert_no_leak("so-sanh", &body);
 
             for ind in &plan.indicators {
