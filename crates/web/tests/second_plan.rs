@@ -91,7 +91,12 @@ async fn ward_apps(name: &str) -> Vec<(Store, Router)> {
     let mut out = Vec::new();
     for store in test_support::stores(name).await {
         store.install_plan(&plan, WARD_PLAN, &stamp()).await.unwrap();
-        for (username, role, unit) in [("vanphong", Role::Reviewer, "VP"), ("to1", Role::Reporter, "T1")] {
+        let accounts = [
+            ("quantri", Role::Admin, "VP"),
+            ("vanphong", Role::Reviewer, "VP"),
+            ("to1", Role::Reporter, "T1"),
+        ];
+        for (username, role, unit) in accounts {
             let user = NewUser {
                 username,
                 display_name: &format!("Cán bộ {unit}"),
@@ -288,6 +293,14 @@ async fn every_page_speaks_from_the_second_plan() {
         assert!(body.contains("Đề nghị kiểm tra lại số hộ"), "the history");
         assert!(body.contains("Hạn nộp: 05/12/2026"));
         assert_no_leak("report T5", &body);
+
+        // The accounts' pages.
+        let admin = Client::login(&app, "quantri", PASSWORD).await;
+        for uri in ["/admin/users", "/account/password", "/login"] {
+            let r = admin.get(&app, uri).await;
+            assert_eq!(r.status, StatusCode::OK, "{uri}");
+            assert_no_leak(uri, &page(&r.body));
+        }
 
         let reporter = Client::login(&app, "to1", PASSWORD).await;
         let form = reporter.get(&app, &format!("/reports/{YEAR}/T1?msg=submitted")).await;
