@@ -14,6 +14,10 @@ pub struct LineChart {
     pub values: Vec<Option<f64>>,
     /// (year, target, label) points, drawn as hollow diamonds.
     pub targets: Vec<(i32, f64)>,
+    /// Per year, whether the value is provisional ("tạm tính": too few
+    /// units approved): drawn as a hollow point and named in the legend.
+    /// Missing entries are not provisional.
+    pub provisional: Vec<bool>,
 }
 
 const W: f64 = 720.0;
@@ -116,9 +120,14 @@ impl LineChart {
         let mut taken: Vec<[f64; 4]> = Vec::new();
         for (i, v) in self.values.iter().enumerate() {
             if let Some(v) = v {
+                let fill = if self.is_provisional(i) {
+                    r##"fill="#ffffff" stroke="#0b5cab" stroke-width="2""##
+                } else {
+                    r##"fill="#0b5cab""##
+                };
                 let _ = write!(
                     out,
-                    r##"<circle cx="{:.1}" cy="{:.1}" r="4" fill="#0b5cab"/>"##,
+                    r##"<circle cx="{:.1}" cy="{:.1}" r="4" {fill}/>"##,
                     x_of(i),
                     y_of(*v)
                 );
@@ -188,8 +197,32 @@ impl LineChart {
             x - 6.0
         );
         text(&mut out, W - 118.0, ly, "start", "", "Mục tiêu");
+        if self.any_provisional() {
+            let _ = write!(
+                out,
+                r##"<circle cx="{:.1}" cy="{:.1}" r="4" fill="#ffffff" stroke="#0b5cab" stroke-width="2"/>"##,
+                LEFT + 6.0,
+                ly - 4.0
+            );
+            text(
+                &mut out,
+                LEFT + 16.0,
+                ly,
+                "start",
+                "",
+                "Tạm tính (chưa đủ báo cáo được duyệt)",
+            );
+        }
         out.push_str("</svg>");
         out
+    }
+
+    fn is_provisional(&self, i: usize) -> bool {
+        self.provisional.get(i).copied().unwrap_or(false)
+    }
+
+    fn any_provisional(&self) -> bool {
+        (0..self.values.len()).any(|i| self.values[i].is_some() && self.is_provisional(i))
     }
 
     fn describe(&self) -> String {
@@ -197,7 +230,11 @@ impl LineChart {
             .years
             .iter()
             .zip(&self.values)
-            .filter_map(|(y, v)| v.map(|v| format!("{y}: {}", self.unit.format(v))))
+            .enumerate()
+            .filter_map(|(i, (y, v))| {
+                let note = if self.is_provisional(i) { " (tạm tính)" } else { "" };
+                v.map(|v| format!("{y}: {}{note}", self.unit.format(v)))
+            })
             .collect();
         let targets: Vec<String> = self
             .targets
@@ -231,8 +268,9 @@ fn edge_anchor(x: f64, i: usize, last: usize) -> (f64, &'static str) {
     }
 }
 
-/// A tiny trend line (no axes) for a dashboard row; the last point is marked.
-pub fn sparkline(values: &[Option<f64>], unit: Unit, label: &str) -> String {
+/// A tiny trend line (no axes) for a dashboard row; the last point is
+/// marked, hollow when that value is provisional (`last_provisional`).
+pub fn sparkline(values: &[Option<f64>], unit: Unit, label: &str, last_provisional: bool) -> String {
     let (w, h) = (120.0, 28.0);
     let known: Vec<(usize, f64)> = values
         .iter()
@@ -264,12 +302,12 @@ pub fn sparkline(values: &[Option<f64>], unit: Unit, label: &str) -> String {
             pts.join(" ")
         );
         let (li, lv) = known[known.len() - 1];
-        let _ = write!(
-            out,
-            r##"<circle cx="{:.1}" cy="{:.1}" r="3" fill="#0b5cab"/>"##,
-            x(li),
-            y(lv)
-        );
+        let fill = if last_provisional && li + 1 == values.len() {
+            r##"fill="#ffffff" stroke="#0b5cab" stroke-width="1.5""##
+        } else {
+            r##"fill="#0b5cab""##
+        };
+        let _ = write!(out, r##"<circle cx="{:.1}" cy="{:.1}" r="3" {fill}/>"##, x(li), y(lv));
     }
     out.push_str("</svg>");
     out
@@ -299,6 +337,7 @@ mod tests {
                 None,
             ],
             targets: vec![(2025, 99.5), (2030, 99.6)],
+            provisional: vec![],
         };
         let svg = c.svg();
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
@@ -377,6 +416,7 @@ mod tests {
                 Some(1.0),
             ],
             targets: vec![(2025, 99.5), (2030, 2.0)],
+            provisional: vec![],
         };
         let svg = c.svg();
         let words: String = boxes(&svg)
@@ -413,11 +453,52 @@ mod tests {
         assert!(height(&svg) > height(&short.svg()));
     }
 
+    /// A provisional value is a hollow point (white fill, coloured stroke),
+    /// named in the legend and the description; the others stay solid.
+    #[test]
+    fn provisional_points_are_hollow_and_named() {
+        let c = LineChart {
+            title: "Tỷ lệ hộ gia đình học tập".into(),
+            y_label: "%".into(),
+            unit: Unit::Percent,
+            years: vec![2026, 2027, 2028],
+            values: vec![Some(60.0), Some(65.0), None],
+            targets: vec![(2028, 70.0)],
+            provisional: vec![false, true, false],
+        };
+        let svg = c.svg();
+        let hollow = r##"r="4" fill="#ffffff" stroke="#0b5cab""##;
+        assert_eq!(svg.matches(hollow).count(), 2, "the 2027 point and the legend's");
+        assert_eq!(
+            svg.matches(r##"r="4" fill="#0b5cab""##).count(),
+            2,
+            "2026 and the legend's"
+        );
+        assert!(svg.contains("Tạm tính"));
+        let note = format!("2027: {} (tạm tính)", Unit::Percent.format(65.0));
+        assert!(svg.contains(&note), "{svg}");
+        assert!(overlaps(&svg).is_empty(), "{:?}", overlaps(&svg));
+        let solid = LineChart {
+            provisional: vec![],
+            ..c
+        };
+        assert!(
+            !solid.svg().contains("Tạm tính"),
+            "no legend entry without a provisional point"
+        );
+    }
+
     #[test]
     fn sparkline_marks_the_last_point() {
-        let s = sparkline(&[Some(1.0), Some(2.0), None, Some(3.0)], Unit::Number, "xu hướng");
-        assert!(s.contains("<polyline") && s.contains("<circle"));
-        let empty = sparkline(&[None, None], Unit::Number, "x");
+        let values = [Some(1.0), Some(2.0), None, Some(3.0)];
+        let s = sparkline(&values, Unit::Number, "xu hướng", false);
+        assert!(s.contains("<polyline") && s.contains(r##"r="3" fill="#0b5cab""##));
+        let hollow = sparkline(&values, Unit::Number, "xu hướng", true);
+        assert!(
+            hollow.contains(r##"r="3" fill="#ffffff" stroke="#0b5cab""##),
+            "{hollow}"
+        );
+        let empty = sparkline(&[None, None], Unit::Number, "x", false);
         assert!(!empty.contains("<polyline"));
     }
 
@@ -430,6 +511,7 @@ mod tests {
             years: vec![2021, 2022],
             values: vec![None, None],
             targets: vec![],
+            provisional: vec![],
         };
         assert!(c.svg().contains("A &lt;b&gt; &amp; &quot;c&quot;"));
     }

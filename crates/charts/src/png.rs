@@ -50,6 +50,7 @@ mod tests {
             years: vec![2021, 2022],
             values: vec![Some(50.0), Some(60.0)],
             targets: vec![(2022, 70.0)],
+            provisional: vec![],
         };
         let png = svg_to_png(&c.svg(), 2.0).expect("rendered");
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");

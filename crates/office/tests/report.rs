@@ -28,6 +28,7 @@ fn chart_png(title: &str) -> Vec<u8> {
             None,
         ],
         targets: vec![(2025, 99.5), (2030, 99.6)],
+        provisional: vec![],
     };
     xhht_charts::svg_to_png(&chart.svg(), 2.0).expect("chart renders")
 }
@@ -38,8 +39,7 @@ fn sample_with(kind: ReportKind, extra: usize) -> YearlyReport {
     let indicator = |n: i64| IndicatorLine {
         number: n,
         name: format!("Tỷ lệ người trong độ tuổi 15-60 biết chữ (mẫu {n})"),
-        target_2025: "99,5%".into(),
-        target_2030: "99,6%".into(),
+        targets: vec!["99,5%".into(), "99,6%".into()],
         this_year: "99,6%".into(),
         last_year: "99,5%".into(),
         baseline: "99,1%".into(),
@@ -76,6 +76,7 @@ fn sample_with(kind: ReportKind, extra: usize) -> YearlyReport {
         kind,
         year: 2025,
         baseline_year: 2021,
+        milestones: vec![2025, 2030],
         superior_body: "Ủy ban nhân dân quận Ba Đình".into(),
         issuing_body: "Phòng Giáo dục và Đào tạo".into(),
         symbol: "Số:        /BC-GDĐT".into(),
@@ -533,4 +534,22 @@ fn libreoffice_converts_the_unit_template() {
     let text = pages(&to_pdf(&dir, &xlsx)).join(" ");
     assert!(text.contains("BÁO CÁO KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The results table has one target column per milestone year of the plan
+/// (2028 and 2030 for a ward's 2026-2030 plan), whatever Ba Đình's were.
+#[test]
+fn target_columns_are_the_plans_milestone_years() {
+    let mut r = sample(ReportKind::Yearly);
+    r.milestones = vec![2028, 2030];
+    r.indicators[0].targets = vec!["70,5%".into()];
+    let doc = part(&render(&r).unwrap(), "word/document.xml");
+    assert!(doc.contains("Mục tiêu 2028") && doc.contains("Mục tiêu 2030"));
+    assert!(!doc.contains("Mục tiêu 2025"), "no column of another plan's years");
+    assert!(doc.contains("70,5%"));
+    r.milestones = vec![2025, 2028, 2030];
+    let doc = part(&render(&r).unwrap(), "word/document.xml");
+    for y in [2025, 2028, 2030] {
+        assert!(doc.contains(&format!("Mục tiêu {y}")), "{y}");
+    }
 }

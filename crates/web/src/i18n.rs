@@ -27,7 +27,8 @@ pub fn progress_class(status: ProgressStatus) -> &'static str {
         ProgressStatus::Behind => "st-behind",
         ProgressStatus::NoData => "st-no-data",
         ProgressStatus::NotAchieved => "st-behind",
-        ProgressStatus::Provisional | ProgressStatus::NotApplicable | ProgressStatus::Baseline => "st-no-data",
+        ProgressStatus::Provisional => "st-provisional",
+        ProgressStatus::NotApplicable | ProgressStatus::Baseline => "st-no-data",
     }
 }
 

@@ -210,6 +210,18 @@ async fn the_yearly_report_downloads_as_word_with_approved_figures_and_narrative
             "the mid-term review compares with the baseline"
         );
         assert!(doc.contains("(dữ liệu mẫu năm 2025)"), "narratives of approved reports");
+        // The plan's milestone years and its [report] section: issuer, signer, recipients.
+        for words in [
+            "Mục tiêu 2025",
+            "Mục tiêu 2030",
+            "/BC-UBND",
+            "PHÓ CHỦ TỊCH",
+            "Phạm Thị Diễm",
+            "Thường trực Quận ủy",
+        ] {
+            assert!(doc.contains(words), "«{words}»");
+        }
+        assert!(!doc.contains("TRƯỞNG PHÒNG"), "signed as the plan says");
         assert!(
             doc.contains("PHỤ LỤC") && doc.contains("Thành Công"),
             "the per-ward annex"

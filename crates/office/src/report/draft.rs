@@ -314,6 +314,7 @@ pub fn indicator_summary(outcomes: &[Outcome], target_year: Option<i32>) -> Vec<
     ]);
     let on_track = with(&[ProgressStatus::OnTrack]).len();
     let no_data = with(&[ProgressStatus::NoData]);
+    let provisional = with(&[ProgressStatus::Provisional]);
     let target = target_phrase(target_year);
     let mut parts = vec![format!(
         "{}/{} chỉ tiêu đạt hoặc vượt {target}",
@@ -337,6 +338,13 @@ pub fn indicator_summary(outcomes: &[Outcome], target_year: Option<i32>) -> Vec<
             "{} chỉ tiêu chưa có số liệu: {}",
             no_data.len(),
             list(&no_data)
+        ));
+    }
+    if !provisional.is_empty() {
+        parts.push(format!(
+            "{} chỉ tiêu tạm tính, chưa đánh giá vì chưa đủ báo cáo được duyệt: {}",
+            provisional.len(),
+            list(&provisional)
         ));
     }
     vec![format!("{}.", parts.join("; "))]

@@ -72,12 +72,8 @@ pub fn document(r: &YearlyReport, generated_at: DateTime<Utc>) -> ReportDocument
 
 fn indicator_table(r: &YearlyReport) -> Grid {
     let compare = r.kind.is_review();
-    let mut header: Vec<String> = vec![
-        "TT".into(),
-        "Chỉ tiêu".into(),
-        "Mục tiêu 2025".into(),
-        "Mục tiêu 2030".into(),
-    ];
+    let mut header: Vec<String> = vec!["TT".into(), "Chỉ tiêu".into()];
+    header.extend(r.milestones.iter().map(|y| format!("Mục tiêu {y}")));
     if compare {
         header.push(format!("Năm {} (gốc)", r.baseline_year));
     }
@@ -90,12 +86,9 @@ fn indicator_table(r: &YearlyReport) -> Grid {
         .indicators
         .iter()
         .map(|l| {
-            let mut row = vec![
-                l.number.to_string(),
-                l.name.clone(),
-                l.target_2025.clone(),
-                l.target_2030.clone(),
-            ];
+            let mut row = vec![l.number.to_string(), l.name.clone()];
+            // One cell per milestone column, whatever the line holds.
+            row.extend((0..r.milestones.len()).map(|i| l.targets.get(i).cloned().unwrap_or_else(|| "—".into())));
             if compare {
                 row.push(l.baseline.clone());
             }

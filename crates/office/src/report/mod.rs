@@ -225,8 +225,8 @@ pub fn render_document(doc: &ReportDocument) -> Result<Vec<u8>, RenderError> {
 pub struct IndicatorLine {
     pub number: i64,
     pub name: String,
-    pub target_2025: String,
-    pub target_2030: String,
+    /// The target of each of the report's milestone years, in their order.
+    pub targets: Vec<String>,
     pub this_year: String,
     pub last_year: String,
     pub baseline: String,
@@ -247,6 +247,8 @@ pub struct YearlyReport {
     pub kind: ReportKind,
     pub year: i32,
     pub baseline_year: i32,
+    /// The plan's milestone years: one target column each.
+    pub milestones: Vec<i32>,
     /// "UBND QUẬN BA ĐÌNH" above the issuing office, if any.
     pub superior_body: String,
     /// "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO".

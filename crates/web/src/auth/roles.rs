@@ -37,10 +37,10 @@ macro_rules! role_gate {
 }
 
 role_gate!(
-    /// The education department's reviewers and administrators.
+    /// The reviewing unit's reviewers and administrators.
     Reviewer,
     [Admin, Reviewer],
-    "Chỉ chuyên viên và quản trị Phòng GD&ĐT xem được trang này."
+    "Chỉ chuyên viên và quản trị của đơn vị duyệt báo cáo xem được trang này."
 );
 
 role_gate!(
@@ -55,5 +55,5 @@ role_gate!(
     /// reporting units (the area's documents).
     AreaReader,
     [Admin, Reviewer, Viewer],
-    "Chỉ Phòng GD&ĐT và lãnh đạo tải được tài liệu tổng hợp."
+    "Chỉ đơn vị duyệt báo cáo và lãnh đạo tải được tài liệu tổng hợp."
 );

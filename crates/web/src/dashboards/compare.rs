@@ -33,6 +33,8 @@ pub struct ComparePage {
     pub base: &'static str,
     pub home: &'static str,
     pub area_name: String,
+    /// "các phường", "các cụm dân cư": the plan's word for the rows.
+    pub units_label: String,
     pub year: i32,
     pub years: Vec<i32>,
     pub columns: Vec<(String, i64, String)>,
@@ -53,11 +55,7 @@ pub async fn page(
     let plan = &state.plan;
     let year = year_or_default(&state, q.year).await?;
     let area = plan.area();
-    let mut units: Vec<_> = plan
-        .units_in(year)
-        .filter(|u| u.parent.as_deref() == Some(area.code.as_str()))
-        .filter(|u| expected(&state, year, &u.code).iter().filter(|n| **n > 0).count() > plan.indicators.len() / 2)
-        .collect();
+    let mut units = figures::shape::compared_children(&state, year);
     units.sort_by_key(|u| text::sort_key(u.display_name()));
     let codes: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
     let rollups = state.store.rollups_for_areas(&codes, year).await?;
@@ -83,7 +81,7 @@ pub async fn page(
                     let v = r.value(ind, &u.code, year, counts[i]);
                     let p = progress_of(plan, ind, &v, None, year);
                     GridCell {
-                        text: present::value(ind, &v),
+                        text: present::value_with(ind, &v, p.decimals),
                         class: i18n::progress_class(p.status),
                         label: i18n::progress(p.status),
                     }
@@ -101,6 +99,7 @@ pub async fn page(
         base: site.base,
         home: site.home(),
         area_name: area.name.clone(),
+        units_label: figures::shape::plural(plan, figures::shape::compared_type(&state, year)),
         year,
         years: figures::years_offered(&state, year, false).await,
         columns: plan

@@ -100,7 +100,13 @@ pub async fn page(
     let all = series(&state, &area.code, plan.reporting.first_year..=last).await?;
     let units = figures::unit_lines(&state, index, &area.code, year, by_name).await?;
     let values = &all[index];
-    let baseline = values.first().and_then(|v| v.value);
+    // The path to a target starts at the baseline year's value, which may
+    // precede the years listed.
+    let base_year = plan.reporting.baseline_year;
+    let baseline = match values.iter().find(|v| v.year == base_year) {
+        Some(v) => v.value,
+        None => series(&state, &area.code, base_year..=base_year).await?[index][0].value,
+    };
     let year_rows = values
         .iter()
         .map(|v| YearRow {

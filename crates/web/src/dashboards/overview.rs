@@ -4,7 +4,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use xhht_charts::sparkline;
-use xhht_domain::indicator::IndicatorValue;
+use xhht_domain::indicator::{IndicatorValue, ProgressStatus};
 use xhht_domain::plan::{Direction, Indicator, Plan, TargetValue};
 use xhht_domain::text;
 use xhht_storage::StorageError;
@@ -27,6 +27,10 @@ pub struct OverviewPage {
     pub title: String,
     pub subtitle: String,
     pub area_name: String,
+    /// "các phường", "các cụm dân cư": the units the area is compared by.
+    pub units_label: String,
+    /// The unit that approves the reports, in the plan's words.
+    pub reviewer: String,
     pub year: i32,
     pub years: Vec<i32>,
     /// The plan's milestone years, one target column each.
@@ -98,6 +102,8 @@ pub async fn page(
             plan.info.issuing_body
         ),
         area_name: area.name.clone(),
+        units_label: figures::shape::plural(plan, figures::shape::compared_type(&state, year)),
+        reviewer: figures::shape::reviewer_name(plan).to_string(),
         year,
         years: figures::years_offered(&state, year, false).await,
         milestones: milestone_years(plan),
@@ -159,10 +165,10 @@ fn bar_percent(plan: &Plan, ind: &Indicator, v: &IndicatorValue, year: i32) -> O
 }
 
 /// Every target of `unit` in `year`, grouped as the plan groups them, with a
-/// trend from the plan's first year.
+/// trend from the plan's baseline year (which may precede its first year).
 async fn target_rows(state: &AppState, unit: &str, year: i32) -> Result<Vec<TargetGroupRows>, StorageError> {
     let plan = &state.plan;
-    let first = plan.reporting.first_year.min(year);
+    let first = (*plan.entry_years().start()).min(year);
     let all = series(state, unit, first..=year).await?;
     let base_i = usize::try_from(plan.reporting.baseline_year - first).unwrap_or(0);
     let milestones = milestone_years(plan);
@@ -193,11 +199,15 @@ async fn target_rows(state: &AppState, unit: &str, year: i32) -> Result<Vec<Targ
                 })
                 .collect(),
             gap: present::gap(ind, &p),
-            bar: bar_percent(plan, ind, &v, year),
+            // A provisional value gets no verdict, not even a bar.
+            bar: (p.status != ProgressStatus::Provisional)
+                .then(|| bar_percent(plan, ind, &v, year))
+                .flatten(),
             spark: if ind.is_status() {
                 String::new()
             } else {
-                sparkline(&points, unit_of(ind), &format!("Xu hướng {first}-{year}"))
+                let provisional = p.status == ProgressStatus::Provisional;
+                sparkline(&points, unit_of(ind), &format!("Xu hướng {first}-{year}"), provisional)
             },
         };
         if let Some(g) = groups.iter_mut().find(|g| g.code == ind.group) {

@@ -6,6 +6,7 @@
 pub mod carried;
 mod charts;
 mod compare;
+pub mod shape;
 
 pub use charts::{line_chart, unit_of};
 pub use compare::{UnitLine, compared_units, unit_lines};
@@ -13,7 +14,7 @@ pub use compare::{UnitLine, compared_units, unit_lines};
 use std::collections::HashMap;
 use std::ops::RangeInclusive;
 
-use xhht_domain::indicator::{self, Hierarchy, IndicatorValue, Progress};
+use xhht_domain::indicator::{self, Assessment, Hierarchy, IndicatorValue, Progress};
 use xhht_domain::plan::{Indicator, Plan, Target};
 use xhht_storage::StorageError;
 
@@ -98,7 +99,7 @@ pub async fn assess_all<'a>(state: &'a AppState, year: i32, unit: &str) -> Resul
             let base = at(values, base_year.max(from));
             Assessed {
                 indicator: ind,
-                progress: progress_of(plan, ind, &value, base.value, year),
+                progress: progress_of(plan, ind, &value, base.value, year).progress(),
                 target: target_for(plan, &ind.code, year),
                 value,
             }
@@ -106,20 +107,15 @@ pub async fn assess_all<'a>(state: &'a AppState, year: i32, unit: &str) -> Resul
         .collect())
 }
 
-/// Progress of a value in `year` against the next target, on the straight
-/// path from the baseline (without a baseline, short of the target is behind).
-pub fn progress_of(plan: &Plan, ind: &Indicator, v: &IndicatorValue, baseline: Option<f64>, year: i32) -> Progress {
-    let base_year = plan.reporting.baseline_year;
-    match target_for(plan, &ind.code, year) {
-        Some(t) => {
-            let fraction = f64::from(year - base_year) / f64::from((t.year - base_year).max(1));
-            indicator::progress(ind, v.value, v.status.as_deref(), &t.value, baseline, fraction)
-        }
-        None => Progress {
-            status: indicator::ProgressStatus::NoData,
-            gap: None,
-        },
-    }
+/// Where a value stands as the plan means its targets ([`indicator::assess`]):
+/// floors every year, a verdict at the target year, "tạm tính" without a
+/// verdict below the plan's coverage, "không áp dụng" where the target does
+/// not concern the unit. `baseline` is the unit's value of the baseline year.
+/// The assessment also says with how many decimals to show the value so the
+/// status reads from the figure shown.
+pub fn progress_of(plan: &Plan, ind: &Indicator, v: &IndicatorValue, baseline: Option<f64>, year: i32) -> Assessment {
+    debug_assert_eq!(v.year, year, "a value is judged in its own year");
+    indicator::assess(plan, ind, v, baseline)
 }
 
 /// The plan's milestone years (one column per milestone on pages): the

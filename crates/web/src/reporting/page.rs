@@ -9,7 +9,7 @@ use askama_web::WebTemplate;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use xhht_domain::plan::{OrgUnit, Severity};
+use xhht_domain::plan::{OrgUnit, Plan, Severity};
 use xhht_domain::values::UnitValues;
 use xhht_domain::workflow::ReportState;
 use xhht_storage::{ReportRow, StorageError};
@@ -19,6 +19,7 @@ use super::history::{self, HistoryRow};
 use crate::auth::ReadReport;
 use crate::calendar::{Timeliness, due_date};
 use crate::chrome::Chrome;
+use crate::figures::shape;
 use crate::i18n;
 use crate::narrative::NarrativeKind;
 use crate::respond::AppError;
@@ -54,6 +55,8 @@ pub struct ReportPage {
     pub history: Vec<HistoryRow>,
     /// (comment, who, when) of the latest return, while the report is returned.
     pub return_note: Option<(String, String, String)>,
+    /// The unit that reviews the report, in the plan's words.
+    pub reviewer: String,
     pub csrf: String,
 }
 
@@ -70,14 +73,15 @@ pub enum Notice {
 }
 
 impl Notice {
-    pub fn text(self) -> &'static str {
+    /// The message, naming the plan's reviewing unit where it matters.
+    pub fn text(self, plan: &Plan) -> String {
         match self {
-            Self::Saved => "Đã lưu bản nháp.",
-            Self::Submitted => "Đã gửi báo cáo tới Phòng GD&ĐT.",
-            Self::Returned => "Đã trả lại báo cáo cho đơn vị.",
-            Self::Approved => "Đã duyệt báo cáo. Số liệu đã được tính vào kết quả chung.",
-            Self::Reopened => "Đã mở lại báo cáo để đơn vị sửa.",
-            Self::Imported => "Đã nhập số liệu từ tệp Excel vào bản nháp. Kiểm tra rồi bấm «Gửi báo cáo».",
+            Self::Saved => "Đã lưu bản nháp.".into(),
+            Self::Submitted => format!("Đã gửi báo cáo tới {}.", shape::reviewer_name(plan)),
+            Self::Returned => "Đã trả lại báo cáo cho đơn vị.".into(),
+            Self::Approved => "Đã duyệt báo cáo. Số liệu đã được tính vào kết quả chung.".into(),
+            Self::Reopened => "Đã mở lại báo cáo để đơn vị sửa.".into(),
+            Self::Imported => "Đã nhập số liệu từ tệp Excel vào bản nháp. Kiểm tra rồi bấm «Gửi báo cáo».".into(),
         }
     }
 }
@@ -227,6 +231,7 @@ pub fn build(state: &AppState, chrome: Chrome, at: &ReadReport, data: Loaded, se
         alert: sent.alert,
         history: data.history,
         return_note: data.return_note,
+        reviewer: shape::reviewer_name(plan).to_string(),
         csrf: at.user.csrf.clone(),
         chrome,
     }

@@ -22,7 +22,7 @@ pub async fn show(
 ) -> Result<ReportPage, AppError> {
     let data = page::load(&state, &at.unit, at.year).await?;
     let sent = Sent {
-        notice: q.msg.map(Notice::text).unwrap_or_default().to_string(),
+        notice: q.msg.map(|m| m.text(&state.plan)).unwrap_or_default(),
         ..Sent::default()
     };
     Ok(page::build(&state, chrome, &at, data, sent))

@@ -10,7 +10,7 @@ use xhht_domain::workflow::ReportState;
 use crate::auth::{PlanYear, Reviewer};
 use crate::calendar::{Timeliness, due_date, local_time};
 use crate::chrome::Chrome;
-use crate::figures;
+use crate::figures::{self, shape};
 use crate::i18n;
 use crate::respond::{AppError, Query};
 use crate::state::AppState;
@@ -18,7 +18,7 @@ use crate::state::AppState;
 pub struct Row {
     pub code: String,
     pub name: String,
-    pub type_label: &'static str,
+    pub type_label: String,
     pub state_label: &'static str,
     pub state_class: &'static str,
     pub submitted: String,
@@ -35,7 +35,9 @@ pub struct ReviewPage {
     pub year: i32,
     pub years: Vec<i32>,
     pub filter: &'static str,
-    pub types: Vec<(&'static str, &'static str)>,
+    pub types: Vec<(&'static str, String)>,
+    /// "các tổ dân phố": the units of the summary template.
+    pub template_label: String,
     pub rows: Vec<Row>,
     pub expected: usize,
     pub submitted: usize,
@@ -48,21 +50,16 @@ pub struct ReviewPage {
     pub review_variant: Option<(&'static str, String)>,
 }
 
-/// `?type=`: one type of unit, or all (empty, as the form's "Tất cả" sends).
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
-#[serde(try_from = "String")]
-pub struct TypeFilter(Option<UnitType>);
+/// `?type=`: one type of unit by its code, or all (empty, as the form's
+/// "Tất cả" sends). A plan may declare its own types ("cluster",
+/// "mass_organisation"), so the code is checked against the plan's units.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(from = "String")]
+pub struct TypeFilter(Option<String>);
 
-impl TryFrom<String> for TypeFilter {
-    type Error = String;
-
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        if raw.is_empty() {
-            return Ok(Self(None));
-        }
-        UnitType::parse(&raw)
-            .map(|t| Self(Some(t)))
-            .ok_or_else(|| format!("loại đơn vị «{raw}» không có"))
+impl From<String> for TypeFilter {
+    fn from(raw: String) -> Self {
+        Self((!raw.is_empty()).then_some(raw))
     }
 }
 
@@ -91,13 +88,22 @@ pub async fn page(
     let reports = state.store.reports(year).await?;
     let extensions = state.store.deadline_extensions(year).await?;
     let units: Vec<_> = plan.units_in(year).filter(|u| plan.is_reporting_unit(u)).collect();
-    let mut types: Vec<(&str, &str)> = Vec::new();
+    let mut types: Vec<(&str, String)> = Vec::new();
     for u in &units {
         if !types.iter().any(|(c, _)| *c == u.unit_type.code()) {
-            types.push((u.unit_type.code(), i18n::unit_type(u.unit_type)));
+            types.push((u.unit_type.code(), shape::type_label(plan, u.unit_type)));
         }
     }
-    let wanted = q.unit_type.0;
+    let wanted: Option<UnitType> = match q.unit_type.0.as_deref() {
+        None => None,
+        Some(code) => Some(
+            plan.org_units
+                .iter()
+                .map(|u| u.unit_type)
+                .find(|t| t.code() == code)
+                .ok_or_else(|| AppError::bad_request(format!("Loại đơn vị «{code}» không có.")))?,
+        ),
+    };
     let mut rows = Vec::new();
     let (mut submitted, mut approved, mut late) = (0, 0, 0);
     for u in units.iter().filter(|u| wanted.is_none_or(|t| t == u.unit_type)) {
@@ -113,7 +119,7 @@ pub async fn page(
         rows.push(Row {
             code: u.code.clone(),
             name: u.name.clone(),
-            type_label: i18n::unit_type(u.unit_type),
+            type_label: shape::type_label(plan, u.unit_type),
             state_label,
             state_class,
             submitted: time(row.and_then(|r| r.first_submitted_at.as_ref())),
@@ -128,6 +134,7 @@ pub async fn page(
         years: figures::years_offered(&state, year, true).await,
         filter: wanted.map_or("", UnitType::code),
         types,
+        template_label: shape::plural(plan, shape::template_units(plan, year).first().map(|u| u.unit_type)),
         expected: rows.len(),
         submitted,
         approved,
@@ -140,6 +147,8 @@ pub async fn page(
                 ReviewKind::MidTerm => ("so-ket", "Sơ kết"),
                 ReviewKind::Final => ("tong-ket", "Tổng kết"),
             };
+            // The plan's own name for the review, if it gives one.
+            let word = r.name.as_deref().unwrap_or(word);
             (kind, format!("{word} {}-{year}", plan.reporting.first_year))
         }),
         notice: match q.msg {

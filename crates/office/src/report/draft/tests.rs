@@ -31,6 +31,15 @@ fn the_summary_counts_met_not_met_and_missing() {
           1 chỉ tiêu chưa có số liệu: chỉ tiêu 16 (Chỉ tiêu mẫu 16)."
         ]
     );
+    // A provisional value is named as such, neither met nor missed.
+    let s = indicator_summary(&[o(1, Achieved), o(2, Provisional)], Some(2028));
+    assert_eq!(
+        s,
+        [
+            "1/2 chỉ tiêu đạt hoặc vượt mục tiêu 2028; 1 chỉ tiêu tạm tính, chưa đánh giá vì chưa đủ báo cáo \
+          được duyệt: chỉ tiêu 2 (Chỉ tiêu mẫu 2)."
+        ]
+    );
     let all = indicator_summary(&[o(1, Achieved), o(2, Achieved)], Some(2030));
     assert_eq!(all, ["2/2 chỉ tiêu đạt hoặc vượt mục tiêu 2030."]);
     assert!(indicator_summary(&[], Some(2030)).is_empty());

@@ -8,12 +8,13 @@ use std::collections::HashMap;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
-use xhht_domain::plan::UnitType;
+use xhht_domain::plan::ReviewKind;
 use xhht_office::report::ReportKind;
 
 pub use report::{ReportError, annex, yearly_report};
 
 use crate::auth::{AreaReader, PlanYear};
+use crate::figures::shape;
 use crate::respond::{AppError, DOCX, Query, XLSX, attachment, blocking};
 use crate::state::AppState;
 
@@ -46,6 +47,19 @@ pub async fn report_docx(
     Query(q): Query<DocxQuery>,
 ) -> Result<Response, AppError> {
     let kind = q.loai.map_or(ReportKind::Yearly, |k| k.0);
+    // A review only in a year the plan holds that review.
+    if let Some(review) = kind.review()
+        && state.plan.review(year).is_none_or(|r| r.kind != review)
+    {
+        return Err(AppError::bad_request(format!(
+            "Kế hoạch không có kỳ {} vào năm {year}.",
+            if review == ReviewKind::MidTerm {
+                "sơ kết"
+            } else {
+                "tổng kết"
+            }
+        )));
+    }
     let made = yearly_report(&state, year, kind).await;
     attachment(made, DOCX, &format!("bao-cao-{year}.docx"), "báo cáo")
 }
@@ -65,8 +79,10 @@ pub async fn annex_xlsx(
     )
 }
 
-/// `GET /review/{year}/mau-tong-hop.xlsx`: one sheet, one row per ward, with
-/// their current figures (drafts included: reviewers see drafts).
+/// `GET /review/{year}/mau-tong-hop.xlsx`: one sheet, one row per unit the
+/// plan has a compiler collect (its wards, its residential groups: see
+/// [`shape::template_units`]), with their current figures (drafts included:
+/// reviewers see drafts).
 pub async fn district_template(
     State(state): State<AppState>,
     _: AreaReader,
@@ -74,19 +90,16 @@ pub async fn district_template(
 ) -> Result<Response, AppError> {
     let plan = &state.plan;
     let area = plan.area();
-    let wards: Vec<_> = plan
-        .units_in(year)
-        .filter(|u| u.parent.as_deref() == Some(area.code.as_str()) && u.unit_type == UnitType::Ward)
-        .collect();
+    let units = shape::template_units(plan, year);
     let mut values = HashMap::new();
-    for w in &wards {
+    for w in &units {
         values.insert(w.code.clone(), state.store.working_values(plan, &w.code, year).await?);
     }
     let (plan, area) = (state.plan.clone(), area.clone());
-    let wards: Vec<_> = wards.into_iter().cloned().collect();
+    let units: Vec<_> = units.into_iter().cloned().collect();
     let made = blocking(move || {
-        let wards: Vec<_> = wards.iter().collect();
-        xhht_office::template::district_template(&plan, &area, year, &wards, &values)
+        let units: Vec<_> = units.iter().collect();
+        xhht_office::template::district_template(&plan, &area, year, &units, &values)
     })
     .await?;
     attachment(made, XLSX, &format!("tong-hop-{year}.xlsx"), "mẫu tổng hợp")

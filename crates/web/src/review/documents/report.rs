@@ -42,25 +42,25 @@ async fn gather(state: &AppState, year: i32, kind: ReportKind) -> Result<YearlyR
     let all = series(state, &area.code, base..=year).await?;
     let at =
         |values: &Vec<xhht_domain::indicator::IndicatorValue>, y: i32| values.iter().find(|v| v.year == y).cloned();
+    // One target column per milestone year of the plan.
     let milestones = milestone_years(plan);
-    // The Word layout has two target columns: the first and the last milestone.
-    let (first_milestone, last_milestone) = (milestones.first().copied(), milestones.last().copied());
     let mut indicators = Vec::new();
     let mut charts = Vec::new();
     for (ind, values) in plan.indicators.iter().zip(&all) {
         let shown = |y: i32| at(values, y).map_or_else(|| "—".to_string(), |v| present::value(ind, &v));
         let this = at(values, year).expect("the year is in the series");
         let p = progress_of(plan, ind, &this, at(values, base).and_then(|b| b.value), year);
-        let target = |y: Option<i32>| {
-            y.and_then(|y| plan.target(&ind.code, y))
+        // This year's figure with the digits its status was decided on.
+        let this_year = present::value_with(ind, &this, p.decimals);
+        let target = |y: i32| {
+            plan.target(&ind.code, y)
                 .map_or_else(|| "—".into(), |t| present::target(ind, &t.value))
         };
         indicators.push(IndicatorLine {
             number: ind.number,
             name: ind.name.clone(),
-            target_2025: target(first_milestone),
-            target_2030: target(last_milestone),
-            this_year: shown(year),
+            targets: milestones.iter().map(|y| target(*y)).collect(),
+            this_year,
             last_year: shown(year - 1),
             baseline: shown(base),
             status: crate::i18n::progress(p.status).to_string(),
@@ -96,9 +96,7 @@ async fn gather(state: &AppState, year: i32, kind: ReportKind) -> Result<YearlyR
                 .collect()
         })
         .collect();
-    let edu = plan.unit(&plan.reporting.submit_to);
-    let short = edu.and_then(|u| u.short_name.clone()).unwrap_or_default();
-    let symbol_tail = short.trim_start_matches("Phòng ").replace('&', "");
+    let issuer = &plan.report;
     let today = (Utc::now() + Duration::hours(7)).date_naive();
     let first = plan.reporting.first_year;
     let title = match kind {
@@ -110,10 +108,13 @@ async fn gather(state: &AppState, year: i32, kind: ReportKind) -> Result<YearlyR
         kind,
         year,
         baseline_year: base,
-        superior_body: plan.info.issuing_body.clone(),
-        issuing_body: edu.map_or_else(String::new, |u| u.name.clone()),
-        symbol: format!("Số:        /BC-{symbol_tail}"),
-        place_and_date: format!("{}, {}", plan.info.place, text::date_long(today)),
+        milestones,
+        // Who issues, under which symbol, who signs and who receives: the
+        // plan's [report] section, never assumed.
+        superior_body: issuer.superior_body.clone().unwrap_or_default(),
+        issuing_body: issuer.issuing_body.clone(),
+        symbol: format!("Số:        /{}", issuer.symbol),
+        place_and_date: format!("{}, {}", issuer.place, text::date_long(today)),
         title,
         subtitle: format!(
             "(theo Kế hoạch số {} {} của {})",
@@ -127,14 +128,10 @@ async fn gather(state: &AppState, year: i32, kind: ReportKind) -> Result<YearlyR
         completeness,
         annex_columns,
         annex_rows,
-        recipients: vec![
-            plan.info.issuing_body.clone() + " (để báo cáo)",
-            "Các đơn vị thực hiện kế hoạch".into(),
-            "Lưu: VT".into(),
-        ],
-        signing_authority: String::new(),
-        signer_title: "Trưởng phòng".into(),
-        signer_name: "(ký, ghi rõ họ tên)".into(),
+        recipients: issuer.recipients.clone(),
+        signing_authority: issuer.signing_authority.clone().unwrap_or_default(),
+        signer_title: issuer.signer_title.clone(),
+        signer_name: issuer.signer_name.clone(),
     })
 }
 
@@ -187,8 +184,10 @@ async fn completeness(
         }
     }
     let mut out = vec![format!(
-        "Có {}/{} đơn vị đã gửi báo cáo được Phòng Giáo dục và Đào tạo duyệt; số liệu trong báo cáo này chỉ gồm các báo cáo đã duyệt.",
-        cov.approved, cov.expected
+        "Có {}/{} đơn vị đã gửi báo cáo được {} duyệt; số liệu trong báo cáo này chỉ gồm các báo cáo đã duyệt.",
+        cov.approved,
+        cov.expected,
+        plan.reviewer().name
     )];
     if !late.is_empty() {
         out.push(format!("Các đơn vị gửi báo cáo sau hạn: {}.", late.join(", ")));
@@ -199,46 +198,57 @@ async fn completeness(
     Ok(out)
 }
 
-/// The annex: one row per compared unit (the wards), one column per
-/// indicator that compares units, in Vietnamese alphabetical order.
+/// The annex: one row per unit of the area that counts in any indicator,
+/// one column per such indicator (one unit is enough: a single-unit
+/// indicator is kept), in Vietnamese alphabetical order. Every row has a
+/// cell under every column, blank where the unit does not report that
+/// indicator, so no value ever lands under another indicator.
 pub async fn annex(state: &AppState, year: i32) -> Result<AnnexTable, StorageError> {
     let plan = &state.plan;
     let area = plan.area();
     let mut columns = Vec::new();
-    let mut table: Vec<(String, Vec<AnnexCell>)> = Vec::new();
+    let mut by_column = Vec::new();
     for (i, ind) in plan.indicators.iter().enumerate() {
         let lines = unit_lines(state, i, &area.code, year, true).await?;
-        if lines.len() < 2 {
-            continue; // an indicator of one unit (the education department) has no comparison
+        if lines.is_empty() {
+            continue;
         }
         columns.push((format!("CT {}", ind.number), ind.name.clone()));
-        let percent = unit_of(ind) == xhht_charts::Unit::Percent;
+        by_column.push((ind, lines));
+    }
+    let mut units: Vec<(String, String)> = Vec::new();
+    for (_, lines) in &by_column {
         for l in lines {
-            let cell = AnnexCell {
-                value: if ind.is_status() { None } else { l.value },
-                shown: l.s.value,
-                percent,
-            };
-            match table.iter_mut().find(|(n, _)| *n == l.name) {
-                Some((_, cells)) => cells.push(cell),
-                None => table.push((l.name.clone(), vec![cell])),
+            if !units.iter().any(|(code, _)| *code == l.code) {
+                units.push((l.code.clone(), l.name.clone()));
             }
         }
     }
-    table.sort_by_key(|(n, _)| text::sort_key(n));
-    for (_, cells) in table.iter_mut() {
-        cells.resize(
-            columns.len(),
-            AnnexCell {
-                value: None,
-                shown: "—".into(),
-                percent: false,
-            },
-        );
-    }
+    units.sort_by_key(|(_, name)| text::sort_key(name));
+    let rows = units
+        .into_iter()
+        .map(|(code, name)| {
+            let cells = by_column
+                .iter()
+                .map(|(ind, lines)| match lines.iter().find(|l| l.code == code) {
+                    Some(l) => AnnexCell {
+                        value: if ind.is_status() { None } else { l.value },
+                        shown: l.s.value.clone(),
+                        percent: unit_of(ind) == xhht_charts::Unit::Percent,
+                    },
+                    None => AnnexCell {
+                        value: None,
+                        shown: String::new(),
+                        percent: false,
+                    },
+                })
+                .collect();
+            (name, cells)
+        })
+        .collect();
     Ok(AnnexTable {
         title: format!("Kết quả các chỉ tiêu theo đơn vị, năm {year} — {}", area.name),
         columns,
-        rows: table,
+        rows,
     })
 }
