@@ -30,6 +30,10 @@ pub struct Store {
     /// The plan this handle reads and writes (see `plans.rs`); 0 when the
     /// database holds no plan yet.
     pub(crate) plan: i64,
+    /// Bumped after every committed write through this process's handles
+    /// (shared by clones and by every plan's handle): pages rendered for
+    /// an older version are stale. One server process per database.
+    pub(crate) version: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Store {
@@ -67,6 +71,7 @@ impl Store {
         Ok(Self {
             db: Db::Sqlite(pool),
             plan: 0,
+            version: Default::default(),
         })
     }
 
@@ -79,6 +84,7 @@ impl Store {
         Ok(Self {
             db: Db::Postgres(pool),
             plan: 0,
+            version: Default::default(),
         })
     }
 
@@ -100,6 +106,11 @@ impl Store {
             Db::Postgres(p) => upto(sqlx::migrate!("./migrations/postgres")).run(p).await?,
         }
         Ok(())
+    }
+
+    /// The data version: changes after every committed write (see `version`).
+    pub fn data_version(&self) -> u64 {
+        self.version.load(std::sync::atomic::Ordering::Acquire)
     }
 
     pub fn backend(&self) -> Backend {

@@ -62,6 +62,7 @@ impl Store {
         Store {
             db: self.db.clone(),
             plan: id,
+            version: self.version.clone(),
         }
     }
 

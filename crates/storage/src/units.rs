@@ -262,6 +262,7 @@ impl Store {
                 .execute(&mut *tx).await?;
             tx.commit().await?;
         });
+        self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         Ok(counts)
     }
 
@@ -419,6 +420,7 @@ impl Store {
             }
             tx.commit().await?;
         });
+        self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         Ok(changed)
     }
 }

@@ -93,6 +93,8 @@ pub(crate) struct Writer {
     /// The plan the store is scoped to: every plan-owned row written or
     /// read here carries it (0 before any plan is installed).
     pub(crate) plan: i64,
+    /// The store's data version, bumped once this write commits.
+    version: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// A row type both drivers can decode (tuples of plain types, `FromRow` structs).
@@ -109,7 +111,11 @@ impl Store {
             Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         };
-        let mut w = Writer { tx, plan: self.plan };
+        let mut w = Writer {
+            tx,
+            plan: self.plan,
+            version: self.version.clone(),
+        };
         if w.plan == 0 {
             // A handle opened before any plan: the first installed one.
             let (id,): (Option<i64>,) = w.fetch_one("SELECT MIN(id) FROM plans", Vec::new()).await?;
@@ -211,6 +217,8 @@ impl Writer {
             Tx::Sqlite(tx) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,
         }
+        // After the commit: a page rendered from here on sees the change.
+        self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         Ok(())
     }
 }

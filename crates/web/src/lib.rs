@@ -16,6 +16,7 @@ mod review;
 // Shared by the features.
 mod assets;
 mod auth;
+mod cache;
 mod calendar;
 mod chrome;
 mod figures;

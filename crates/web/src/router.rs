@@ -6,6 +6,7 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -52,8 +53,9 @@ fn plan_router(state: AppState) -> Router {
 
 /// `routes` with the not-found page and every layer: from the inside out,
 /// a panic becomes a 500 page, the session's account is loaded (and CSRF
-/// checked), errors become pages or JSON, then security headers, the body
-/// limit, the timeout and the trace.
+/// checked), errors become pages or JSON, anonymous GETs are answered from
+/// the page cache (`cache.rs`), then security headers, compression, the
+/// body limit, the timeout and the trace.
 fn with_layers(state: AppState, routes: Router<AppState>) -> Router {
     let security = [
         ("x-content-type-options", "nosniff"),
@@ -75,6 +77,7 @@ fn with_layers(state: AppState, routes: Router<AppState>) -> Router {
             state.clone(),
             crate::respond::render,
         ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::serve))
         .with_state(state);
     for (name, value) in security {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
@@ -83,6 +86,8 @@ fn with_layers(state: AppState, routes: Router<AppState>) -> Router {
         ));
     }
     router
+        // Everything else compressed on the way out (kept pages already are).
+        .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

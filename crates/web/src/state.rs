@@ -28,6 +28,8 @@ pub struct AppState {
     /// The dated register of administrative units, when loaded: which
     /// units still exist in a year and where the others went.
     pub register: Arc<Option<Register>>,
+    /// Anonymous pages of this plan, kept per data version (`cache.rs`).
+    pub page_cache: Arc<crate::cache::PageCache>,
 }
 
 /// One installed plan: its handle, its parsed text and how it is listed.
@@ -117,6 +119,7 @@ impl AppState {
             expected: Arc::default(),
             plans: Arc::new(slots),
             register: Arc::new(register),
+            page_cache: Arc::default(),
         })
     }
 
@@ -126,6 +129,7 @@ impl AppState {
             store: slot.store.clone(),
             plan: slot.plan.clone(),
             expected: Arc::default(),
+            page_cache: Arc::default(),
             ..self.clone()
         }
     }
