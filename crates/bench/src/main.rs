@@ -6,6 +6,7 @@
 
 mod db;
 mod fixture;
+mod http;
 mod measure;
 mod report;
 
@@ -58,6 +59,41 @@ pub struct Args {
     /// Keep the databases (SQLite files, PostgreSQL schemas) afterwards.
     #[arg(long)]
     keep: bool,
+    /// Only the public dashboard against nginx (needs nginx-light and wrk):
+    /// replaces that section of the --write file, leaves the rest.
+    #[arg(long)]
+    only_http: bool,
+    /// Seconds per wrk run, connections, and alternating rounds.
+    #[arg(long, default_value_t = 10)]
+    http_seconds: u32,
+    #[arg(long, default_value_t = 50)]
+    http_connections: u32,
+    #[arg(long, default_value_t = 3)]
+    http_rounds: u32,
+}
+
+/// The markers around the HTTP section of BENCHMARKS.md.
+const HTTP_START: &str = "<!-- http:start -->";
+const HTTP_END: &str = "<!-- http:end -->";
+
+/// Runs the socket comparison and puts its section into `path` (replacing
+/// an earlier one), or prints it.
+async fn http_section(args: &Args, path: Option<&PathBuf>) -> anyhow::Result<()> {
+    let report = http::run(args.http_seconds, args.http_connections, args.http_rounds).await?;
+    let section = format!("{HTTP_START}\n{}{HTTP_END}\n", report.section());
+    println!("{section}");
+    let Some(path) = path else { return Ok(()) };
+    let doc = std::fs::read_to_string(path).unwrap_or_default();
+    let doc = match (doc.find(HTTP_START), doc.find(HTTP_END)) {
+        (Some(a), Some(b)) if b > a => format!("{}{section}{}", &doc[..a], doc[b + HTTP_END.len()..].trim_start_matches('\n')),
+        _ => match doc.find("## Reproduce") {
+            Some(at) => format!("{}{section}\n{}", &doc[..at], &doc[at..]),
+            None => format!("{doc}\n{section}"),
+        },
+    };
+    std::fs::write(path, doc).with_context(|| format!("write {}", path.display()))?;
+    eprintln!("wrote the HTTP section of {}", path.display());
+    Ok(())
 }
 
 /// The national fixture, built once and loaded into each database.
@@ -72,6 +108,9 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     if cfg!(debug_assertions) {
         eprintln!("note: debug build; run with --release for numbers worth keeping");
+    }
+    if args.only_http {
+        return http_section(&args, args.write.as_ref()).await;
     }
     let (fixture, facts) = build_fixture(&args)?;
     let postgres = if args.no_postgres {
@@ -122,7 +161,7 @@ async fn main() -> anyhow::Result<()> {
         std::fs::write(path, report.document()).with_context(|| format!("write {}", path.display()))?;
         eprintln!("wrote {}", path.display());
     }
-    Ok(())
+    http_section(&args, args.write.as_ref()).await
 }
 
 fn build_fixture(args: &Args) -> anyhow::Result<(Fixture, FixtureFacts)> {
