@@ -57,8 +57,18 @@ pub async fn run(seconds: u32, connections: u32, rounds: u32) -> anyhow::Result<
     let rss_idle_kb = rss_kb();
     let mut runs = Vec::new();
     for _ in 0..rounds {
-        let anchor = wrk("nginx, the same bytes from a file", &format!("http://127.0.0.1:{nginx_port}/cong-khai"), seconds, connections)?;
-        let ours = wrk("XHHT /cong-khai", &format!("http://{app_addr}{page}"), seconds, connections)?;
+        let anchor = wrk(
+            "nginx, the same bytes from a file",
+            &format!("http://127.0.0.1:{nginx_port}/cong-khai"),
+            seconds,
+            connections,
+        )?;
+        let ours = wrk(
+            "XHHT /cong-khai",
+            &format!("http://{app_addr}{page}"),
+            seconds,
+            connections,
+        )?;
         runs.push((ours, anchor));
     }
     let rss_after_kb = rss_kb();
@@ -122,7 +132,13 @@ fn start_nginx(dir: &Path, port: u16) -> anyhow::Result<std::process::Child> {
 
 fn wrk(what: &str, url: &str, seconds: u32, connections: u32) -> anyhow::Result<Load> {
     let out = Command::new("wrk")
-        .args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency", url])
+        .args([
+            "-t2",
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
+            "--latency",
+            url,
+        ])
         .output()
         .context("run wrk")?;
     let text = String::from_utf8_lossy(&out.stdout).to_string();
@@ -142,7 +158,10 @@ pub fn parse_wrk(text: &str) -> anyhow::Result<Load> {
     let errors = text
         .lines()
         .filter(|l| l.contains("Socket errors") || l.contains("Non-2xx"))
-        .flat_map(|l| l.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse::<u64>().ok()))
+        .flat_map(|l| {
+            l.split(|c: char| !c.is_ascii_digit())
+                .filter_map(|n| n.parse::<u64>().ok())
+        })
         .sum();
     Ok(Load {
         rps,

@@ -85,7 +85,11 @@ async fn http_section(args: &Args, path: Option<&PathBuf>) -> anyhow::Result<()>
     let Some(path) = path else { return Ok(()) };
     let doc = std::fs::read_to_string(path).unwrap_or_default();
     let doc = match (doc.find(HTTP_START), doc.find(HTTP_END)) {
-        (Some(a), Some(b)) if b > a => format!("{}{section}{}", &doc[..a], doc[b + HTTP_END.len()..].trim_start_matches('\n')),
+        (Some(a), Some(b)) if b > a => format!(
+            "{}{section}{}",
+            &doc[..a],
+            doc[b + HTTP_END.len()..].trim_start_matches('\n')
+        ),
         _ => match doc.find("## Reproduce") {
             Some(at) => format!("{}{section}\n{}", &doc[..at], &doc[at..]),
             None => format!("{doc}\n{section}"),

@@ -367,6 +367,45 @@ impl Store {
         Ok(to_year_values(plan, rows))
     }
 
+    /// Approved values of `year`, filtered and ordered (unit, element) in
+    /// SQL, at most `limit` rows from `offset`: what the API pages through
+    /// and what a form reads of one unit's last year, without reading the
+    /// whole year.
+    pub async fn approved_rows(
+        &self,
+        plan: &Plan,
+        year: i32,
+        unit: Option<&str>,
+        element: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<(String, String, DataValue)>> {
+        let plan_id = self.plan_id().await?;
+        let rows: Vec<ValueRow> = with_db!(&self.db, pool => {
+            sqlx::query_as(
+                "SELECT org_unit_code, element_code, value_num, value_text FROM approved_values \
+                 WHERE plan_id = $1 AND year = $2 AND ($3 IS NULL OR org_unit_code = $3) AND ($4 IS NULL OR element_code = $4) \
+                 ORDER BY org_unit_code, element_code LIMIT $5 OFFSET $6",
+            )
+            .bind(plan_id).bind(year).bind(unit).bind(element).bind(limit).bind(offset)
+            .fetch_all(pool).await?
+        });
+        Ok(rows
+            .into_iter()
+            .filter_map(|(u, e, num, text)| {
+                let el = plan.element(&e)?;
+                let v = DataValue::from_columns(el, num, text)?;
+                Some((u, e, v))
+            })
+            .collect())
+    }
+
+    /// One unit's approved values of `year` (last year's, beside a form).
+    pub async fn approved_unit_values(&self, plan: &Plan, unit: &str, year: i32) -> Result<UnitValues> {
+        let rows = self.approved_rows(plan, year, Some(unit), None, i64::MAX, 0).await?;
+        Ok(rows.into_iter().map(|(_, e, v)| (e, v)).collect())
+    }
+
     /// The working values of one unit's report (drafts included): for the unit itself.
     pub async fn working_values(&self, plan: &Plan, unit: &str, year: i32) -> Result<UnitValues> {
         let plan_id = self.plan_id().await?;

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::demo_apps;
+use common::{Client, demo_apps};
 
 use axum::Router;
 use axum::body::Body;
@@ -374,5 +374,44 @@ async fn org_units_on_a_date() {
         assert!(doc["error"]["message"].as_str().unwrap().contains("không hợp lệ"));
         let (status, _) = get_json(&app, "/api/v1/org-units?date=2026-01-01&within=001").await;
         assert_eq!(status, StatusCode::NOT_FOUND, "districts are gone in 2026");
+    }
+}
+
+/// The data-values API pages in SQL: pages of `limit` rows follow each
+/// other by `next_offset` and together give the unpaged list.
+#[tokio::test]
+async fn data_values_page_through_a_year() {
+    for (store, app) in demo_apps("web_data_values_paging").await {
+        let b = store.backend();
+        let c = Client::default();
+        let all: serde_json::Value =
+            serde_json::from_str(&c.get(&app, "/api/v1/data-values?year=2024").await.body).unwrap();
+        let all = all["data_values"].as_array().unwrap().clone();
+        assert!(all.len() > 100, "{b:?}: {}", all.len());
+        let mut paged = Vec::new();
+        let mut offset = Some(0);
+        while let Some(o) = offset {
+            let page: serde_json::Value = serde_json::from_str(
+                &c.get(&app, &format!("/api/v1/data-values?year=2024&limit=37&offset={o}"))
+                    .await
+                    .body,
+            )
+            .unwrap();
+            let rows = page["data_values"].as_array().unwrap();
+            assert!(rows.len() <= 37);
+            paged.extend(rows.iter().cloned());
+            offset = page["next_offset"].as_i64();
+        }
+        assert_eq!(paged, all, "{b:?}");
+        let one = c
+            .get(&app, "/api/v1/data-values?year=2024&org_unit=00001&element=pop_15_60")
+            .await
+            .body;
+        let one: serde_json::Value = serde_json::from_str(&one).unwrap();
+        assert_eq!(one["data_values"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            c.get(&app, "/api/v1/data-values?year=2024&limit=0").await.status,
+            StatusCode::BAD_REQUEST
+        );
     }
 }

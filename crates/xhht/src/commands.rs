@@ -213,12 +213,7 @@ async fn template(args: TemplateArgs) -> Result<ExitCode> {
         .unit(&args.unit)
         .filter(|u| u.active_in(args.year) && plan.is_reporting_unit(u))
         .with_context(|| format!("không có đơn vị báo cáo «{}» trong năm {}", args.unit, args.year))?;
-    let prev = store
-        .approved_values(&plan, args.year - 1)
-        .await?
-        .units
-        .remove(&unit.code)
-        .unwrap_or_default();
+    let prev = store.approved_unit_values(&plan, &unit.code, args.year - 1).await?;
     let current = store.working_values(&plan, &unit.code, args.year).await?;
     let bytes = xhht_office::template::unit_template(&plan, unit, args.year, &prev, &current)?;
     std::fs::write(&args.out, bytes).with_context(|| format!("không ghi được {}", args.out.display()))?;
@@ -254,7 +249,7 @@ async fn import(args: ImportArgs) -> Result<ExitCode> {
     }
     let bytes = std::fs::read(&args.file).with_context(|| format!("không đọc được {file}"))?;
     let current = store.working_values(&plan, &unit.code, year).await?;
-    let prev = store.approved_values(&plan, year - 1).await?.units.remove(&unit.code);
+    let prev = Some(store.approved_unit_values(&plan, &unit.code, year - 1).await?).filter(|v| !v.is_empty());
     let draft = Draft {
         unit: &unit.code,
         year,

@@ -1,5 +1,7 @@
-//! `GET /api/v1/data-values?year=YYYY[&org_unit=CODE][&element=CODE][&format=csv]`:
-//! approved values only (drafts never leave the unit).
+//! `GET /api/v1/data-values?year=YYYY[&org_unit=CODE][&element=CODE][&limit=N][&offset=N][&format=csv]`:
+//! approved values only (drafts never leave the unit), filtered and paged in
+//! SQL (ordered by unit, then element); `next_offset` says where the next
+//! page starts when there is one.
 
 use axum::Json;
 use axum::extract::State;
@@ -16,9 +18,15 @@ pub struct DataValuesQuery {
     year: Option<YearParam>,
     org_unit: Option<String>,
     element: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
     #[serde(default)]
     format: Format,
 }
+
+/// Rows per page unless `limit` says otherwise, and the most a page may hold.
+const DEFAULT_LIMIT: i64 = 10_000;
+const MAX_LIMIT: i64 = 100_000;
 
 #[derive(Serialize)]
 struct DataValueDto {
@@ -39,23 +47,29 @@ pub async fn list(State(state): State<AppState>, Query(q): Query<DataValuesQuery
     if let Some(e) = element.filter(|e| plan.element(e).is_none()) {
         return Err(AppError::not_found(format!("không có chỉ số dữ liệu «{e}»")));
     }
-    let values = state.store.approved_values(plan, year).await?;
-    let mut rows: Vec<DataValueDto> = values
-        .units
-        .iter()
-        .filter(|(u, _)| unit.is_none_or(|w| w == u.as_str()))
-        .flat_map(|(u, vals)| {
-            vals.iter()
-                .filter(|(e, _)| element.is_none_or(|w| w == e.as_str()))
-                .map(move |(e, v)| DataValueDto {
-                    year,
-                    org_unit: u.clone(),
-                    element: e.clone(),
-                    value: serde_json::to_value(v).unwrap_or_default(),
-                })
+    let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
+    let offset = q.offset.unwrap_or(0);
+    if !(1..=MAX_LIMIT).contains(&limit) || offset < 0 {
+        return Err(AppError::bad_request(format!(
+            "limit phải từ 1 đến {MAX_LIMIT} và offset không âm."
+        )));
+    }
+    // One row more than asked tells whether another page follows.
+    let mut found = state
+        .store
+        .approved_rows(plan, year, unit, element, limit + 1, offset)
+        .await?;
+    let next_offset = (found.len() as i64 > limit).then_some(offset + limit);
+    found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let rows: Vec<DataValueDto> = found
+        .into_iter()
+        .map(|(org_unit, element, v)| DataValueDto {
+            year,
+            org_unit,
+            element,
+            value: serde_json::to_value(&v).unwrap_or_default(),
         })
         .collect();
-    rows.sort_by(|a, b| (&a.org_unit, &a.element).cmp(&(&b.org_unit, &b.element)));
     if q.format == Format::Csv {
         let text = |v: &serde_json::Value| match v {
             serde_json::Value::String(s) => s.clone(),
@@ -75,5 +89,5 @@ pub async fn list(State(state): State<AppState>, Query(q): Query<DataValuesQuery
             lines,
         ));
     }
-    Ok(Json(serde_json::json!({ "year": year, "data_values": rows })).into_response())
+    Ok(Json(serde_json::json!({ "year": year, "data_values": rows, "next_offset": next_offset })).into_response())
 }

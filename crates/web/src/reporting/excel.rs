@@ -46,7 +46,7 @@ pub async fn upload(
         .filter(|b| !b.is_empty())
         .ok_or_else(|| refused("Chưa chọn tệp.".into()))?;
     let current = state.store.working_values(plan, unit, year).await?;
-    let prev = state.store.approved_values(plan, year - 1).await?.units.remove(unit);
+    let prev = Some(state.store.approved_unit_values(plan, unit, year - 1).await?).filter(|v| !v.is_empty());
     // Reading a spreadsheet is CPU work: off the async workers.
     let (plan_arc, unit_code) = (state.plan.clone(), unit.clone());
     let checked = blocking(move || {

@@ -99,8 +99,7 @@ pub struct Loaded {
 
 /// Last year's approved values of `unit` (the comparisons' baseline).
 pub async fn previous_year(state: &AppState, unit: &str, year: i32) -> Result<UnitValues, StorageError> {
-    let mut all = state.store.approved_values(&state.plan, year - 1).await?;
-    Ok(all.units.remove(unit).unwrap_or_default())
+    state.store.approved_unit_values(&state.plan, unit, year - 1).await
 }
 
 pub async fn load(state: &AppState, unit: &OrgUnit, year: i32) -> Result<Loaded, StorageError> {
