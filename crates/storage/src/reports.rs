@@ -418,6 +418,15 @@ impl Store {
 
     /// Every report of `year`.
     pub async fn reports(&self, year: i32) -> Result<Vec<ReportRow>> {
+        self.report_rows(year, None).await
+    }
+
+    /// One unit's report of `year`, if it has one (a form reads only its own).
+    pub async fn report(&self, unit: &str, year: i32) -> Result<Option<ReportRow>> {
+        Ok(self.report_rows(year, Some(unit)).await?.pop())
+    }
+
+    async fn report_rows(&self, year: i32, unit: Option<&str>) -> Result<Vec<ReportRow>> {
         let plan = self.plan_id().await?;
         #[derive(sqlx::FromRow)]
         struct Row {
@@ -430,8 +439,9 @@ impl Store {
             explanation: Option<String>,
         }
         let rows: Vec<Row> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT org_unit_code, year, state, submitted_at, first_submitted_at, approved_at, explanation FROM reports WHERE year = $1 AND plan_id = $2 ORDER BY org_unit_code")
-                .bind(year).bind(plan).fetch_all(pool).await?
+            sqlx::query_as("SELECT org_unit_code, year, state, submitted_at, first_submitted_at, approved_at, explanation FROM reports \
+                            WHERE year = $1 AND plan_id = $2 AND ($3 IS NULL OR org_unit_code = $3) ORDER BY org_unit_code")
+                .bind(year).bind(plan).bind(unit).fetch_all(pool).await?
         });
         Ok(rows
             .into_iter()

@@ -171,6 +171,25 @@ impl Store {
         rows.into_iter().map(UserRow::try_from).collect()
     }
 
+    /// Display names of the given accounts (the actors of a history), read
+    /// in one query rather than every account.
+    pub async fn display_names(&self, usernames: &[&str]) -> Result<std::collections::HashMap<String, String>> {
+        let mut out = std::collections::HashMap::new();
+        for chunk in usernames.chunks(500) {
+            let rows: Vec<(String, String)> = with_db!(&self.db, pool => {
+                let mut qb = sqlx::QueryBuilder::new("SELECT username, display_name FROM users WHERE username IN (");
+                let mut sep = qb.separated(", ");
+                for u in chunk {
+                    sep.push_bind(*u);
+                }
+                qb.push(")");
+                qb.build_query_as().fetch_all(pool).await?
+            });
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
     /// The account if the password matches and the account is enabled.
     pub async fn check_login(&self, username: &str, password: &str) -> Result<Option<UserRow>> {
         let username = username.trim().to_lowercase();

@@ -106,21 +106,13 @@ pub async fn load(state: &AppState, unit: &OrgUnit, year: i32) -> Result<Loaded,
     let plan = &state.plan;
     let values = state.store.working_values(plan, &unit.code, year).await?;
     let prev = previous_year(state, &unit.code, year).await?;
-    let row = state
-        .store
-        .reports(year)
-        .await?
-        .into_iter()
-        .find(|r| r.org_unit == unit.code);
+    let row = state.store.report(&unit.code, year).await?;
     let narratives = state.store.narratives(&unit.code, year).await?.into_iter().collect();
     let events = state.store.audit_events(&unit.code, year).await?;
-    let names: HashMap<String, String> = state
-        .store
-        .users()
-        .await?
-        .into_iter()
-        .map(|u| (u.username, u.display_name))
-        .collect();
+    let mut actors: Vec<&str> = events.iter().map(|e| e.event.actor.as_str()).collect();
+    actors.sort_unstable();
+    actors.dedup();
+    let names: HashMap<String, String> = state.store.display_names(&actors).await?;
     let extension = state.store.deadline_extensions(year).await?.remove(&unit.code);
     Ok(Loaded {
         history: history::history(plan, &events, &names),

@@ -86,6 +86,9 @@ pub async fn page(
 ) -> Result<ReviewPage, AppError> {
     let plan = &state.plan;
     let reports = state.store.reports(year).await?;
+    // One pass over the reports, then a lookup per unit.
+    let reports: std::collections::HashMap<&str, &xhht_storage::ReportRow> =
+        reports.iter().map(|r| (r.org_unit.as_str(), r)).collect();
     let extensions = state.store.deadline_extensions(year).await?;
     let units: Vec<_> = plan.units_in(year).filter(|u| plan.is_reporting_unit(u)).collect();
     let mut types: Vec<(&str, String)> = Vec::new();
@@ -107,7 +110,7 @@ pub async fn page(
     let mut rows = Vec::new();
     let (mut submitted, mut approved, mut late) = (0, 0, 0);
     for u in units.iter().filter(|u| wanted.is_none_or(|t| t == u.unit_type)) {
-        let row = reports.iter().find(|r| r.org_unit == u.code);
+        let row = reports.get(u.code.as_str()).copied();
         let due = due_date(plan, year, extensions.get(&u.code).copied());
         let st = row.map(|r| r.state);
         let timeliness = Timeliness::of(row, due);
