@@ -211,3 +211,36 @@ async fn a_successor_year_before_its_plan_is_the_share_weighted_sum() {
         assert!(page.contains("Phường Đồng Xuân"), "names what is missing");
     }
 }
+
+/// The old plan's figures re-cut to today's wards, beside the units as
+/// reported: Phường Ba Đình's row is the same estimate its own plan shows
+/// for that year.
+#[tokio::test]
+async fn an_old_plan_year_is_re_cut_to_todays_wards() {
+    for (store, app) in apps("plans_recut").await {
+        let b = store.backend();
+        let visitor = Client::default();
+        let page = visitor.get(&app, "/chi-tieu/literacy_rate_15_60?year=2024").await.body;
+        let at = page
+            .find("Theo các đơn vị hành chính hiện nay")
+            .unwrap_or_else(|| panic!("{b:?}: no re-cut view"));
+        let section = &page[at..];
+        for ward in ["Phường Ba Đình", "Phường Ngọc Hà", "Phường Giảng Võ"] {
+            assert!(section.contains(&format!("<td>{ward}</td>")), "{b:?}: {ward} missing");
+        }
+        let row = &section[section.find("<td>Phường Ba Đình</td>").unwrap()..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        let api = json(
+            &visitor
+                .get(
+                    &app,
+                    &format!("/api/v1/indicators?plan={WARD}&year=2024&indicator=literacy_rate_15_60"),
+                )
+                .await
+                .body,
+        );
+        let v = api["indicators"][0]["value"].as_f64().unwrap();
+        let shown = xhht_domain::text::number(v, 1);
+        assert!(row.contains(&shown), "{b:?}: the ward's own plan says {shown}: {row}");
+    }
+}

@@ -73,6 +73,16 @@ pub struct IndicatorPage {
     pub bar_svg: String,
     pub year_rows: Vec<YearRow>,
     pub units: Vec<UnitLine>,
+    /// The year's figure re-cut to today's units (after the 2025 change of map).
+    pub today: Vec<TodayLine>,
+}
+
+/// One of today's units, its figure estimated from this plan's units.
+pub struct TodayLine {
+    pub name: String,
+    pub value: String,
+    pub shares: String,
+    pub missing: String,
 }
 
 /// The indicator's position in the plan, or a page not found.
@@ -99,6 +109,16 @@ pub async fn page(
     let last = *years.last().unwrap_or(&year);
     let all = series(&state, &area.code, plan.reporting.first_year..=last).await?;
     let units = figures::unit_lines(&state, index, &area.code, year, by_name).await?;
+    let today = figures::carried::recut(&state, &plan.indicators[index], year)
+        .await?
+        .into_iter()
+        .map(|r| TodayLine {
+            value: present::value(&plan.indicators[index], &r.value.value),
+            shares: figures::carried::shares_text(&r.value.shares),
+            missing: figures::carried::missing_text(&r.value.missing),
+            name: r.name,
+        })
+        .collect();
     let values = &all[index];
     // The path to a target starts at the baseline year's value, which may
     // precede the years listed.
@@ -150,6 +170,7 @@ pub async fn page(
         },
         year_rows,
         units,
+        today,
     })
 }
 
