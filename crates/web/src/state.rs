@@ -189,6 +189,20 @@ impl AppState {
         Some(why)
     }
 
+    /// This plan's unit standing for the same administrative unit as unit
+    /// `code` of plan `plan_id` (by the register's dated identity), if any.
+    pub fn same_unit_here(&self, plan_id: i64, code: &str) -> Option<String> {
+        use xhht_domain::units::register_key;
+        let register = self.register.as_ref().as_ref()?;
+        let theirs = self.plans.iter().find(|s| s.store.scope() == plan_id)?;
+        let key = register_key(register, &theirs.plan, theirs.plan.unit(code)?)?;
+        let plan = &self.plan;
+        plan.org_units
+            .iter()
+            .find(|u| register_key(register, plan, u).as_ref() == Some(&key))
+            .map(|u| u.code.clone())
+    }
+
     /// Whether the account's plan is this one (accounts act in their own plan only).
     pub fn is_own_plan(&self, account_plan: i64) -> bool {
         self.store.scope() == account_plan

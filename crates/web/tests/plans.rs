@@ -244,3 +244,56 @@ async fn an_old_plan_year_is_re_cut_to_todays_wards() {
         assert!(row.contains(&shown), "{b:?}: the ward's own plan says {shown}: {row}");
     }
 }
+
+/// A unit reports under every plan that covers it: Phúc Xá's officer, whose
+/// account belongs to 56/KH-UBND, works for Phúc Xá (2025, its last year)
+/// in another plan over the same wards — found through the register, not by code — and nobody
+/// else's unit opens there.
+#[tokio::test]
+async fn a_unit_reports_under_every_plan_that_covers_it() {
+    const COPY: &str = "ba-dinh-56-ban-sao";
+    for store in test_support::stores("plans_unit_in_two_plans").await {
+        let b = store.backend();
+        xhht_sample::load_demo(&store, SEED).await.unwrap();
+        let source =
+            xhht_domain::plan::BUILTIN_BA_DINH.replace("code = \"ba-dinh-56-2022\"", &format!("code = \"{COPY}\""));
+        let copy = xhht_domain::plan::load(&source).unwrap();
+        let stamp = Stamp::now("kiểm thử");
+        let other = store.install_plan(&copy, &source, &stamp).await.unwrap();
+        let register = official::build(&official::EMBEDDED).unwrap();
+        store.import_units(&stamp, &register).await.unwrap();
+        let app = router(AppState::load(store.clone()).await.unwrap());
+
+        let phuc_xa = Client::login(&app, "phucxa", "xhht-demo").await;
+        let form = phuc_xa.get(&app, &format!("/reports/2025/00001?plan={COPY}")).await;
+        assert_eq!(form.status, StatusCode::OK, "{b:?}: {}", form.body);
+        let r = phuc_xa
+            .post(
+                &app,
+                &format!("/reports/2025/00001?plan={COPY}"),
+                &[("v_pop_15_60", "4.321"), ("action", "save")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{b:?}: {}", r.body);
+        let saved = other.working_values(&copy, "00001", 2025).await.unwrap();
+        assert_eq!(
+            saved.get("pop_15_60"),
+            Some(&xhht_domain::values::DataValue::Number(4321.0))
+        );
+        let first = store.for_plan(DISTRICT).await.unwrap();
+        let (p56, _) = first.load_plan().await.unwrap().unwrap();
+        assert_ne!(
+            first
+                .working_values(&p56, "00001", 2025)
+                .await
+                .unwrap()
+                .get("pop_15_60"),
+            Some(&xhht_domain::values::DataValue::Number(4321.0)),
+            "{b:?}: the first plan's draft is its own"
+        );
+        // Vĩnh Phúc's officer does not get Phúc Xá's form in either plan.
+        let vinh_phuc = Client::login(&app, "vinhphuc", "xhht-demo").await;
+        let r = vinh_phuc.get(&app, &format!("/reports/2025/00001?plan={COPY}")).await;
+        assert_ne!(r.status, StatusCode::OK, "{b:?}");
+    }
+}

@@ -89,16 +89,24 @@ async fn load_user(state: &AppState, headers: &HeaderMap) -> Result<Option<Curre
         tracing::error!(error = %e, "session lookup failed");
         AppError::new(ErrorKind::Busy, "")
     })?;
-    // An account acts in its own plan only: in another plan's pages it is
-    // a visitor (its unit code may name another unit there: 00004 was Trúc
-    // Bạch in 56/KH-UBND and is Phường Ba Đình in the new ward's plan).
-    let found = found.filter(|(u, _)| state.is_own_plan(u.plan_id));
-    Ok(found.map(|(u, csrf)| CurrentUser {
+    // An account belongs to a unit of its own plan. In another plan it acts
+    // for the same administrative unit when that plan covers it (found by
+    // the register, never by code: 00004 was Trúc Bạch in 56/KH-UBND and is
+    // Phường Ba Đình in the new ward's plan); otherwise it is a visitor.
+    let found = found.and_then(|(u, csrf)| {
+        let unit = if state.is_own_plan(u.plan_id) {
+            u.org_unit_code.clone()
+        } else {
+            state.same_unit_here(u.plan_id, &u.org_unit_code)?
+        };
+        Some((u, unit, csrf))
+    });
+    Ok(found.map(|(u, unit, csrf)| CurrentUser {
         role: u.role,
         id: u.id,
         username: u.username,
         display_name: u.display_name,
-        org_unit: u.org_unit_code,
+        org_unit: unit,
         csrf,
         session_token: token,
     }))
