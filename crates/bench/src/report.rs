@@ -404,6 +404,7 @@ impl Report {
              cargo run --release -p xhht-bench -- --write BENCHMARKS.md\n\
              # another server:            --postgres-url postgres://USER@HOST:5432/DB\n\
              # SQLite only:               --no-postgres\n\
+             # only the public page against nginx (apt-get install nginx-light wrk):  --only-http\n\
              # more or fewer requests:    --iterations 50 --warmup 5\n\
              # the fixture's own test (builds and checks the plan, validates one year of values):\n\
              cargo test -p xhht-bench\n\
