@@ -2,7 +2,8 @@
 //! only when data does (an approval, a plan change), yet every visit used
 //! to re-read the store and re-render: here a GET without a session is
 //! answered from bytes kept per (path and query) and compressed once (gzip
-//! and brotli), with an `ETag` so a browser that has them gets a 304. The
+//! and brotli), with an `ETag` so a browser that has them gets a 304, in
+//! front of every layer (`plan_pick` asks it first). The
 //! store's data version moves at every committed write of this process, and
 //! the cache is emptied when it does, so an approval shows at the very next
 //! request. Logged-in pages are never kept (they carry the user's name and
@@ -13,14 +14,12 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 
 use crate::auth::SESSION_COOKIE;
-use crate::state::AppState;
 
 /// At most this many pages are kept; the cache empties when full.
 const MAX_ENTRIES: usize = 512;
@@ -39,10 +38,11 @@ struct Entries {
     pages: HashMap<String, Arc<Kept>>,
 }
 
-/// One rendered page in its three encodings.
+/// One rendered page in its three encodings, with the headers it was
+/// first answered with (type, security headers).
 struct Kept {
     etag: HeaderValue,
-    content_type: Option<HeaderValue>,
+    headers: HeaderMap,
     identity: Bytes,
     gzip: Bytes,
     brotli: Bytes,
@@ -77,11 +77,11 @@ impl PageCache {
     }
 }
 
-/// Middleware: serves anonymous GETs from the cache, filling it on a miss.
-pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if !cacheable(req.method(), req.uri().path(), req.headers()) {
-        return next.run(req).await;
-    }
+/// Answers an anonymous GET from the cache of its plan, or has `app`
+/// render it (asking for identity, so it is compressed here once) and keeps
+/// it. Runs in front of every layer, so a kept page costs a lookup; the
+/// first render went through them all and its headers are kept with it.
+pub async fn serve(cache: &PageCache, version: u64, app: axum::Router, mut req: Request) -> Response {
     let key = req
         .uri()
         .path_and_query()
@@ -89,13 +89,15 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
     let accept = encoding(req.headers());
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
     let head = req.method() == Method::HEAD;
-    // Read the version before rendering: a write during the render leaves
-    // the page out of the cache rather than keeping it for the new version.
-    let version = state.store.data_version();
-    if let Some(kept) = state.page_cache.get(version, &key) {
+    if let Some(kept) = cache.get(version, &key) {
         return answer(&kept, accept, if_none_match.as_ref(), head);
     }
-    let res = next.run(req).await;
+    req.headers_mut().remove(header::ACCEPT_ENCODING);
+    req.headers_mut().remove(header::IF_NONE_MATCH);
+    let res = match tower::ServiceExt::oneshot(app, req).await {
+        Ok(r) => r,
+        Err(never) => match never {},
+    };
     // A HEAD has no body to keep; errors and cookie-setting answers are not pages.
     if head || res.status() != StatusCode::OK || res.headers().contains_key(header::SET_COOKIE) {
         return res;
@@ -108,14 +110,14 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
     if bytes.len() > MAX_BODY {
         return Response::from_parts(parts, Body::from(bytes));
     }
-    let kept = Arc::new(keep(version, parts.headers.get(header::CONTENT_TYPE).cloned(), bytes).await);
-    state.page_cache.put(version, key, kept.clone());
+    let kept = Arc::new(keep(version, parts.headers, bytes).await);
+    cache.put(version, key, kept.clone());
     answer(&kept, accept, if_none_match.as_ref(), head)
 }
 
 /// A GET or HEAD without a session: what every visitor would be shown.
 /// `/healthz` is never kept: it must ask the database each time.
-fn cacheable(method: &Method, path: &str, headers: &HeaderMap) -> bool {
+pub fn cacheable(method: &Method, path: &str, headers: &HeaderMap) -> bool {
     (method == Method::GET || method == Method::HEAD)
         && path != "/healthz"
         && crate::auth::cookie(headers, SESSION_COOKIE).is_none()
@@ -148,7 +150,16 @@ fn encoding(headers: &HeaderMap) -> Encoding {
 }
 
 /// Compresses a rendered page once, off the async workers.
-async fn keep(version: u64, content_type: Option<HeaderValue>, identity: Bytes) -> Kept {
+async fn keep(version: u64, mut headers: HeaderMap, identity: Bytes) -> Kept {
+    for h in [
+        header::CONTENT_LENGTH,
+        header::CONTENT_ENCODING,
+        header::ETAG,
+        header::VARY,
+        header::CACHE_CONTROL,
+    ] {
+        headers.remove(h);
+    }
     let body = identity.clone();
     let (gzip, brotli) = tokio::task::spawn_blocking(move || (gzip(&body), brotli(&body)))
         .await
@@ -157,7 +168,7 @@ async fn keep(version: u64, content_type: Option<HeaderValue>, identity: Bytes) 
         .unwrap_or_else(|_| HeaderValue::from_static("\"x\""));
     Kept {
         etag,
-        content_type,
+        headers,
         identity,
         gzip: Bytes::from(gzip),
         brotli: Bytes::from(brotli),
@@ -190,7 +201,7 @@ fn fnv(bytes: &[u8]) -> u64 {
 }
 
 fn answer(kept: &Kept, accept: Encoding, if_none_match: Option<&HeaderValue>, head: bool) -> Response {
-    let mut headers = HeaderMap::new();
+    let mut headers = kept.headers.clone();
     headers.insert(header::ETAG, kept.etag.clone());
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding, cookie"));
     // Kept, but asked again each time: the ETag makes that a 304.
@@ -200,10 +211,8 @@ fn answer(kept: &Kept, accept: Encoding, if_none_match: Option<&HeaderValue>, he
             .split(|b| *b == b',')
             .any(|t| t.trim_ascii() == kept.etag.as_bytes())
     }) {
+        headers.remove(header::CONTENT_TYPE);
         return (StatusCode::NOT_MODIFIED, headers).into_response();
-    }
-    if let Some(ct) = &kept.content_type {
-        headers.insert(header::CONTENT_TYPE, ct.clone());
     }
     let (body, coding) = match accept {
         Encoding::Brotli if !kept.brotli.is_empty() => (kept.brotli.clone(), Some("br")),

@@ -15,9 +15,29 @@ use tower::ServiceExt;
 /// The cookie that remembers the plan a user picked.
 pub const PLAN_COOKIE: &str = "ke_hoach";
 
-/// One plan's routes, by plan code, first installed first.
+/// One plan's app: its code, its router, its page cache and store (whose
+/// data version says when kept pages are stale).
+pub struct PlanApp {
+    code: String,
+    router: Router,
+    cache: Arc<crate::cache::PageCache>,
+    store: xhht_storage::Store,
+}
+
+impl PlanApp {
+    pub fn new(build: fn(crate::state::AppState) -> Router, state: crate::state::AppState) -> Self {
+        Self {
+            code: state.plan.info.code.clone(),
+            cache: state.page_cache.clone(),
+            store: state.store.clone(),
+            router: build(state),
+        }
+    }
+}
+
+/// Every plan's app, first installed first.
 pub struct PlanRouters {
-    pub routers: Vec<(String, Router)>,
+    pub routers: Vec<PlanApp>,
     pub default: usize,
 }
 
@@ -44,10 +64,15 @@ impl PlanRouters {
             (None, Some(code)) => self.position(code).unwrap_or(self.default),
             (None, None) => self.default,
         };
-        let router = self.routers[index].1.clone();
-        let mut res = match router.oneshot(req).await {
-            Ok(r) => r,
-            Err(never) => match never {},
+        let app = &self.routers[index];
+        let router = app.router.clone();
+        let mut res = if crate::cache::cacheable(req.method(), req.uri().path(), req.headers()) {
+            crate::cache::serve(&app.cache, app.store.data_version(), router, req).await
+        } else {
+            match router.oneshot(req).await {
+                Ok(r) => r,
+                Err(never) => match never {},
+            }
         };
         if let Some(code) = asked
             && remembered.as_deref() != Some(code.as_str())
@@ -59,11 +84,11 @@ impl PlanRouters {
     }
 
     fn position(&self, code: &str) -> Option<usize> {
-        self.routers.iter().position(|(c, _)| c == code)
+        self.routers.iter().position(|a| a.code == code)
     }
 
     fn unknown(&self, code: &str, api: bool) -> Response {
-        let known: Vec<&str> = self.routers.iter().map(|(c, _)| c.as_str()).collect();
+        let known: Vec<&str> = self.routers.iter().map(|a| a.code.as_str()).collect();
         let message = format!(
             "Không có kế hoạch mã «{code}». Các kế hoạch đang có: {}.",
             known.join(", ")

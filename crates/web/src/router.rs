@@ -27,13 +27,13 @@ pub fn router(state: AppState) -> Router {
         .iter()
         .position(|s| s.entry.code == state.plan.info.code)
         .unwrap_or(0);
-    let mut routers: Vec<(String, Router)> = state
+    let mut routers: Vec<crate::plan_pick::PlanApp> = state
         .plans
         .iter()
-        .map(|slot| (slot.entry.code.clone(), plan_router(state.for_slot(slot))))
+        .map(|slot| crate::plan_pick::PlanApp::new(plan_router, state.for_slot(slot)))
         .collect();
     if routers.is_empty() {
-        routers.push((state.plan.info.code.clone(), plan_router(state)));
+        routers.push(crate::plan_pick::PlanApp::new(plan_router, state));
     }
     crate::plan_pick::PlanRouters { routers, default }.into_router()
 }
@@ -53,9 +53,9 @@ fn plan_router(state: AppState) -> Router {
 
 /// `routes` with the not-found page and every layer: from the inside out,
 /// a panic becomes a 500 page, the session's account is loaded (and CSRF
-/// checked), errors become pages or JSON, anonymous GETs are answered from
-/// the page cache (`cache.rs`), then security headers, compression, the
-/// body limit, the timeout and the trace.
+/// checked), errors become pages or JSON, then security headers,
+/// compression, the body limit, the timeout and the trace. (Anonymous GETs
+/// are answered from the page cache before all of these: `plan_pick`.)
 fn with_layers(state: AppState, routes: Router<AppState>) -> Router {
     let security = [
         ("x-content-type-options", "nosniff"),
@@ -77,7 +77,6 @@ fn with_layers(state: AppState, routes: Router<AppState>) -> Router {
             state.clone(),
             crate::respond::render,
         ))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::cache::serve))
         .with_state(state);
     for (name, value) in security {
         router = router.layer(SetResponseHeaderLayer::if_not_present(

@@ -29,6 +29,15 @@ async fn public_pages_are_kept_per_data_version() {
             .get(header::ETAG)
             .cloned()
             .expect("an ETag on a public page");
+        let kept = app.clone().oneshot_first("/cong-khai?year=2026").await;
+        assert_eq!(
+            kept.headers().get(header::ETAG),
+            Some(&etag),
+            "{b:?}: served from the cache"
+        );
+        for h in ["x-content-type-options", "content-security-policy", "content-type"] {
+            assert!(kept.headers().contains_key(h), "{b:?}: a kept page keeps {h}");
+        }
         let again = send(&app, get("/cong-khai?year=2026", &[])).await;
         assert_eq!(again.status, StatusCode::OK);
         let same = send(
