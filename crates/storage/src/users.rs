@@ -55,6 +55,37 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
+/// At most this many argon2 computations at once: each takes 19 MiB
+/// (argon2's default m = 19456 KiB), so parallel logins cost at most
+/// twice that, and the async workers never run one.
+const HASHING_AT_ONCE: usize = 2;
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHING_AT_ONCE);
+
+/// A hash of a password nobody knows, with the same parameters as real
+/// ones: unknown and disabled accounts are verified against it, so a
+/// refusal takes as long whether or not the account exists.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&random_password()).expect("argon2 with default parameters"))
+}
+
+/// [`verify_password`] off the async workers, at most [`HASHING_AT_ONCE`]
+/// at a time. `None` verifies against the dummy hash (and says no).
+pub async fn verify_bounded(password: &str, hash: Option<String>) -> Result<bool> {
+    let _permit = HASHING.acquire().await.expect("the semaphore is never closed");
+    let password = password.to_string();
+    let work = move || match hash {
+        Some(h) => verify_password(&password, &h),
+        None => {
+            let _ = verify_password(&password, dummy_hash());
+            false
+        }
+    };
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| StorageError::Password(e.to_string()))
+}
+
 impl Store {
     /// Creates an account, with its audit event, in one transaction.
     pub async fn create_user(&self, stamp: &Stamp, user: &NewUser<'_>) -> Result<i64> {
@@ -116,7 +147,7 @@ impl Store {
         let row: Option<(String,)> = with_db!(&self.db, pool => {
             sqlx::query_as("SELECT password_hash FROM users WHERE id = $1").bind(id).fetch_optional(pool).await?
         });
-        Ok(row.is_some_and(|(h,)| verify_password(password, &h)))
+        verify_bounded(password, row.map(|(h,)| h)).await
     }
 
     /// Sets a new password and ends the account's sessions, with an audit event.
@@ -172,6 +203,8 @@ impl Store {
     }
 
     /// The account if the password matches and the account is enabled.
+    /// An unknown or disabled account is verified against a dummy hash:
+    /// the same work, so the time taken tells nothing.
     pub async fn check_login(&self, username: &str, password: &str) -> Result<Option<UserRow>> {
         let username = username.trim().to_lowercase();
         let row: Option<(StoredUser, String)> = with_db!(&self.db, pool => {
@@ -182,10 +215,22 @@ impl Store {
                     (StoredUser { id, username, display_name, role, org_unit_code, disabled, plan_id }, hash)
                 })
         });
-        match row {
-            Some((user, hash)) if !user.disabled && verify_password(password, &hash) => Ok(Some(user.try_into()?)),
+        let (user, hash) = match row {
+            Some((user, hash)) if !user.disabled => (Some(user), Some(hash)),
+            _ => (None, None),
+        };
+        match (verify_bounded(password, hash).await?, user) {
+            (true, Some(user)) => Ok(Some(user.try_into()?)),
             _ => Ok(None),
         }
+    }
+
+    /// Records a login, a refused login or a logout. A success or logout
+    /// goes to the account's unit; a refusal to no unit.
+    pub async fn audit_login(&self, stamp: &Stamp, unit: Option<&str>, change: &Change) -> Result<()> {
+        let mut w = self.begin_write().await?;
+        w.audit(stamp, unit, None, change).await?;
+        w.commit().await
     }
 }
 

@@ -33,6 +33,7 @@ mod state;
 mod layout_tests;
 
 pub use review::documents::{ReportError, annex, yearly_report};
+pub use auth::{Limits as LoginLimits, TrustedProxy, parse_trusted};
 pub use router::router;
 pub use state::{AppState, PlanEntry, PlanSlot};
 

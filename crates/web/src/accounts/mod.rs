@@ -9,6 +9,7 @@
 //! | `/admin/users…`                | `Admin`                   |
 
 mod login;
+mod next;
 mod password;
 mod users;
 
