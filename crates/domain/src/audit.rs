@@ -323,8 +323,12 @@ mod tests {
                 address: "10.0.0.1".into(),
             },
             Change::LoggedOut { username: "x".into() },
-            Change::BackupMade { file: "a.sqlite".into() },
-            Change::Restored { from: "a.sqlite".into() },
+            Change::BackupMade {
+                file: "a.sqlite".into(),
+            },
+            Change::Restored {
+                from: "a.sqlite".into(),
+            },
             Change::Unrecognised {
                 action: "old.thing".into(),
                 element: None,

@@ -15,11 +15,17 @@ const PG_DUMP: &str = "Cơ sở dữ liệu PostgreSQL: hãy sao lưu bằng pg_
 
 pub async fn backup(args: BackupArgs) -> Result<ExitCode> {
     let url = database_url(&args.db.db())?;
+    if sqlite_path(&url).is_none() {
+        bail!(PG_DUMP);
+    }
     let store = open_store(&url).await?;
     let stamp = Stamp::now("xhht backup");
     match store.backup_to(&stamp, &args.out).await {
         Ok(()) => {
-            println!("Đã sao lưu {url} vào {} (bản sao nhất quán, máy chủ vẫn chạy được).", args.out.display());
+            println!(
+                "Đã sao lưu {url} vào {} (bản sao nhất quán, máy chủ vẫn chạy được).",
+                args.out.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => bail!(refusal(e)),
@@ -46,14 +52,21 @@ fn sqlite_path(url: &str) -> Option<&str> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         return None;
     }
-    Some(url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url))
+    Some(
+        url.strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url),
+    )
 }
 
 fn refusal(e: StorageError) -> String {
     match e {
         StorageError::Backup(BackupRefusal::Postgres) => PG_DUMP.to_string(),
         StorageError::Backup(BackupRefusal::OutputExists { path }) => {
-            format!("tệp {} đã có; bản sao lưu không ghi đè, hãy chọn tên khác", path.display())
+            format!(
+                "tệp {} đã có; bản sao lưu không ghi đè, hãy chọn tên khác",
+                path.display()
+            )
         }
         StorageError::Backup(BackupRefusal::TargetNotEmpty { path }) => format!(
             "cơ sở dữ liệu {} đang có dữ liệu; thêm --force nếu thật sự muốn thay bằng bản sao lưu",

@@ -43,9 +43,11 @@ impl TrustedProxy {
             v4 => v4,
         };
         match (self.net, ip) {
-            (IpAddr::V4(n), IpAddr::V4(i)) => {
-                same_prefix(u128::from(u32::from(n)) << 96, u128::from(u32::from(i)) << 96, self.prefix)
-            }
+            (IpAddr::V4(n), IpAddr::V4(i)) => same_prefix(
+                u128::from(u32::from(n)) << 96,
+                u128::from(u32::from(i)) << 96,
+                self.prefix,
+            ),
             (IpAddr::V6(n), IpAddr::V6(i)) => same_prefix(u128::from(n), u128::from(i), self.prefix),
             _ => false,
         }
@@ -143,9 +145,16 @@ mod tests {
         let trusted = parse_trusted("127.0.0.1, 10.0.0.0/8").unwrap();
         let h = headers("6.6.6.6, 203.0.113.7, 10.0.0.5");
         assert_eq!(client_of(ip("127.0.0.1"), &h, &trusted), ip("203.0.113.7"));
-        assert_eq!(client_of(ip("198.51.100.1"), &h, &trusted), ip("198.51.100.1"), "forged");
+        assert_eq!(
+            client_of(ip("198.51.100.1"), &h, &trusted),
+            ip("198.51.100.1"),
+            "forged"
+        );
         assert_eq!(client_of(ip("127.0.0.1"), &HeaderMap::new(), &trusted), ip("127.0.0.1"));
-        assert_eq!(client_of(ip("127.0.0.1"), &headers("junk, 203.0.113.9"), &trusted), ip("203.0.113.9"));
+        assert_eq!(
+            client_of(ip("127.0.0.1"), &headers("junk, 203.0.113.9"), &trusted),
+            ip("203.0.113.9")
+        );
         assert_eq!(client_of(ip("127.0.0.1"), &h, &[]), ip("127.0.0.1"), "nothing trusted");
     }
 }

@@ -7,9 +7,9 @@ mod roles;
 mod scope;
 mod throttle;
 
+pub use client::{ClientAddr, TrustedProxy, parse_trusted};
 pub use roles::{Admin, AreaReader, Reviewer};
 pub use scope::{PlanYear, ReadReport, ReportUnit, ReviewReport, WriteReport};
-pub use client::{ClientAddr, TrustedProxy, parse_trusted};
 pub use throttle::{Limits, LoginThrottle, Ticket, account_key};
 
 use axum::body::{Body, to_bytes};

@@ -134,7 +134,9 @@ impl LoginThrottle {
             a.window_start = now;
         }
         if a.failures + a.pending >= l.address_budget {
-            return Err((a.window_start + l.window).saturating_duration_since(now).max(l.first_delay));
+            return Err((a.window_start + l.window)
+                .saturating_duration_since(now)
+                .max(l.first_delay));
         }
         let p = t.pairs.entry((account, addr)).or_insert(Pair {
             failures: 0,
@@ -297,7 +299,10 @@ mod tests {
             ticket.failed();
         }
         assert!(t.reserve(an, a).is_err(), "now delayed");
-        assert!(t.reserve(an, ip("10.0.0.2")).is_ok(), "the owner elsewhere is not locked out");
+        assert!(
+            t.reserve(an, ip("10.0.0.2")).is_ok(),
+            "the owner elsewhere is not locked out"
+        );
     }
 
     #[test]

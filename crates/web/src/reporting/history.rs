@@ -76,7 +76,9 @@ fn describe(plan: &Plan, change: &Change) -> String {
             format!("Tỷ lệ của {from} chuyển sang {to}: {}", text::percent(new * 100.0))
         }
         Change::LoginSucceeded { username } => format!("Đăng nhập «{username}»"),
-        Change::LoginFailed { name_start, address, .. } => {
+        Change::LoginFailed {
+            name_start, address, ..
+        } => {
             format!("Đăng nhập không thành công «{name_start}» từ {address}")
         }
         Change::LoggedOut { username } => format!("Đăng xuất «{username}»"),
