@@ -75,9 +75,16 @@ impl Principal {
         self.role == Role::Reporter && self.org_unit == unit
     }
 
-    /// Whether the account may review (return, approve, reopen) `unit`'s report.
+    /// Whether the account may review (return, approve, reopen) `unit`'s
+    /// report: a reviewer or administrator of the area, never of their own
+    /// unit (no one approves their own figures).
     pub fn can_review(&self, plan: &Plan, unit: &str) -> bool {
-        self.role.reviews() && in_area(plan, unit)
+        self.role.reviews() && in_area(plan, unit) && !self.is_own_unit(unit)
+    }
+
+    /// Whether `unit` is the account's own unit.
+    pub fn is_own_unit(&self, unit: &str) -> bool {
+        self.org_unit == unit
     }
 }
 
@@ -102,6 +109,19 @@ mod tests {
         Principal {
             role,
             org_unit: unit.into(),
+        }
+    }
+
+    #[test]
+    fn nobody_reviews_their_own_unit() {
+        let plan = builtin();
+        let own = plan.reporting.submit_to.clone();
+        for role in [Role::Admin, Role::Reviewer] {
+            let p = who(role, &own);
+            assert!(in_area(&plan, &own), "the reviewing unit is in the area");
+            assert!(!p.can_review(&plan, &own), "{role:?} of its own unit");
+            assert!(p.can_review(&plan, "00001"), "{role:?} of a ward");
+            assert!(p.can_read(&plan, &own));
         }
     }
 

@@ -126,6 +126,29 @@ pub enum Change {
         old: Option<f64>,
         new: f64,
     },
+    /// Someone logged in (the account's own unit and plan).
+    LoginSucceeded {
+        username: String,
+    },
+    /// A login refused: a digest of the typed name and at most 40 of its
+    /// cleaned characters, never the name as typed (it may be a megabyte).
+    LoginFailed {
+        name_digest: String,
+        name_start: String,
+        address: String,
+    },
+    /// Someone logged out.
+    LoggedOut {
+        username: String,
+    },
+    /// A consistent copy of the database was written.
+    BackupMade {
+        file: String,
+    },
+    /// The database was replaced by a backup.
+    Restored {
+        from: String,
+    },
     /// An event of an earlier release that none of the above describes:
     /// kept as it was written, never dropped.
     Unrecognised {
@@ -159,6 +182,11 @@ impl Change {
             Self::ValuesImported { .. } => "values_imported",
             Self::UnitsImported { .. } => "units_imported",
             Self::UnitShareSet { .. } => "unit_share_set",
+            Self::LoginSucceeded { .. } => "login_succeeded",
+            Self::LoginFailed { .. } => "login_failed",
+            Self::LoggedOut { .. } => "logged_out",
+            Self::BackupMade { .. } => "backup_made",
+            Self::Restored { .. } => "restored",
             Self::Unrecognised { .. } => "unrecognised",
         }
     }
@@ -288,6 +316,19 @@ mod tests {
             },
             Change::SampleGenerated,
             Change::ValuesImported { values: 10, units: 2 },
+            Change::LoginSucceeded { username: "x".into() },
+            Change::LoginFailed {
+                name_digest: "ab12".into(),
+                name_start: "x".into(),
+                address: "10.0.0.1".into(),
+            },
+            Change::LoggedOut { username: "x".into() },
+            Change::BackupMade {
+                file: "a.sqlite".into(),
+            },
+            Change::Restored {
+                from: "a.sqlite".into(),
+            },
             Change::Unrecognised {
                 action: "old.thing".into(),
                 element: None,

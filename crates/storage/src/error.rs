@@ -23,6 +23,9 @@ pub enum StorageError {
     Refused(Refusal),
     #[error("lỗi mã hóa mật khẩu: {0}")]
     Password(String),
+    /// A backup or restore refused (see [`crate::BackupRefusal`]).
+    #[error("backup: {0:?}")]
+    Backup(crate::BackupRefusal),
     /// Stored data this code never writes (a hand-edited database).
     #[error("unreadable stored data: {0}")]
     Corrupt(String),

@@ -6,6 +6,7 @@
 //! audit event, opened by `write::Writer` (see there).
 
 mod audit;
+mod backup;
 mod connect;
 mod error;
 mod plans;
@@ -18,6 +19,7 @@ mod users;
 mod write;
 
 pub use audit::AuditEvent;
+pub use backup::BackupRefusal;
 pub use connect::{Backend, Store};
 pub use error::{Conflict, Missing, StorageError};
 pub use plans::PlanRow;

@@ -86,6 +86,17 @@ impl Store {
         w.commit().await
     }
 
+    /// Deletes every session expired at `now`; how many went. Login calls
+    /// it, and the server at start, so the table holds live sessions only.
+    pub async fn purge_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+        let mut w = self.begin_write().await?;
+        let gone = w
+            .execute("DELETE FROM sessions WHERE expires_at <= $1", args![ts(now)])
+            .await?;
+        w.commit().await?;
+        Ok(gone)
+    }
+
     /// Ends every session of an account (password changed, account disabled).
     pub async fn delete_user_sessions(&self, user_id: i64) -> Result<()> {
         let mut w = self.begin_write().await?;

@@ -33,6 +33,7 @@ mod state;
 #[cfg(test)]
 mod layout_tests;
 
+pub use auth::{Limits as LoginLimits, TrustedProxy, parse_trusted};
 pub use review::documents::{ReportError, annex, yearly_report};
 pub use router::router;
 pub use state::{AppState, PlanEntry, PlanSlot};

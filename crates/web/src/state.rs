@@ -5,7 +5,7 @@ use xhht_domain::plan::Plan;
 use xhht_domain::units::Register;
 use xhht_storage::{StorageError, Store};
 
-use crate::auth::LoginThrottle;
+use crate::auth::{LoginThrottle, TrustedProxy};
 
 /// Per (year, area): how many units each indicator expects.
 pub type ExpectedCounts = std::collections::HashMap<(i32, String), Vec<usize>>;
@@ -19,6 +19,8 @@ pub struct AppState {
     /// The database holds generated sample data: pages say so.
     pub is_sample: bool,
     pub throttle: Arc<LoginThrottle>,
+    /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxies`).
+    pub trusted_proxies: Arc<Vec<TrustedProxy>>,
     /// Mark cookies Secure (served over HTTPS, possibly behind a proxy).
     pub secure_cookies: bool,
     /// Units each indicator expects, per (year, area): from the plan alone.
@@ -115,6 +117,7 @@ impl AppState {
             plan: Arc::new(plan),
             is_sample,
             throttle: Arc::default(),
+            trusted_proxies: Arc::default(),
             secure_cookies: false,
             expected: Arc::default(),
             plans: Arc::new(slots),

@@ -121,10 +121,11 @@ async fn requests_without_a_valid_csrf_token_change_nothing() {
 }
 
 #[tokio::test]
-async fn ten_wrong_passwords_block_further_tries() {
+async fn wrong_passwords_beyond_the_free_tries_are_delayed() {
+    let free = xhht_web::LoginLimits::default().free_tries;
     for (_, app) in demo_apps("web_throttle").await {
         let anon = Client::default();
-        for _ in 0..10 {
+        for _ in 0..free {
             let r = anon
                 .post_raw(
                     &app,
@@ -387,5 +388,29 @@ async fn password_change() {
             "sessions ended"
         );
         Client::login(&app, "hkh", "mat-khau-moi-dai").await;
+    }
+}
+
+#[tokio::test]
+async fn no_one_reviews_their_own_unit() {
+    let plan = builtin();
+    let own = plan.reporting.submit_to.to_string();
+    for (store, app) in demo_apps("web_review_own").await {
+        for (user, pw) in [("chuyenvien", "xhht-demo"), ("admin", "admin")] {
+            let c = Client::login(&app, user, pw).await;
+            let events = store.audit_count().await.unwrap();
+            for action in ["approve", "return", "reopen"] {
+                let r = c
+                    .post(
+                        &app,
+                        &format!("/reports/2026/{own}/review"),
+                        &[("action", action), ("reason", "tự duyệt")],
+                    )
+                    .await;
+                assert_eq!(r.status, StatusCode::FORBIDDEN, "{user} {action} of {own}");
+                assert!(r.body.contains("chính đơn vị mình"), "{}", r.body);
+            }
+            assert_eq!(store.audit_count().await.unwrap(), events, "nothing written");
+        }
     }
 }

@@ -31,9 +31,43 @@ pub enum Command {
     /// Quản lý tài khoản (accounts).
     #[command(subcommand)]
     User(UserCommand),
+    /// Sao lưu cơ sở dữ liệu SQLite khi máy chủ đang chạy (a consistent copy; PostgreSQL: pg_dump).
+    Backup(BackupArgs),
+    /// Khôi phục cơ sở dữ liệu SQLite từ bản sao lưu (restore a backup).
+    Restore(RestoreArgs),
     /// Danh mục đơn vị hành chính theo thời gian (the dated register of administrative units).
     #[command(subcommand)]
     Units(UnitsCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Tệp sao lưu sẽ tạo (must not exist yet).
+    #[arg(long)]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub db: UrlArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// Tệp sao lưu (made by `xhht backup`).
+    #[arg(long)]
+    pub from: PathBuf,
+    /// Ghi đè cơ sở dữ liệu đang có dữ liệu (overwrite a database that holds data).
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub db: UrlArgs,
+}
+
+/// Who may name the client in `X-Forwarded-For`.
+#[derive(Debug, Args)]
+pub struct ProxyArgs {
+    /// Địa chỉ proxy tin cậy, cách nhau bằng dấu phẩy (ví dụ 127.0.0.1,10.0.0.0/8):
+    /// chỉ từ các địa chỉ này mới tin X-Forwarded-For (trusted reverse proxies).
+    #[arg(long, env = "XHHT_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -115,6 +149,8 @@ pub struct DemoArgs {
     /// Chỉ tạo cơ sở dữ liệu mẫu rồi thoát (create the sample database and exit).
     #[arg(long)]
     pub no_serve: bool,
+    #[command(flatten)]
+    pub proxies: ProxyArgs,
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +171,8 @@ pub struct ServeArgs {
     pub listen: SocketAddr,
     #[command(flatten)]
     pub db: DbArgs,
+    #[command(flatten)]
+    pub proxies: ProxyArgs,
 }
 
 #[derive(Debug, Subcommand)]

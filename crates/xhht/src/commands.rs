@@ -29,6 +29,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(args) => import(args).await,
         Command::Report(args) => report(args).await,
         Command::Units(UnitsCommand::Import(args)) => units_import(args).await,
+        Command::Backup(args) => crate::backup::backup(args).await,
+        Command::Restore(args) => crate::backup::restore(args).await,
     }
 }
 
@@ -85,7 +87,7 @@ async fn demo(args: DemoArgs) -> Result<ExitCode> {
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
-    let state = load_state(store).await?;
+    let state = serving_state(store, &args.proxies).await?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("không lắng nghe được trên {}", args.listen))?;
@@ -153,7 +155,7 @@ async fn init(args: InitArgs) -> Result<ExitCode> {
 
 async fn serve(args: ServeArgs) -> Result<ExitCode> {
     let store = open_scoped(&args.db).await?;
-    let state = load_state(store).await?;
+    let state = serving_state(store, &args.proxies).await?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("không lắng nghe được trên {}", args.listen))?;
@@ -458,6 +460,19 @@ pub(crate) async fn open_store(url: &str) -> Result<Store> {
     Store::open(url)
         .await
         .with_context(|| format!("không mở được cơ sở dữ liệu {url}"))
+}
+
+/// The state a server starts with: its trusted proxies set, and the
+/// sessions that expired while it was down purged.
+async fn serving_state(store: Store, proxies: &crate::cli::ProxyArgs) -> Result<AppState> {
+    let trusted = xhht_web::parse_trusted(&proxies.trusted_proxies).map_err(anyhow::Error::msg)?;
+    let gone = store.purge_sessions(chrono::Utc::now()).await?;
+    if gone > 0 {
+        println!("Đã xóa {gone} phiên đăng nhập hết hạn.");
+    }
+    let mut state = load_state(store).await?;
+    state.trusted_proxies = std::sync::Arc::new(trusted);
+    Ok(state)
 }
 
 /// The web application's state, or a Vietnamese message when no plan is installed.

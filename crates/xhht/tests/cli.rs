@@ -309,3 +309,90 @@ fn plans_are_added_listed_ended_and_upgraded() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every approved figure of every plan, as text, for comparing two databases.
+async fn figures(url: &str) -> String {
+    let store = xhht_storage::Store::open(url).await.unwrap();
+    let mut out = String::new();
+    for row in store.plans().await.unwrap() {
+        let scoped = store.with_plan_id(row.id);
+        let (plan, _) = scoped.load_plan().await.unwrap().unwrap();
+        for year in scoped.approved_years().await.unwrap() {
+            let values = scoped.approved_values(&plan, year).await.unwrap();
+            let code = &row.code;
+            let mut lines: Vec<String> = values
+                .units
+                .iter()
+                .flat_map(|(unit, vs)| vs.iter().map(move |(e, v)| format!("{code} {year} {unit} {e} = {v:?}")))
+                .collect();
+            lines.sort();
+            out.push_str(&lines.join("\n"));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn backup_and_restore_round_trip() {
+    let dir = std::env::temp_dir().join(format!("xhht-backup-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite:{}", dir.join("demo.sqlite").display());
+    assert!(xhht(&["demo", "--no-serve", "--database-url", &db]).status.success());
+    let copy = dir.join("copy.sqlite");
+    let copy_s = copy.to_str().unwrap();
+    let out = xhht(&["backup", "--out", copy_s, "--database-url", &db]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // A backup never overwrites.
+    let again = xhht(&["backup", "--out", copy_s, "--database-url", &db]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("đã có"));
+
+    let restored = format!("sqlite:{}", dir.join("restored.sqlite").display());
+    let out = xhht(&["restore", "--from", copy_s, "--database-url", &restored]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let before = figures(&db).await;
+    assert!(before.lines().count() > 1, "the demo has approved figures: {before}");
+    assert_eq!(
+        figures(&restored).await,
+        before,
+        "the same figures after the round trip"
+    );
+
+    let source = xhht_storage::Store::open(&db)
+        .await
+        .unwrap()
+        .audit_trail()
+        .await
+        .unwrap();
+    assert!(source.iter().any(|e| e.event.change.kind() == "backup_made"));
+    // A database holding data is replaced only with --force.
+    let refused = xhht(&["restore", "--from", copy_s, "--database-url", &db]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"));
+    let forced = xhht(&["restore", "--from", copy_s, "--database-url", &db, "--force"]);
+    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
+    assert_eq!(figures(&db).await, before);
+    // Audited: the backup in the source, the restore in the restored one.
+    let trail = xhht_storage::Store::open(&restored)
+        .await
+        .unwrap()
+        .audit_trail()
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = trail.iter().map(|e| e.event.change.kind()).collect();
+    assert!(kinds.contains(&"restored"), "{kinds:?}");
+    let not_a_backup = xhht(&["restore", "--from", PLAN, "--database-url", &restored, "--force"]);
+    assert!(String::from_utf8_lossy(&not_a_backup.stderr).contains("không phải bản sao lưu"));
+    // PostgreSQL: pg_dump is the way, said in Vietnamese.
+    let pg = xhht(&[
+        "backup",
+        "--out",
+        "x.dump",
+        "--database-url",
+        "postgres://nobody@127.0.0.1:1/none",
+    ]);
+    assert!(!pg.status.success());
+    assert!(String::from_utf8_lossy(&pg.stderr).contains("pg_dump"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,16 +1,17 @@
 //! `/login` and `/logout`.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::auth::{CurrentUser, MaybeUser, SESSION_COOKIE, cookie};
+use xhht_domain::audit::Change;
+use xhht_storage::Stamp;
+
+use super::next::safe_next;
+use crate::auth::{ClientAddr, CurrentUser, MaybeUser, SESSION_COOKIE, Ticket, account_key, cookie};
 use crate::chrome::{Chrome, home_of};
 use crate::respond::{AppError, ErrorKind, Form, Query};
 use crate::state::AppState;
@@ -49,21 +50,6 @@ pub struct LoginForm {
     next: String,
 }
 
-/// The client's address, for throttling (the socket's, when served).
-pub struct ClientAddr(String);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "local".to_string(), |c| c.0.ip().to_string());
-        Ok(ClientAddr(addr))
-    }
-}
-
 fn busy(e: xhht_storage::StorageError) -> AppError {
     tracing::error!(error = %e, "login failed");
     AppError::new(ErrorKind::Busy, "")
@@ -80,30 +66,34 @@ pub async fn submit(
         let page = LoginPage {
             chrome: chrome.clone(),
             next: safe_next(Some(&f.next)),
-            username: f.username.clone(),
+            // Echo what a username can be, not what was typed (maybe a megabyte).
+            username: name_start(&f.username),
             error,
         };
         Ok((status, page).into_response())
     };
-    if let Some(left) = state.throttle.blocked(&f.username, &addr) {
-        let minutes = left.as_secs().div_ceil(60);
-        return refuse(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!("Bạn đã nhập sai mật khẩu quá nhiều lần. Vui lòng thử lại sau {minutes} phút."),
-        );
-    }
+    // A try is reserved before the password is verified: parallel tries
+    // cannot overshoot the limits.
+    let ticket = match state.throttle.reserve(account_key(&f.username), addr) {
+        Ok(ticket) => ticket,
+        Err(wait) => return refuse(StatusCode::TOO_MANY_REQUESTS, wait_message(wait)),
+    };
     let user = state.store.check_login(&f.username, &f.password).await.map_err(busy)?;
     let Some(user) = user else {
-        state.throttle.failed(&f.username, &addr);
+        failed(&state, ticket, &f.username, addr).await;
         return refuse(
             StatusCode::UNAUTHORIZED,
             "Tên đăng nhập hoặc mật khẩu không đúng.".into(),
         );
     };
-    state.throttle.succeeded(&f.username, &addr);
+    ticket.succeeded();
     // A new session id at every login: the old one (if any) is dropped.
     if let Some(old) = cookie(&headers, SESSION_COOKIE) {
         let _ = state.store.delete_session(&old).await;
+    }
+    let now = chrono::Utc::now();
+    if let Err(e) = state.store.purge_sessions(now).await {
+        tracing::warn!(error = %e, "expired sessions not purged");
     }
     let session = state
         .store
@@ -122,6 +112,11 @@ pub async fn submit(
     // The account works in its own plan: the site switches to it.
     let own = state.plans.iter().find(|p| p.store.scope() == user.plan_id);
     let plan = own.map_or(&state.plan, |p| &p.plan);
+    let own_store = own.map_or(&state.store, |p| &p.store);
+    let change = Change::LoginSucceeded {
+        username: current.username.clone(),
+    };
+    audit(own_store, &current.username, Some(&current.org_unit), &change).await;
     let target = if f.next.is_empty() || f.next == "/" || own.is_some_and(|p| p.plan.info.code != state.plan.info.code)
     {
         home_of(plan, &current)
@@ -142,6 +137,41 @@ pub async fn submit(
     Ok(res)
 }
 
+fn wait_message(wait: std::time::Duration) -> String {
+    let secs = wait.as_secs().max(1);
+    let when = if secs < 60 {
+        format!("{secs} giây")
+    } else {
+        format!("{} phút", secs.div_ceil(60))
+    };
+    format!("Bạn đã nhập sai mật khẩu quá nhiều lần. Vui lòng thử lại sau {when}.")
+}
+
+/// A refused login: counted, and recorded with a digest of the name and
+/// its first characters only.
+async fn failed(state: &AppState, ticket: Ticket, username: &str, addr: std::net::IpAddr) {
+    ticket.failed();
+    let digest: String = account_key(username).iter().map(|b| format!("{b:02x}")).collect();
+    let change = Change::LoginFailed {
+        name_digest: digest,
+        name_start: name_start(username),
+        address: addr.to_string(),
+    };
+    audit(&state.store, "", None, &change).await;
+}
+
+/// At most 40 characters of a typed name, without control characters.
+fn name_start(typed: &str) -> String {
+    typed.trim().chars().filter(|c| !c.is_control()).take(40).collect()
+}
+
+/// An audit failure does not stop a login or logout; it is logged.
+async fn audit(store: &xhht_storage::Store, actor: &str, unit: Option<&str>, change: &Change) {
+    if let Err(e) = store.audit_login(&Stamp::now(actor), unit, change).await {
+        tracing::error!(error = %e, kind = change.kind(), "login event not recorded");
+    }
+}
+
 fn forwarded_https(headers: &HeaderMap) -> bool {
     headers
         .get("x-forwarded-proto")
@@ -154,14 +184,6 @@ fn session_cookie(token: &str, max_age: i64, secure: bool) -> String {
     format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
-/// Only paths of this site: no `//host` or `https://…` redirects.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
-    }
-}
-
 pub async fn logout(
     State(state): State<AppState>,
     axum::Extension(user): axum::Extension<MaybeUser>,
@@ -169,6 +191,10 @@ pub async fn logout(
 ) -> Response {
     if let Some(u) = user.0 {
         let _ = state.store.delete_session(&u.session_token).await;
+        let change = Change::LoggedOut {
+            username: u.username.clone(),
+        };
+        audit(&state.store, &u.username, Some(&u.org_unit), &change).await;
     }
     let secure = state.secure_cookies || forwarded_https(&headers);
     ([(header::SET_COOKIE, session_cookie("", 0, secure))], Redirect::to("/")).into_response()

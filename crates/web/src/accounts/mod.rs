@@ -9,17 +9,28 @@
 //! | `/admin/users…`                | `Admin`                   |
 
 mod login;
+mod next;
 mod password;
 mod users;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::state::AppState;
 
+/// A login form is a name, a password and a path: 16 KiB is plenty, and a
+/// megabyte-long name is refused before it is read into memory.
+const LOGIN_BODY_LIMIT: usize = 16 * 1024;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/login", get(login::form).post(login::submit))
+        .route(
+            "/login",
+            get(login::form)
+                .post(login::submit)
+                .layer(DefaultBodyLimit::max(LOGIN_BODY_LIMIT)),
+        )
         .route("/logout", post(login::logout))
         .route("/account/password", get(password::form).post(password::change))
         .route("/admin/users", get(users::list).post(users::create::create))

@@ -2,13 +2,15 @@
 //! state-changing request, login throttling, and the extractors that let a
 //! handler run only for the roles ([`roles`]) and units ([`scope`]) allowed.
 
+mod client;
 mod roles;
 mod scope;
 mod throttle;
 
+pub use client::{ClientAddr, TrustedProxy, parse_trusted};
 pub use roles::{Admin, AreaReader, Reviewer};
 pub use scope::{PlanYear, ReadReport, ReportUnit, ReviewReport, WriteReport};
-pub use throttle::LoginThrottle;
+pub use throttle::{Limits, LoginThrottle, Ticket, account_key};
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, Request, State};

@@ -157,7 +157,14 @@ impl FromRequestParts<AppState> for ReviewReport {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let user = CurrentUser::from_request_parts(parts, state).await?;
         let ReportUnit { year, unit } = ReportUnit::from_request_parts(parts, state).await?;
-        if !user.principal().can_review(&state.plan, &unit.code) {
+        let who = user.principal();
+        if who.role.reviews() && who.is_own_unit(&unit.code) {
+            return Err(AppError::forbidden(
+                "Bạn không được duyệt, trả lại hay mở lại báo cáo của chính đơn vị mình; \
+                 việc này do người của đơn vị khác thực hiện.",
+            ));
+        }
+        if !who.can_review(&state.plan, &unit.code) {
             return Err(refused("duyệt"));
         }
         Ok(ReviewReport { user, year, unit })

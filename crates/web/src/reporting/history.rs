@@ -75,6 +75,15 @@ fn describe(plan: &Plan, change: &Change) -> String {
         Change::UnitShareSet { from, to, new, .. } => {
             format!("Tỷ lệ của {from} chuyển sang {to}: {}", text::percent(new * 100.0))
         }
+        Change::LoginSucceeded { username } => format!("Đăng nhập «{username}»"),
+        Change::LoginFailed {
+            name_start, address, ..
+        } => {
+            format!("Đăng nhập không thành công «{name_start}» từ {address}")
+        }
+        Change::LoggedOut { username } => format!("Đăng xuất «{username}»"),
+        Change::BackupMade { file } => format!("Sao lưu cơ sở dữ liệu vào {file}"),
+        Change::Restored { from } => format!("Khôi phục cơ sở dữ liệu từ {from}"),
         Change::Unrecognised { action, .. } => action.clone(),
     }
 }
