@@ -75,6 +75,16 @@ fn describe(plan: &Plan, change: &Change) -> String {
         Change::UnitShareSet { from, to, new, .. } => {
             format!("Tỷ lệ của {from} chuyển sang {to}: {}", text::percent(new * 100.0))
         }
+        Change::ReportDraftSaved {
+            year,
+            version,
+            restored_from,
+            ..
+        } => match restored_from {
+            Some(v) => format!("Khôi phục dự thảo báo cáo năm {year} từ phiên bản {v} (phiên bản {version})"),
+            None => format!("Lưu dự thảo báo cáo năm {year}, phiên bản {version}"),
+        },
+        Change::ReportIssued { year, number, .. } => format!("Ban hành báo cáo năm {year}, số {number}"),
         Change::Unrecognised { action, .. } => action.clone(),
     }
 }
