@@ -57,7 +57,10 @@ impl TextKind {
 
     /// Whether line breaks are kept (otherwise they become spaces).
     pub fn multiline(self) -> bool {
-        matches!(self, Self::Narrative | Self::Explanation | Self::Value | Self::ReportSection)
+        matches!(
+            self,
+            Self::Narrative | Self::Explanation | Self::Value | Self::ReportSection
+        )
     }
 
     /// The field's name in messages.

@@ -180,7 +180,11 @@ mod tests {
 
     #[test]
     fn a_blank_line_starts_a_paragraph_and_dashes_make_a_list() {
-        let blocks = to_blocks("Dòng một\ndòng hai.\r\n\r\nĐoạn mới:\n- a\n- b\nSau danh sách.", &[], &[]);
+        let blocks = to_blocks(
+            "Dòng một\ndòng hai.\r\n\r\nĐoạn mới:\n- a\n- b\nSau danh sách.",
+            &[],
+            &[],
+        );
         assert_eq!(
             blocks,
             vec![

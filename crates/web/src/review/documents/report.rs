@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 
 use chrono::{Duration, Utc};
+use xhht_domain::indicator::ProgressStatus;
 use xhht_domain::plan::TargetValue;
 use xhht_domain::text;
 use xhht_domain::workflow::ReportState;
 use xhht_office::annex::{AnnexCell, AnnexTable};
-use xhht_domain::indicator::ProgressStatus;
 use xhht_office::report::draft::ReviewLine;
 use xhht_office::report::{
     IndicatorLine, ReportDocument, ReportKind, TaskGroupText, YearlyReport, render, yearly_document,
@@ -71,6 +71,9 @@ async fn gather(state: &AppState, year: i32, kind: ReportKind) -> Result<YearlyR
             plan.target(&ind.code, y)
                 .map_or_else(|| "—".into(), |t| present::target(ind, &t.value))
         };
+        if kind.is_review() {
+            review.push(review_line(plan, ind, &this_year, &shown(base), p.status, year));
+        }
         indicators.push(IndicatorLine {
             number: ind.number,
             name: ind.name.clone(),
@@ -80,9 +83,6 @@ async fn gather(state: &AppState, year: i32, kind: ReportKind) -> Result<YearlyR
             baseline: shown(base),
             status: crate::i18n::progress(p.status).to_string(),
         });
-        if kind.is_review() {
-            review.push(review_line(plan, ind, &this_year, &shown(base), p.status, year));
-        }
         let numeric_target = plan
             .targets_for(&ind.code)
             .any(|t| matches!(t.value, TargetValue::Number(_)));
