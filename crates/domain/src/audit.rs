@@ -149,6 +149,25 @@ pub enum Change {
     Restored {
         from: String,
     },
+    /// A reviewer saved a version of the area's report draft (`kind`: nam,
+    /// so-ket, tong-ket); `restored_from` when it restores an older version.
+    ReportDraftSaved {
+        year: i32,
+        /// Named `report_kind` in the JSON: `kind` is the event's tag.
+        #[serde(rename = "report_kind")]
+        kind: String,
+        version: i32,
+        restored_from: Option<i32>,
+    },
+    /// The area's report was issued: its .docx is frozen, `sha256` of the
+    /// stored bytes (lowercase hex).
+    ReportIssued {
+        year: i32,
+        #[serde(rename = "report_kind")]
+        kind: String,
+        number: String,
+        sha256: String,
+    },
     /// An event of an earlier release that none of the above describes:
     /// kept as it was written, never dropped.
     Unrecognised {
@@ -187,6 +206,8 @@ impl Change {
             Self::LoggedOut { .. } => "logged_out",
             Self::BackupMade { .. } => "backup_made",
             Self::Restored { .. } => "restored",
+            Self::ReportDraftSaved { .. } => "report_draft_saved",
+            Self::ReportIssued { .. } => "report_issued",
             Self::Unrecognised { .. } => "unrecognised",
         }
     }
@@ -328,6 +349,17 @@ mod tests {
             },
             Change::Restored {
                 from: "a.sqlite".into(),
+            Change::ReportDraftSaved {
+                year: 2025,
+                kind: "so-ket".into(),
+                version: 3,
+                restored_from: Some(1),
+            },
+            Change::ReportIssued {
+                year: 2025,
+                kind: "so-ket".into(),
+                number: "12".into(),
+                sha256: "ab".repeat(32),
             },
             Change::Unrecognised {
                 action: "old.thing".into(),

@@ -120,6 +120,9 @@ fn sample_with(kind: ReportKind, extra: usize) -> YearlyReport {
         signing_authority: String::new(),
         signer_title: "Trưởng phòng".into(),
         signer_name: "Nguyễn Văn An".into(),
+        review: Vec::new(),
+        target_year: Some(2025),
+        next_period: String::new(),
     }
 }
 

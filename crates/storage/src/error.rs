@@ -62,6 +62,13 @@ pub enum Conflict {
     UnknownUnit {
         code: String,
     },
+    /// The area's report of this year and kind was already issued (its
+    /// file is frozen): a second issue is refused.
+    ReportIssued {
+        year: i32,
+        kind: String,
+        number: String,
+    },
     /// An administrator's split of a unit among its successors does not add up.
     InvalidSplit {
         problem: xhht_domain::units::SplitProblem,
@@ -83,6 +90,12 @@ pub enum Missing {
     },
     /// No plan installed yet.
     Plan,
+    /// No saved version of the area's report draft with this number.
+    DraftVersion {
+        year: i32,
+        kind: String,
+        version: i32,
+    },
 }
 
 impl From<Conflict> for StorageError {

@@ -77,6 +77,8 @@ pub async fn columns(store: &Store) -> std::collections::BTreeMap<String, Vec<(S
             "double precision" | "real" => "real",
             "text" => "text",
             "boolean" => "boolean",
+            // BLOB on SQLite, BYTEA on PostgreSQL: both hold bytes (issued reports).
+            "blob" | "bytea" => "bytes",
             other => panic!("{table}.{column}: type «{other}» has no class here; add it"),
         };
         out.entry(table)

@@ -30,6 +30,8 @@ pub(crate) enum Arg {
     I64(Option<i64>),
     F64(Option<f64>),
     Bool(bool),
+    /// BLOB on SQLite, BYTEA on PostgreSQL: sqlx binds `Vec<u8>` as either.
+    Bytes(Vec<u8>),
 }
 
 macro_rules! arg_from {
@@ -56,6 +58,7 @@ arg_from! {
     Option<f64> => |v| Arg::F64(v),
     f64 => |v| Arg::F64(Some(v)),
     bool => |v| Arg::Bool(v),
+    Vec<u8> => |v| Arg::Bytes(v),
 }
 
 /// `args![a, b, …]`: the parameters `$1, $2, …` of one statement.
@@ -76,6 +79,7 @@ macro_rules! bind_all {
                 Arg::I64(v) => q.bind(v),
                 Arg::F64(v) => q.bind(v),
                 Arg::Bool(v) => q.bind(v),
+                Arg::Bytes(v) => q.bind(v),
             };
         }
         q

@@ -27,6 +27,8 @@ pub enum TextKind {
     Username,
     /// The value of a `text` data element.
     Value,
+    /// A section of the area's report as a reviewer writes it.
+    ReportSection,
 }
 
 impl TextKind {
@@ -39,6 +41,8 @@ impl TextKind {
             Self::DisplayName => 100,
             Self::Username => 40,
             Self::Value => 2_000,
+            // Section II gathers every unit's passages.
+            Self::ReportSection => 60_000,
         }
     }
 
@@ -53,7 +57,10 @@ impl TextKind {
 
     /// Whether line breaks are kept (otherwise they become spaces).
     pub fn multiline(self) -> bool {
-        matches!(self, Self::Narrative | Self::Explanation | Self::Value)
+        matches!(
+            self,
+            Self::Narrative | Self::Explanation | Self::Value | Self::ReportSection
+        )
     }
 
     /// The field's name in messages.
@@ -65,6 +72,7 @@ impl TextKind {
             Self::DisplayName => "Họ tên",
             Self::Username => "Tên đăng nhập",
             Self::Value => "Nội dung",
+            Self::ReportSection => "Nội dung mục báo cáo",
         }
     }
 }

@@ -489,14 +489,47 @@ pub fn sections(d: &DraftInput) -> Vec<Section> {
     let groups = group_narratives(d.groups, d.narratives);
     let mut out = vec![direction(d), results(d, &groups), assessment(d, &groups)];
     if d.kind.is_review() {
-        out.push(Section {
-            title: "BÀI HỌC KINH NGHIỆM".into(),
-            blocks: vec![Block::Note(TO_COMPLETE.into())],
-        });
+        out.push(lessons(d));
     }
     out.push(outlook(d));
     out.push(proposals(d, &groups));
     out
+}
+
+/// Section IV of a review: what the period's figures point to (the targets
+/// met show what worked, those missed what to change), then the people's
+/// lessons to write.
+fn lessons(d: &DraftInput) -> Section {
+    let met: Vec<String> = d
+        .review
+        .iter()
+        .filter(|l| l.met == Some(true))
+        .map(|l| format!("chỉ tiêu {} ({})", l.number, l.name))
+        .collect();
+    let missed: Vec<String> = d
+        .review
+        .iter()
+        .filter(|l| l.met == Some(false))
+        .map(|l| format!("chỉ tiêu {} ({})", l.number, l.name))
+        .collect();
+    let mut blocks = Vec::new();
+    if !met.is_empty() {
+        blocks.push(Block::Paragraph(format!(
+            "Từ những chỉ tiêu đã đạt trong giai đoạn ({}), rút ra cách làm hiệu quả cần phát huy.",
+            met.join("; ")
+        )));
+    }
+    if !missed.is_empty() {
+        blocks.push(Block::Paragraph(format!(
+            "Từ những chỉ tiêu chưa đạt ({}), rút ra những điểm cần điều chỉnh trong chỉ đạo, phân công và bảo đảm nguồn lực.",
+            missed.join("; ")
+        )));
+    }
+    blocks.push(Block::Note(TO_COMPLETE.into()));
+    Section {
+        title: "BÀI HỌC KINH NGHIỆM".into(),
+        blocks,
+    }
 }
 
 fn direction(d: &DraftInput) -> Section {
@@ -597,7 +630,7 @@ fn assessment(d: &DraftInput, groups: &[GroupDraft]) -> Section {
 }
 
 fn outlook(d: &DraftInput) -> Section {
-    let behind: Vec<String> = d
+    let mut behind: Vec<String> = d
         .outcomes
         .iter()
         .filter(|o| {
@@ -608,9 +641,19 @@ fn outlook(d: &DraftInput) -> Section {
         })
         .map(|o| format!("Tập trung thực hiện chỉ tiêu {} ({}).", o.number, o.name))
         .collect();
+    // A review looks at the period: what it left unmet carries over.
+    for l in d.review.iter().filter(|l| l.met == Some(false)) {
+        let line = format!("Tập trung thực hiện chỉ tiêu {} ({}).", l.number, l.name);
+        if !behind.contains(&line) {
+            behind.push(line);
+        }
+    }
     let mut blocks = Vec::new();
     if !behind.is_empty() {
-        blocks.push(Block::Paragraph("Ưu tiên các chỉ tiêu chưa đạt mục tiêu:".into()));
+        blocks.push(Block::Paragraph(format!(
+            "Trong {}, ưu tiên các chỉ tiêu chưa đạt mục tiêu:",
+            d.next_period
+        )));
         blocks.push(Block::Bullets(behind));
     }
     blocks.push(Block::Note(TO_COMPLETE.into()));
@@ -620,14 +663,29 @@ fn outlook(d: &DraftInput) -> Section {
     }
 }
 
+/// Whether a unit's proposal asks for a commendation (khen thưởng): those
+/// go to a review's own heading.
+fn is_commendation(sentence: &str) -> bool {
+    let s = xhht_domain::text::nfc(sentence).to_lowercase();
+    s.contains("khen thưởng") || s.contains("biểu dương") || s.contains("bằng khen") || s.contains("giấy khen")
+}
+
 fn proposals(d: &DraftInput, groups: &[GroupDraft]) -> Section {
-    let proposals = merged_across(groups, NarrativeKind::Proposals);
+    let all = merged_across(groups, NarrativeKind::Proposals);
+    let (commendations, proposals): (Vec<String>, Vec<String>) = if d.kind.is_review() {
+        all.into_iter().partition(|p| is_commendation(p))
+    } else {
+        (Vec::new(), all)
+    };
     let mut blocks = Vec::new();
     if !proposals.is_empty() {
         blocks.push(Block::Bullets(proposals));
     }
     if d.kind.is_review() {
         blocks.push(Block::Subheading("Đề xuất khen thưởng".into()));
+        if !commendations.is_empty() {
+            blocks.push(Block::Bullets(commendations));
+        }
         blocks.push(Block::Note(
             "(Bổ sung đề xuất khen thưởng tập thể, cá nhân có thành tích trong giai đoạn.)".into(),
         ));

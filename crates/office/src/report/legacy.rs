@@ -35,10 +35,14 @@ pub fn document(r: &YearlyReport, generated_at: DateTime<Utc>) -> ReportDocument
         kind: r.kind,
         year: r.year,
         baseline_year: r.baseline_year,
-        target_year: None,
-        next_period: match r.kind {
-            ReportKind::Yearly => format!("năm {}", r.year + 1),
-            _ => "giai đoạn tiếp theo".into(),
+        target_year: r.target_year,
+        next_period: if r.next_period.trim().is_empty() {
+            match r.kind {
+                ReportKind::Yearly => format!("năm {}", r.year + 1),
+                _ => "giai đoạn tiếp theo".into(),
+            }
+        } else {
+            r.next_period.clone()
         },
         completeness: &r.completeness,
         outcomes: &outcomes,
@@ -51,7 +55,7 @@ pub fn document(r: &YearlyReport, generated_at: DateTime<Utc>) -> ReportDocument
                 png: png.clone(),
             })
             .collect(),
-        review: &[],
+        review: &r.review,
         groups: &groups,
         narratives: &narratives,
         funding_sources: &[],

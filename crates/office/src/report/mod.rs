@@ -19,6 +19,7 @@ pub mod metrics;
 mod package;
 
 pub mod draft;
+pub mod text;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -272,6 +273,13 @@ pub struct YearlyReport {
     pub signing_authority: String,
     pub signer_title: String,
     pub signer_name: String,
+    /// A review's comparison of baseline and review year per indicator
+    /// (empty for a yearly report).
+    pub review: Vec<draft::ReviewLine>,
+    /// The milestone the year is judged against, if there is one.
+    pub target_year: Option<i32>,
+    /// What section V looks ahead to: "năm 2026", "giai đoạn 2026-2030".
+    pub next_period: String,
 }
 
 /// Lays the report out as a .docx.

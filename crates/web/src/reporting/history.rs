@@ -84,6 +84,16 @@ fn describe(plan: &Plan, change: &Change) -> String {
         Change::LoggedOut { username } => format!("Đăng xuất «{username}»"),
         Change::BackupMade { file } => format!("Sao lưu cơ sở dữ liệu vào {file}"),
         Change::Restored { from } => format!("Khôi phục cơ sở dữ liệu từ {from}"),
+        Change::ReportDraftSaved {
+            year,
+            version,
+            restored_from,
+            ..
+        } => match restored_from {
+            Some(v) => format!("Khôi phục dự thảo báo cáo năm {year} từ phiên bản {v} (phiên bản {version})"),
+            None => format!("Lưu dự thảo báo cáo năm {year}, phiên bản {version}"),
+        },
+        Change::ReportIssued { year, number, .. } => format!("Ban hành báo cáo năm {year}, số {number}"),
         Change::Unrecognised { action, .. } => action.clone(),
     }
 }

@@ -242,6 +242,11 @@ fn conflict(c: &Conflict) -> AppError {
         Conflict::UsernameTaken { username } => AppError::conflict(format!("Tên đăng nhập «{username}» đã có.")),
         Conflict::UnknownUnit { code } => AppError::conflict(format!("Không có đơn vị «{code}».")),
         Conflict::InvalidSplit { problem } => AppError::invalid(format!("Chưa lưu tỷ lệ: {problem}.")),
+        Conflict::ReportIssued { year, number, .. } => AppError::conflict(format!(
+            "Báo cáo năm {year} loại này đã ban hành (số {number}); văn bản đã ban hành không sửa và không ban hành lại được. \
+             Muốn đính chính, lưu một phiên bản dự thảo mới và ban hành bằng văn bản khác."
+        ))
+        .titled("Báo cáo đã ban hành"),
     }
 }
 
@@ -251,6 +256,9 @@ fn missing_text(m: &Missing) -> String {
         Missing::Account { .. } => "Không có tài khoản này.".into(),
         Missing::Unit { code } => format!("Không có đơn vị «{code}»."),
         Missing::Plan => "Chưa có kế hoạch trong cơ sở dữ liệu (chạy `xhht init`).".into(),
+        Missing::DraftVersion { year, version, .. } => {
+            format!("Dự thảo báo cáo năm {year} không có phiên bản {version}.")
+        }
     }
 }
 

@@ -48,6 +48,8 @@ pub struct ReviewPage {
     pub notice: &'static str,
     /// The plan's mid-term or final review of this year: (query value, label).
     pub review_variant: Option<(&'static str, String)>,
+    /// The plan's issued reports: (year, kind code, kind label, number, date).
+    pub issued: Vec<(i32, String, &'static str, String, String)>,
 }
 
 /// `?type=`: one type of unit by its code, or all (empty, as the form's
@@ -132,7 +134,23 @@ pub async fn page(
             extended: extensions.contains_key(&u.code),
         });
     }
+    let issued = state
+        .store
+        .issued_reports()
+        .await?
+        .into_iter()
+        .map(|r| {
+            let label = match r.kind.as_str() {
+                "so-ket" => "Sơ kết",
+                "tong-ket" => "Tổng kết",
+                _ => "Báo cáo năm",
+            };
+            let date = r.issued_on.parse().map(xhht_domain::text::date).unwrap_or(r.issued_on);
+            (r.year, r.kind, label, r.number, date)
+        })
+        .collect();
     Ok(ReviewPage {
+        issued,
         year,
         years: figures::years_offered(&state, year, true).await,
         filter: wanted.map_or("", UnitType::code),

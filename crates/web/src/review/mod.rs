@@ -10,10 +10,12 @@
 //! | `GET /review/{year}/bao-cao.docx`            | `AreaReader` (not reporters) |
 //! | `GET /review/{year}/phu-luc.xlsx`            | `AreaReader`                 |
 //! | `GET /review/{year}/mau-tong-hop.xlsx`       | `AreaReader`                 |
+//! | `/review/{year}/bao-cao…` (draft, versions, preview, issue) | `Reviewer` (see `drafts`) |
 
 mod actions;
 mod deadline;
 pub mod documents;
+mod drafts;
 mod list;
 
 use axum::Router;
@@ -29,4 +31,10 @@ pub fn routes() -> Router<AppState> {
         .route("/review/{year}/bao-cao.docx", get(documents::report_docx))
         .route("/review/{year}/phu-luc.xlsx", get(documents::annex_xlsx))
         .route("/review/{year}/mau-tong-hop.xlsx", get(documents::district_template))
+        .route("/review/{year}/bao-cao", get(drafts::page))
+        .route("/review/{year}/bao-cao/luu", post(drafts::save))
+        .route("/review/{year}/bao-cao/xem-truoc", get(drafts::preview))
+        .route("/review/{year}/bao-cao/du-thao.docx", get(drafts::draft_docx))
+        .route("/review/{year}/bao-cao/ban-hanh", post(drafts::issue))
+        .route("/review/{year}/bao-cao/da-ban-hanh.docx", get(drafts::issued_docx))
 }

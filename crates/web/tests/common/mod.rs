@@ -25,6 +25,8 @@ pub struct Reply {
     pub location: String,
     pub set_cookie: String,
     pub body: String,
+    /// The body as sent (downloads).
+    pub bytes: Vec<u8>,
 }
 
 #[derive(Clone, Default)]
@@ -58,6 +60,7 @@ pub async fn send(app: &Router, req: Request<Body>) -> Reply {
         location,
         set_cookie,
         body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes: bytes.to_vec(),
     }
 }
 

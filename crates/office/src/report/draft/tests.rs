@@ -248,3 +248,51 @@ fn labels_round_trip() {
         assert_eq!(status_from_label(status_label(s)), Some(s));
     }
 }
+
+#[test]
+fn a_review_draws_lessons_commendations_and_the_next_period_from_the_period() {
+    let review = [
+        ReviewLine {
+            number: 1,
+            name: "Tỷ lệ biết chữ".into(),
+            baseline: "97,0%".into(),
+            review: "99,1%".into(),
+            target: "99%".into(),
+            met: Some(true),
+        },
+        ReviewLine {
+            number: 2,
+            name: "Số gia đình học tập".into(),
+            baseline: "60%".into(),
+            review: "70%".into(),
+            target: "80%".into(),
+            met: Some(false),
+        },
+    ];
+    let groups = [(1, "1. Tuyên truyền".to_string())];
+    let narratives = [
+        n(1, "Phúc Xá", NarrativeKind::Proposals, "Đề nghị khen thưởng 3 tập thể."),
+        n(1, "Kim Mã", NarrativeKind::Proposals, "Đề nghị tập huấn."),
+    ];
+    let mut d = input(ReportKind::MidTerm, &[], &narratives, &groups);
+    d.review = &review;
+    let s = sections(&d);
+    let shown = |i: usize| format!("{:?}", s[i].blocks);
+    // II: the comparison table with baseline and review year.
+    assert!(shown(1).contains("Năm 2020 (gốc)"), "{}", shown(1));
+    assert!(shown(1).contains("1/2 chỉ tiêu đạt mục tiêu 2025"));
+    // IV: lessons name what the period met and missed.
+    assert!(shown(3).contains("chỉ tiêu 1 (Tỷ lệ biết chữ)"));
+    assert!(shown(3).contains("chỉ tiêu 2 (Số gia đình học tập)"));
+    // V: the period's unmet target carries into the next period.
+    assert!(shown(4).contains("Trong giai đoạn 2026-2030"));
+    assert!(shown(4).contains("Tập trung thực hiện chỉ tiêu 2 (Số gia đình học tập)."));
+    // VI: the commendation goes under its own heading, the rest before it.
+    let blocks = &s[5].blocks;
+    assert_eq!(blocks[0], Block::Bullets(vec!["Đề nghị tập huấn (Kim Mã).".into()]));
+    assert_eq!(blocks[1], Block::Subheading("Đề xuất khen thưởng".into()));
+    assert_eq!(
+        blocks[2],
+        Block::Bullets(vec!["Đề nghị khen thưởng 3 tập thể (Phúc Xá).".into()])
+    );
+}

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use xhht_domain::plan::ReviewKind;
 use xhht_office::report::ReportKind;
 
-pub use report::{ReportError, annex, yearly_report};
+pub use report::{ReportError, annex, document, yearly_report};
 
 use crate::auth::{AreaReader, PlanYear};
 use crate::figures::shape;
@@ -21,7 +21,7 @@ use crate::state::AppState;
 /// `?loai=nam|so-ket|tong-ket`.
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(try_from = "String")]
-pub struct KindParam(ReportKind);
+pub struct KindParam(pub ReportKind);
 
 impl TryFrom<String> for KindParam {
     type Error = String;

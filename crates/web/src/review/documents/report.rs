@@ -5,11 +5,15 @@
 use std::collections::HashMap;
 
 use chrono::{Duration, Utc};
+use xhht_domain::indicator::ProgressStatus;
 use xhht_domain::plan::TargetValue;
 use xhht_domain::text;
 use xhht_domain::workflow::ReportState;
 use xhht_office::annex::{AnnexCell, AnnexTable};
-use xhht_office::report::{IndicatorLine, ReportKind, TaskGroupText, YearlyReport, render};
+use xhht_office::report::draft::ReviewLine;
+use xhht_office::report::{
+    IndicatorLine, ReportDocument, ReportKind, TaskGroupText, YearlyReport, render, yearly_document,
+};
 use xhht_storage::StorageError;
 
 use crate::calendar::{Timeliness, due_date};
@@ -35,6 +39,16 @@ pub async fn yearly_report(state: &AppState, year: i32, kind: ReportKind) -> Res
     made.map_err(|e| ReportError::Docx(e.to_string()))
 }
 
+/// The report as a [`ReportDocument`] drafted from the data (sections I-VI
+/// with their computed sentences, tables and charts, the plan's issuing
+/// lines): what the reviewer's draft starts from and takes its tables from.
+pub async fn document(state: &AppState, year: i32, kind: ReportKind) -> Result<ReportDocument, ReportError> {
+    let data = gather(state, year, kind).await?;
+    tokio::task::spawn_blocking(move || yearly_document(&data, Utc::now()))
+        .await
+        .map_err(|e| ReportError::Docx(e.to_string()))
+}
+
 async fn gather(state: &AppState, year: i32, kind: ReportKind) -> Result<YearlyReport, StorageError> {
     let plan = &state.plan;
     let area = plan.area();
@@ -45,6 +59,7 @@ async fn gather(state: &AppState, year: i32, kind: ReportKind) -> Result<YearlyR
     // One target column per milestone year of the plan.
     let milestones = milestone_years(plan);
     let mut indicators = Vec::new();
+    let mut review = Vec::new();
     let mut charts = Vec::new();
     for (ind, values) in plan.indicators.iter().zip(&all) {
         let shown = |y: i32| at(values, y).map_or_else(|| "—".to_string(), |v| present::value(ind, &v));
@@ -56,6 +71,9 @@ async fn gather(state: &AppState, year: i32, kind: ReportKind) -> Result<YearlyR
             plan.target(&ind.code, y)
                 .map_or_else(|| "—".into(), |t| present::target(ind, &t.value))
         };
+        if kind.is_review() {
+            review.push(review_line(plan, ind, &this_year, &shown(base), p.status, year));
+        }
         indicators.push(IndicatorLine {
             number: ind.number,
             name: ind.name.clone(),
@@ -132,7 +150,49 @@ async fn gather(state: &AppState, year: i32, kind: ReportKind) -> Result<YearlyR
         signing_authority: issuer.signing_authority.clone().unwrap_or_default(),
         signer_title: issuer.signer_title.clone(),
         signer_name: issuer.signer_name.clone(),
+        review,
+        // The milestone this year is judged against: the next one.
+        target_year: milestone_years(plan).into_iter().find(|y| *y >= year),
+        next_period: next_period(plan, year, kind),
     })
+}
+
+/// One indicator of a review: baseline and review year as shown, the
+/// target in force that year, and whether it is met (`None` when the status
+/// cannot say: no data, provisional, no target).
+fn review_line(
+    plan: &xhht_domain::plan::Plan,
+    ind: &xhht_domain::plan::Indicator,
+    review: &str,
+    baseline: &str,
+    status: ProgressStatus,
+    year: i32,
+) -> ReviewLine {
+    let met = match status {
+        ProgressStatus::Achieved => Some(true),
+        ProgressStatus::NotAchieved | ProgressStatus::Behind | ProgressStatus::OnTrack => Some(false),
+        _ => None,
+    };
+    ReviewLine {
+        number: ind.number,
+        name: ind.name.clone(),
+        baseline: baseline.to_string(),
+        review: review.to_string(),
+        target: crate::figures::target_for(plan, &ind.code, year)
+            .map_or_else(|| "—".into(), |t| present::target(ind, &t.value)),
+        met,
+    }
+}
+
+/// What section V looks ahead to: the next year, the rest of the plan after
+/// a mid-term review, the next period after the final one.
+fn next_period(plan: &xhht_domain::plan::Plan, year: i32, kind: ReportKind) -> String {
+    let last = plan.reporting.last_year;
+    match kind {
+        ReportKind::Yearly => format!("năm {}", year + 1),
+        ReportKind::MidTerm if last > year + 1 => format!("giai đoạn {}-{last}", year + 1),
+        _ => "giai đoạn tiếp theo".into(),
+    }
 }
 
 /// Section II: for each task group, what each approved unit wrote, in the
