@@ -563,9 +563,11 @@ fn results(d: &DraftInput, groups: &[GroupDraft]) -> Section {
                 .into_iter()
                 .map(Block::Paragraph),
         );
-        if !d.indicator_table.rows.is_empty() {
-            blocks.push(Block::Table(d.indicator_table.clone()));
-        }
+    }
+    // The full table (every milestone's target, last year, the status)
+    // follows the comparison in a review too.
+    if !d.indicator_table.rows.is_empty() {
+        blocks.push(Block::Table(d.indicator_table.clone()));
     }
     blocks.extend(d.charts.iter().cloned().map(Block::Chart));
     blocks.push(Block::Heading("2. Kết quả thực hiện các nhiệm vụ, giải pháp".into()));
