@@ -158,8 +158,11 @@ pub fn parse_wrk(text: &str) -> anyhow::Result<Load> {
     let errors = text
         .lines()
         .filter(|l| l.contains("Socket errors") || l.contains("Non-2xx"))
-        .flat_map(|l| {
-            l.split(|c: char| !c.is_ascii_digit())
+        // Only after the colon: "Non-2xx or 3xx responses: 3" must not count the 2 and 3.
+        .filter_map(|l| l.split_once(':').map(|(_, counts)| counts))
+        .flat_map(|counts| {
+            counts
+                .split(|c: char| !c.is_ascii_digit())
                 .filter_map(|n| n.parse::<u64>().ok())
         })
         .sum();
@@ -244,11 +247,11 @@ mod tests {
 
     #[test]
     fn wrk_output_is_read() {
-        let text = "Running 10s test @ http://127.0.0.1:1/\n  2 threads and 50 connections\n  Latency Distribution\n     50%  612.00us\n     75%    1.01ms\n     90%    2.00ms\n     99%    4.50ms\n  123456 requests in 10.00s, 2.5GB read\n  Non-2xx or 3xx responses: 3\nRequests/sec:  12345.67\nTransfer/sec:    250.00MB\n";
+        let text = "Running 10s test @ http://127.0.0.1:1/\n  2 threads and 50 connections\n  Latency Distribution\n     50%  612.00us\n     75%    1.01ms\n     90%    2.00ms\n     99%    4.50ms\n  123456 requests in 10.00s, 2.5GB read\n  Socket errors: connect 0, read 2, write 0, timeout 1\n  Non-2xx or 3xx responses: 3\nRequests/sec:  12345.67\nTransfer/sec:    250.00MB\n";
         let l = parse_wrk(text).unwrap();
         assert!((l.rps - 12345.67).abs() < 1e-6);
         assert!((l.p50_ms - 0.612).abs() < 1e-9);
         assert!((l.p99_ms - 4.5).abs() < 1e-9);
-        assert_eq!(l.errors, 3);
+        assert_eq!(l.errors, 6);
     }
 }

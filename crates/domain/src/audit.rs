@@ -349,6 +349,7 @@ mod tests {
             },
             Change::Restored {
                 from: "a.sqlite".into(),
+            },
             Change::ReportDraftSaved {
                 year: 2025,
                 kind: "so-ket".into(),
