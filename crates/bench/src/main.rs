@@ -4,6 +4,7 @@
 //!
 //! `cargo run --release -p xhht-bench -- --write BENCHMARKS.md`
 
+mod bulk;
 mod db;
 mod fixture;
 mod http;
@@ -63,6 +64,10 @@ pub struct Args {
     /// replaces that section of the --write file, leaves the rest.
     #[arg(long)]
     only_http: bool,
+    /// Only the bulk load against `sqlite3 .import` and `COPY` (needs the
+    /// sqlite3 and psql programs): replaces that section of the --write file.
+    #[arg(long)]
+    only_bulk: bool,
     /// Seconds per wrk run, connections, and alternating rounds.
     #[arg(long, default_value_t = 10)]
     http_seconds: u32,
@@ -75,20 +80,53 @@ pub struct Args {
 /// The markers around the HTTP section of BENCHMARKS.md.
 const HTTP_START: &str = "<!-- http:start -->";
 const HTTP_END: &str = "<!-- http:end -->";
+const BULK_START: &str = "<!-- bulk:start -->";
+const BULK_END: &str = "<!-- bulk:end -->";
 
 /// Runs the socket comparison and puts its section into `path` (replacing
 /// an earlier one), or prints it.
 async fn http_section(args: &Args, path: Option<&PathBuf>) -> anyhow::Result<()> {
     let report = http::run(args.http_seconds, args.http_connections, args.http_rounds).await?;
-    let section = format!("{HTTP_START}\n{}{HTTP_END}\n", report.section());
+    put_section(path, HTTP_START, HTTP_END, &report.section())
+}
+
+/// Loads the national fixture through the store and through each
+/// database's own importer, and puts that section into `path`.
+async fn bulk_section(args: &Args, fixture: &Fixture, path: Option<&PathBuf>) -> anyhow::Result<()> {
+    let dir = tempfile_dir()?;
+    let mut targets = vec![Target::sqlite("bulk")];
+    if !args.no_postgres {
+        targets.push(Target::postgres(&args.postgres_url, "bulk"));
+    }
+    let mut loads = Vec::new();
+    for t in &targets {
+        eprintln!("{}: bulk load ({})", t.backend(), t.describe());
+        let load = bulk::run(t, fixture, &dir).await;
+        t.remove().await?;
+        loads.push(load?);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    put_section(path, BULK_START, BULK_END, &bulk::section(&loads))
+}
+
+fn tempfile_dir() -> anyhow::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("xhht-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("create {}", dir.display()))?;
+    Ok(dir)
+}
+
+/// Prints `body` between its markers and puts it into the file at `path`,
+/// replacing the same section of an earlier run (or before "## Reproduce").
+fn put_section(path: Option<&PathBuf>, start: &str, end: &str, body: &str) -> anyhow::Result<()> {
+    let section = format!("{start}\n{body}{end}\n");
     println!("{section}");
     let Some(path) = path else { return Ok(()) };
     let doc = std::fs::read_to_string(path).unwrap_or_default();
-    let doc = match (doc.find(HTTP_START), doc.find(HTTP_END)) {
+    let doc = match (doc.find(start), doc.find(end)) {
         (Some(a), Some(b)) if b > a => format!(
             "{}{section}{}",
             &doc[..a],
-            doc[b + HTTP_END.len()..].trim_start_matches('\n')
+            doc[b + end.len()..].trim_start_matches('\n')
         ),
         _ => match doc.find("## Reproduce") {
             Some(at) => format!("{}{section}\n{}", &doc[..at], &doc[at..]),
@@ -96,7 +134,7 @@ async fn http_section(args: &Args, path: Option<&PathBuf>) -> anyhow::Result<()>
         },
     };
     std::fs::write(path, doc).with_context(|| format!("write {}", path.display()))?;
-    eprintln!("wrote the HTTP section of {}", path.display());
+    eprintln!("wrote a section of {}", path.display());
     Ok(())
 }
 
@@ -117,6 +155,9 @@ async fn main() -> anyhow::Result<()> {
         return http_section(&args, args.write.as_ref()).await;
     }
     let (fixture, facts) = build_fixture(&args)?;
+    if args.only_bulk {
+        return bulk_section(&args, &fixture, args.write.as_ref()).await;
+    }
     let postgres = if args.no_postgres {
         Err("not requested (--no-postgres)".to_string())
     } else {
@@ -165,6 +206,7 @@ async fn main() -> anyhow::Result<()> {
         std::fs::write(path, report.document()).with_context(|| format!("write {}", path.display()))?;
         eprintln!("wrote {}", path.display());
     }
+    bulk_section(&args, &fixture, args.write.as_ref()).await?;
     http_section(&args, args.write.as_ref()).await
 }
 

@@ -11,7 +11,7 @@ use xhht_domain::plan::{OrgUnit, Plan};
 use xhht_domain::values::{UnitEnv, UnitValues, YearValues};
 use xhht_domain::workflow::ReportState;
 
-use crate::write::{args, values_list};
+use crate::write::args;
 use crate::{Result, Store, with_db};
 
 /// Rows to add for one unit's change: (area, indicator, bucket, Δnum, Δden, Δcounted).
@@ -165,17 +165,24 @@ impl Store {
         let n = all.len();
         w.execute("DELETE FROM indicator_rollups WHERE plan_id = $1", args![w.plan])
             .await?;
-        for chunk in all.chunks(500) {
-            let sql = format!(
-                "INSERT INTO indicator_rollups (area_code, indicator, year, bucket, numerator, denominator, counted, plan_id) VALUES {}",
-                values_list(chunk.len(), 8)
-            );
-            let mut params = Vec::with_capacity(chunk.len() * 8);
-            for (year, (area, ind, bucket, num, den, counted)) in chunk {
-                params.extend(args![area, ind, *year, *bucket, *num, *den, *counted, w.plan]);
-            }
-            w.execute(&sql, params).await?;
-        }
+        let plan_id = w.plan;
+        let batch = all
+            .iter()
+            .map(|(year, (area, ind, bucket, num, den, counted))| {
+                args![area, ind, *year, *bucket, *num, *den, *counted, plan_id]
+            })
+            .collect();
+        let cols = [
+            "area_code",
+            "indicator",
+            "year",
+            "bucket",
+            "numerator",
+            "denominator",
+            "counted",
+            "plan_id",
+        ];
+        w.insert_rows("indicator_rollups", &cols, batch).await?;
         w.commit().await?;
         Ok(n)
     }
@@ -230,16 +237,16 @@ impl Store {
                 }
             }
         }
-        let units: Vec<&String> = values.units.keys().collect();
+        // In primary-key order: each B-tree page is filled once, in turn.
+        rows.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        let mut units: Vec<&String> = values.units.keys().collect();
+        units.sort_unstable();
         let mut w = self.begin_write().await?;
-        for chunk in units.chunks(500) {
-            let sql = format!(
-                "INSERT INTO reports (org_unit_code, year, state, submitted_at, first_submitted_at, approved_at, updated_at, updated_by, plan_id) VALUES {}",
-                values_list(chunk.len(), 9)
-            );
-            let mut params = Vec::with_capacity(chunk.len() * 9);
-            for unit in chunk {
-                params.extend(args![
+        let plan_id = w.plan;
+        let reports = units
+            .iter()
+            .map(|unit| {
+                args![
                     *unit,
                     year,
                     ReportState::Approved.as_str(),
@@ -248,26 +255,45 @@ impl Store {
                     &at,
                     &at,
                     &stamp.actor,
-                    w.plan
-                ]);
-            }
-            w.execute(&sql, params).await?;
-        }
-        for (table, cols) in [
-            ("data_values", "updated_at, updated_by"),
-            ("approved_values", "approved_at, approved_by"),
+                    plan_id
+                ]
+            })
+            .collect();
+        w.insert_rows(
+            "reports",
+            &[
+                "org_unit_code",
+                "year",
+                "state",
+                "submitted_at",
+                "first_submitted_at",
+                "approved_at",
+                "updated_at",
+                "updated_by",
+                "plan_id",
+            ],
+            reports,
+        )
+        .await?;
+        for (table, stamp_cols) in [
+            ("data_values", ["updated_at", "updated_by"]),
+            ("approved_values", ["approved_at", "approved_by"]),
         ] {
-            for chunk in rows.chunks(1000) {
-                let sql = format!(
-                    "INSERT INTO {table} (org_unit_code, element_code, year, value_num, value_text, {cols}, plan_id) VALUES {}",
-                    values_list(chunk.len(), 8)
-                );
-                let mut params = Vec::with_capacity(chunk.len() * 8);
-                for (unit, code, n, t) in chunk {
-                    params.extend(args![*unit, *code, year, *n, t, &at, &stamp.actor, w.plan]);
-                }
-                w.execute(&sql, params).await?;
-            }
+            let cols = [
+                "org_unit_code",
+                "element_code",
+                "year",
+                "value_num",
+                "value_text",
+                stamp_cols[0],
+                stamp_cols[1],
+                "plan_id",
+            ];
+            let batch = rows
+                .iter()
+                .map(|(unit, code, n, t)| args![*unit, *code, year, *n, t, &at, &stamp.actor, plan_id])
+                .collect();
+            w.insert_rows(table, &cols, batch).await?;
         }
         let change = Change::ValuesImported {
             values: rows.len() as u64,
