@@ -72,8 +72,8 @@ async fn demo(args: DemoArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     if xhht_sample::load_reorganised_demo(&store, xhht_sample::SEED).await? {
         println!(
-            "Đã tạo cơ sở dữ liệu mẫu {url} trong {:.1} giây (dữ liệu mẫu, hạt giống {}).",
-            started.elapsed().as_secs_f64(),
+            "Đã tạo cơ sở dữ liệu mẫu {url} trong {} giây (dữ liệu mẫu, hạt giống {}).",
+            xhht_domain::text::number(started.elapsed().as_secs_f64(), 1),
             xhht_sample::SEED
         );
     } else if !store.is_sample().await? {
