@@ -23,7 +23,7 @@ async fn story(name: &str) -> Vec<(Store, plan::Plan)> {
             .install_plan(&plan, BUILTIN_BA_DINH, &Stamp::now("admin"))
             .await
             .unwrap();
-        for (unit, pop) in [("00001", 1000.0), ("00002", 2000.0)] {
+        for (unit, pop) in [("00001", 1000.0), ("00004", 2000.0)] {
             let stamp = Stamp::now(format!("can-bo-{unit}"));
             let values = [
                 ("pop_15_60".to_string(), n(pop)),
@@ -41,11 +41,11 @@ async fn story(name: &str) -> Vec<(Store, plan::Plan)> {
         }
         let reopen = Stamp::now("chuyen-vien").with_reason("Bổ sung");
         store
-            .change_state(&reopen, &plan, "00002", 2026, &[Approved], Returned)
+            .change_state(&reopen, &plan, "00004", 2026, &[Approved], Returned)
             .await
             .unwrap();
         store
-            .save_values(&Stamp::now("can-bo-00002"), "00002", 2026, &[("pop_15_60".into(), n(2100.0))])
+            .save_values(&Stamp::now("can-bo-00004"), "00004", 2026, &[("pop_15_60".into(), n(2100.0))])
             .await
             .unwrap();
         out.push((store, plan));
@@ -160,19 +160,19 @@ async fn deleting_the_last_row_or_adding_one_beside_the_chain_is_seen() {
 async fn an_official_value_changed_in_its_table_is_named() {
     for (store, _) in story("audit_chain_values").await {
         let b = store.backend();
-        let where_ = "org_unit_code = '00002' AND year = 2026 AND element_code = 'pop_15_60'";
+        let where_ = "org_unit_code = '00004' AND year = 2026 AND element_code = 'pop_15_60'";
         test_support::execute(&store, &format!("UPDATE approved_values SET value_num = 2100 WHERE {where_}")).await;
         let report = store.verify_audit().await.unwrap();
         assert_eq!(report.chain_break, None, "{b:?}: the trail itself is intact");
         let m = report.values.mismatch.clone().expect("the edited figure");
         assert_eq!(
             (m.unit.as_str(), m.year, m.element.as_str()),
-            ("00002", 2026, "pop_15_60"),
+            ("00004", 2026, "pop_15_60"),
             "{b:?}"
         );
         let message = report.problem().unwrap();
         assert!(
-            message.contains("00002") && message.contains("pop_15_60") && message.contains("2000"),
+            message.contains("00004") && message.contains("pop_15_60") && message.contains("2000"),
             "{message}"
         );
         test_support::execute(&store, &format!("UPDATE approved_values SET value_num = 2000 WHERE {where_}")).await;
@@ -196,7 +196,7 @@ async fn concurrent_writers_do_not_fork_the_chain() {
     for (store, plan) in story("audit_chain_concurrent").await {
         let b = store.backend();
         let mut tasks = Vec::new();
-        for (i, unit) in ["00003", "00004", "00005", "00006"].into_iter().enumerate() {
+        for (i, unit) in ["00006", "00007", "00008", "00010"].into_iter().enumerate() {
             let store = store.clone();
             let plan = plan.clone();
             tasks.push(tokio::spawn(async move {
