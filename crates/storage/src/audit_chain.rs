@@ -117,32 +117,30 @@ impl Store {
     /// result with the official values, naming the first that differs. One
     /// read snapshot, so a write going on meanwhile is not a break.
     pub async fn verify_audit(&self) -> Result<AuditReport> {
-        let select = format!(
-            "SELECT a.id, a.seq, a.at, a.actor, a.action, a.org_unit_code, a.year, a.element_code, a.old_value, a.new_value, \
-             a.reason, a.payload, a.plan_id, a.prev_hash, a.hash, d.value_type FROM audit_events a \
-             LEFT JOIN data_elements d ON d.code = a.element_code AND d.plan_id = a.plan_id ORDER BY a.id"
-        );
+        const SELECT: &str = "SELECT a.id, a.seq, a.at, a.actor, a.action, a.org_unit_code, a.year, a.element_code, a.old_value, \
+             a.new_value, a.reason, a.payload, a.plan_id, a.prev_hash, a.hash, d.value_type FROM audit_events a \
+             LEFT JOIN data_elements d ON d.code = a.element_code AND d.plan_id = a.plan_id ORDER BY a.id";
         let snapshot = match self.db {
             Db::Sqlite(_) => "SELECT 1",
             Db::Postgres(_) => "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
         };
         type ValueRow = (i64, String, i32, String, Option<f64>, Option<String>);
-        let (head, rows, stored, plans): (Head, Vec<TypedRow>, Vec<ValueRow>, Vec<(i64, String)>) =
-            crate::with_db!(&self.db, pool => {
-                let mut tx = pool.begin().await?;
-                sqlx::query(snapshot).execute(&mut *tx).await?;
-                let (seq, hash): (i64, String) = sqlx::query_as("SELECT seq, hash FROM audit_chain WHERE id = 1")
-                    .fetch_one(&mut *tx).await?;
-                let rows = sqlx::query_as(&select).fetch_all(&mut *tx).await?;
-                let stored = sqlx::query_as(
-                    "SELECT plan_id, org_unit_code, year, element_code, value_num, value_text FROM approved_values",
-                )
-                .fetch_all(&mut *tx)
-                .await?;
-                let plans = sqlx::query_as("SELECT id, code FROM plans").fetch_all(&mut *tx).await?;
-                tx.commit().await?;
-                (Head { seq, hash }, rows, stored, plans)
-            });
+        type Snapshot = (Head, Vec<TypedRow>, Vec<ValueRow>, Vec<(i64, String)>);
+        let (head, rows, stored, plans): Snapshot = crate::with_db!(&self.db, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(snapshot).execute(&mut *tx).await?;
+            let (seq, hash): (i64, String) = sqlx::query_as("SELECT seq, hash FROM audit_chain WHERE id = 1")
+                .fetch_one(&mut *tx).await?;
+            let rows = sqlx::query_as(SELECT).fetch_all(&mut *tx).await?;
+            let stored = sqlx::query_as(
+                "SELECT plan_id, org_unit_code, year, element_code, value_num, value_text FROM approved_values",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            let plans = sqlx::query_as("SELECT id, code FROM plans").fetch_all(&mut *tx).await?;
+            tx.commit().await?;
+            (Head { seq, hash }, rows, stored, plans)
+        });
         let events = rows.len() as u64;
         let mut replay = Replay::default();
         let mut chain_rows = Vec::with_capacity(rows.len());

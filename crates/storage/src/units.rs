@@ -16,7 +16,6 @@ use xhht_domain::audit::Change;
 use crate::write::{Arg, args};
 use crate::{Result, Stamp, StorageError, Store, with_db};
 
-
 /// What an import wrote: rows in the files, and how many were new.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct ImportCounts {
@@ -174,7 +173,12 @@ impl Store {
         // Through the one write path: the write lock (and on PostgreSQL the
         // register's tables) for the whole import, and a chained audit event.
         let mut w = self.begin_write().await?;
-        for table in ["admin_units", "admin_unit_parents", "admin_unit_links", "admin_unit_link_shares"] {
+        for table in [
+            "admin_units",
+            "admin_unit_parents",
+            "admin_unit_links",
+            "admin_unit_link_shares",
+        ] {
             w.lock_table(table).await?;
         }
         let (units_before,): (i64,) = w.fetch_one(count_units, Vec::new()).await?;
@@ -247,7 +251,12 @@ impl Store {
         let shares: Vec<(&SuccessorLink, &Share)> = register
             .links()
             .iter()
-            .flat_map(|l| l.shares.iter().filter(|s| s.source == ShareSource::Estimated).map(move |s| (l, s)))
+            .flat_map(|l| {
+                l.shares
+                    .iter()
+                    .filter(|s| s.source == ShareSource::Estimated)
+                    .map(move |s| (l, s))
+            })
             .collect();
         counts.estimated_shares = shares.len();
         let at = stamp.at_text();
@@ -426,7 +435,10 @@ impl Store {
                     args![&from.code, &ff, &to.code, &tf, measure],
                 )
                 .await?;
-            if old.as_ref().is_some_and(|(v, s)| v == value && s == ShareSource::Entered.code()) {
+            if old
+                .as_ref()
+                .is_some_and(|(v, s)| v == value && s == ShareSource::Entered.code())
+            {
                 continue;
             }
             w.execute(

@@ -216,7 +216,12 @@ impl Writer {
 
     /// [`Writer::audit`] for an event that belongs to no plan (the unit
     /// register): `plan_id` stays NULL.
-    pub(crate) async fn audit_outside_plan(&mut self, stamp: &Stamp, unit: Option<&str>, change: &Change) -> Result<()> {
+    pub(crate) async fn audit_outside_plan(
+        &mut self,
+        stamp: &Stamp,
+        unit: Option<&str>,
+        change: &Change,
+    ) -> Result<()> {
         self.append(stamp, unit, None, change, None).await
     }
 
@@ -269,7 +274,10 @@ impl Writer {
         if self.chain.is_some() {
             return Ok(());
         }
-        let sql = format!("SELECT seq, hash, sealed FROM audit_chain WHERE id = 1{}", self.for_update());
+        let sql = format!(
+            "SELECT seq, hash, sealed FROM audit_chain WHERE id = 1{}",
+            self.for_update()
+        );
         let (seq, hash, sealed): (i64, String, bool) = self.fetch_one(&sql, Vec::new()).await?;
         self.chain = Some(Head { seq, hash });
         if !sealed {

@@ -45,7 +45,12 @@ async fn story(name: &str) -> Vec<(Store, plan::Plan)> {
             .await
             .unwrap();
         store
-            .save_values(&Stamp::now("can-bo-00004"), "00004", 2026, &[("pop_15_60".into(), n(2100.0))])
+            .save_values(
+                &Stamp::now("can-bo-00004"),
+                "00004",
+                2026,
+                &[("pop_15_60".into(), n(2100.0))],
+            )
             .await
             .unwrap();
         out.push((store, plan));
@@ -77,7 +82,10 @@ async fn an_untouched_trail_passes() {
         assert!(report.is_intact(), "{b:?}: {report:?}");
         assert_eq!(report.events as i64, store.audit_count().await.unwrap(), "{b:?}");
         assert_eq!(report.chained, report.events);
-        assert_eq!(report.values.checked_reports, 2, "{b:?}: both approved reports replayed");
+        assert_eq!(
+            report.values.checked_reports, 2,
+            "{b:?}: both approved reports replayed"
+        );
         assert_eq!(report.problem(), None);
     }
 }
@@ -92,12 +100,18 @@ async fn an_edited_audit_row_is_named_by_its_id() {
         let id = target.id;
         let edits = [
             (
-                format!("UPDATE audit_events SET payload = {} WHERE id = {id}", q(&payload.replace("1000", "1001"))),
+                format!(
+                    "UPDATE audit_events SET payload = {} WHERE id = {id}",
+                    q(&payload.replace("1000", "1001"))
+                ),
                 format!("UPDATE audit_events SET payload = {} WHERE id = {id}", q(&payload)),
             ),
             (
                 format!("UPDATE audit_events SET actor = 'ke-gian' WHERE id = {id}"),
-                format!("UPDATE audit_events SET actor = {} WHERE id = {id}", q(&target.event.actor)),
+                format!(
+                    "UPDATE audit_events SET actor = {} WHERE id = {id}",
+                    q(&target.event.actor)
+                ),
             ),
             (
                 format!("UPDATE audit_events SET at = '2020-01-01T00:00:00.000Z' WHERE id = {id}"),
@@ -128,9 +142,11 @@ async fn a_deleted_or_inserted_audit_row_is_named() {
         test_support::execute(&store, &format!("DELETE FROM audit_events WHERE id = {gone}")).await;
         let report = store.verify_audit().await.unwrap();
         let broken = report.chain_break.clone().unwrap();
-        assert!(matches!(broken, Break::Gap { id, .. } if id == next), "{b:?}: {broken:?}");
+        assert!(
+            matches!(broken, Break::Gap { id, .. } if id == next),
+            "{b:?}: {broken:?}"
+        );
         assert!(report.problem().unwrap().contains(&format!("#{next}")));
-
     }
 }
 
@@ -161,7 +177,11 @@ async fn an_official_value_changed_in_its_table_is_named() {
     for (store, _) in story("audit_chain_values").await {
         let b = store.backend();
         let where_ = "org_unit_code = '00004' AND year = 2026 AND element_code = 'pop_15_60'";
-        test_support::execute(&store, &format!("UPDATE approved_values SET value_num = 2100 WHERE {where_}")).await;
+        test_support::execute(
+            &store,
+            &format!("UPDATE approved_values SET value_num = 2100 WHERE {where_}"),
+        )
+        .await;
         let report = store.verify_audit().await.unwrap();
         assert_eq!(report.chain_break, None, "{b:?}: the trail itself is intact");
         let m = report.values.mismatch.clone().expect("the edited figure");
@@ -175,7 +195,11 @@ async fn an_official_value_changed_in_its_table_is_named() {
             message.contains("00004") && message.contains("pop_15_60") && message.contains("2000"),
             "{message}"
         );
-        test_support::execute(&store, &format!("UPDATE approved_values SET value_num = 2000 WHERE {where_}")).await;
+        test_support::execute(
+            &store,
+            &format!("UPDATE approved_values SET value_num = 2000 WHERE {where_}"),
+        )
+        .await;
         assert!(store.verify_audit().await.unwrap().is_intact(), "{b:?}");
 
         // A figure removed from the official table is named too.
@@ -185,7 +209,10 @@ async fn an_official_value_changed_in_its_table_is_named() {
         )
         .await;
         let m = store.verify_audit().await.unwrap().values.mismatch.unwrap();
-        assert_eq!((m.unit.as_str(), m.element.as_str(), m.found), ("00001", "literate_15_60", None));
+        assert_eq!(
+            (m.unit.as_str(), m.element.as_str(), m.found),
+            ("00001", "literate_15_60", None)
+        );
     }
 }
 

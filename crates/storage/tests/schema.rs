@@ -251,7 +251,10 @@ async fn a_database_of_the_previous_release_opens_with_its_figures_and_trail() {
             }
         );
         assert!(last.id > trail.last().unwrap().id);
-        assert!(store.verify_audit().await.unwrap().is_intact(), "{b:?}: new events link to the sealed ones");
+        assert!(
+            store.verify_audit().await.unwrap().is_intact(),
+            "{b:?}: new events link to the sealed ones"
+        );
         // Reopening keeps the official figures until a new approval.
         assert_eq!(
             store

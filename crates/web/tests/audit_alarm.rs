@@ -22,7 +22,11 @@ async fn administrators_see_a_banner_while_the_trail_is_broken() {
 
         let trail = store.audit_trail().await.unwrap();
         let id = trail[trail.len() / 2].id;
-        test_support::execute(&store, &format!("UPDATE audit_events SET actor = 'ke-gian' WHERE id = {id}")).await;
+        test_support::execute(
+            &store,
+            &format!("UPDATE audit_events SET actor = 'ke-gian' WHERE id = {id}"),
+        )
+        .await;
         // Cached: nothing shows until the trail is checked again.
         assert!(!admin.get(&app, "/admin/users").await.body.contains("audit-alarm"));
         let problem = state.check_audit().await.unwrap().expect("the edit is found");
@@ -37,7 +41,11 @@ async fn administrators_see_a_banner_while_the_trail_is_broken() {
         let reviewer = Client::login(&app, "chuyenvien", DEMO_PASSWORD).await;
         let page = reviewer.get(&app, "/review/2025").await;
         assert!(!page.body.contains("audit-alarm"), "{b:?}");
-        let anon = send(&app, axum::http::Request::get("/").body(axum::body::Body::empty()).unwrap()).await;
+        let anon = send(
+            &app,
+            axum::http::Request::get("/").body(axum::body::Body::empty()).unwrap(),
+        )
+        .await;
         assert!(!anon.body.contains("audit-alarm"));
     }
 }

@@ -442,7 +442,11 @@ async fn audit_verify_passes_on_the_demo_and_names_each_tampering() {
 
         let ok = xhht(&["audit", "verify", "--database-url", &url]);
         let said = String::from_utf8_lossy(&ok.stdout).to_string();
-        assert!(ok.status.success(), "{url}: {said} {}", String::from_utf8_lossy(&ok.stderr));
+        assert!(
+            ok.status.success(),
+            "{url}: {said} {}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
         assert!(
             said.contains("nguyên vẹn") && said.contains(&format!("{} sự kiện", trail.len())),
             "{said}"
@@ -450,13 +454,24 @@ async fn audit_verify_passes_on_the_demo_and_names_each_tampering() {
 
         // An audit row edited with SQL: refused, naming the row.
         let target = &trail[trail.len() / 3];
-        sql(&url, &format!("UPDATE audit_events SET actor = 'ke-gian' WHERE id = {}", target.id)).await;
+        sql(
+            &url,
+            &format!("UPDATE audit_events SET actor = 'ke-gian' WHERE id = {}", target.id),
+        )
+        .await;
         let bad = xhht(&["audit", "verify", "--database-url", &url]);
         let err = String::from_utf8_lossy(&bad.stderr).to_string();
         assert_eq!(bad.status.code(), Some(1), "{url}: {err}");
-        assert!(err.contains(&format!("#{}", target.id)) && err.contains("bị sửa"), "{err}");
+        assert!(
+            err.contains(&format!("#{}", target.id)) && err.contains("bị sửa"),
+            "{err}"
+        );
         let actor = target.event.actor.replace('\'', "''");
-        sql(&url, &format!("UPDATE audit_events SET actor = '{actor}' WHERE id = {}", target.id)).await;
+        sql(
+            &url,
+            &format!("UPDATE audit_events SET actor = '{actor}' WHERE id = {}", target.id),
+        )
+        .await;
         assert!(xhht(&["audit", "verify", "--database-url", &url]).status.success());
 
         // An official value changed in its table: named by unit, year, element.
@@ -513,10 +528,17 @@ async fn audit_verify_passes_on_a_database_of_the_previous_release() {
         old.close().await;
         let out = xhht(&["audit", "verify", "--database-url", &url]);
         let said = String::from_utf8_lossy(&out.stdout).to_string();
-        assert!(out.status.success(), "{url}: {said} {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{url}: {said} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         // The two old events and the one saying they were sealed.
         assert!(said.contains("3 sự kiện"), "{said}");
         let again = xhht(&["audit", "verify", "--database-url", &url]);
-        assert!(String::from_utf8_lossy(&again.stdout).contains("3 sự kiện"), "sealed once");
+        assert!(
+            String::from_utf8_lossy(&again.stdout).contains("3 sự kiện"),
+            "sealed once"
+        );
     }
 }
