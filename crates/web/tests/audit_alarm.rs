@@ -1,5 +1,6 @@
 //! The audit alarm: checked at start (`AppState::check_audit`), cached, and
-//! shown to administrators on every page while the trail is broken.
+//! shown to administrators on every page while the trail is broken; an
+//! administrator can check again from the accounts page.
 
 mod common;
 
