@@ -61,7 +61,8 @@ impl From<StoredChainRow> for ChainRow {
 pub struct AuditReport {
     /// Rows in the trail.
     pub events: u64,
-    /// Rows whose place in the chain checked out (all of them when intact).
+    /// Rows whose place in the chain checked out: all of them when the
+    /// chain is intact, 0 when it is broken.
     pub chained: u64,
     /// The first row that does not fit the chain.
     pub chain_break: Option<Break>,

@@ -19,7 +19,10 @@
 //! `audit_chain`, `FOR UPDATE` on PostgreSQL; SQLite's write lock is
 //! already held), every event takes the next place and links to the one
 //! before, and the commit stores the new end. Two writers therefore append
-//! one after the other and cannot fork the chain.
+//! one after the other and cannot fork the chain. Since the lock is held
+//! from the first event to the commit, a write appends its events after
+//! the statements that may wait on another writer (it locks its own rows
+//! first), so two writers never wait on each other.
 
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
