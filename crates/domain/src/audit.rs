@@ -6,6 +6,9 @@
 //! [`Event::canonical`], so a later hash chain over the trail has exactly
 //! one text to hash per event.
 
+pub mod chain;
+pub mod replay;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -168,6 +171,13 @@ pub enum Change {
         number: String,
         sha256: String,
     },
+    /// The events written before the hash chain existed were chained once,
+    /// as they stood then (`events` rows, the last one's hash `through`):
+    /// the chain proves they have not changed since, not before.
+    AuditSealed {
+        events: u64,
+        through: String,
+    },
     /// An event of an earlier release that none of the above describes:
     /// kept as it was written, never dropped.
     Unrecognised {
@@ -208,6 +218,7 @@ impl Change {
             Self::Restored { .. } => "restored",
             Self::ReportDraftSaved { .. } => "report_draft_saved",
             Self::ReportIssued { .. } => "report_issued",
+            Self::AuditSealed { .. } => "audit_sealed",
             Self::Unrecognised { .. } => "unrecognised",
         }
     }
@@ -361,6 +372,10 @@ mod tests {
                 kind: "so-ket".into(),
                 number: "12".into(),
                 sha256: "ab".repeat(32),
+            },
+            Change::AuditSealed {
+                events: 12,
+                through: "cd".repeat(32),
             },
             Change::Unrecognised {
                 action: "old.thing".into(),

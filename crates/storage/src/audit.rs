@@ -66,6 +66,25 @@ impl Store {
     }
 }
 
+/// The typed event of a row read for the chain check (`value_type`: the
+/// element's type, for values recorded by earlier releases).
+pub(crate) fn event_of(row: &xhht_domain::audit::chain::ChainRow, value_type: Option<String>) -> Result<AuditEvent> {
+    read(StoredRow {
+        id: row.id,
+        at: row.at.clone(),
+        actor: row.actor.clone(),
+        action: row.action.clone(),
+        org_unit_code: row.unit.clone(),
+        year: row.year,
+        element_code: row.element.clone(),
+        old_value: row.old_value.clone(),
+        new_value: row.new_value.clone(),
+        reason: row.reason.clone(),
+        payload: row.payload.clone(),
+        value_type,
+    })
+}
+
 fn read(row: StoredRow) -> Result<AuditEvent> {
     let (change, note) = match &row.payload {
         Some(json) => {

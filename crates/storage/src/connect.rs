@@ -105,6 +105,11 @@ impl Store {
             Db::Sqlite(p) => upto(sqlx::migrate!("./migrations/sqlite")).run(p).await?,
             Db::Postgres(p) => upto(sqlx::migrate!("./migrations/postgres")).run(p).await?,
         }
+        if last.is_none() {
+            // Rows of a release before the audit chain get their place now,
+            // before anything else is written (migration 0060).
+            self.seal_audit_chain().await?;
+        }
         Ok(())
     }
 

@@ -6,6 +6,7 @@
 //! audit event, opened by `write::Writer` (see there).
 
 mod audit;
+mod audit_chain;
 mod backup;
 mod connect;
 mod error;
@@ -20,6 +21,7 @@ mod users;
 mod write;
 
 pub use audit::AuditEvent;
+pub use audit_chain::AuditReport;
 pub use backup::BackupRefusal;
 pub use connect::{Backend, Store};
 pub use error::{Conflict, Missing, StorageError};

@@ -13,13 +13,8 @@ use xhht_domain::units::{
 
 use xhht_domain::audit::Change;
 
+use crate::write::{Arg, args};
 use crate::{Result, Stamp, StorageError, Store, with_db};
-
-/// The audit payload, serialised as `Writer::audit` does. (The register's
-/// bulk writes keep their own transaction; see docs/DECISIONS.md.)
-fn canonical(change: &Change) -> String {
-    serde_json::to_string(change).expect("a change is plain data")
-}
 
 /// What an import wrote: rows in the files, and how many were new.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -175,94 +170,134 @@ impl Store {
         };
         let count_units = "SELECT COUNT(*) FROM admin_units";
         let count_links = "SELECT COUNT(*) FROM admin_unit_links";
-        with_db!(&self.db, pool => {
-            let mut tx = pool.begin().await?;
-            let (units_before,): (i64,) = sqlx::query_as(count_units).fetch_one(&mut *tx).await?;
-            let (links_before,): (i64,) = sqlx::query_as(count_links).fetch_one(&mut *tx).await?;
-            for chunk in register.units().chunks(BATCH) {
-                let sql = format!(
-                    "INSERT INTO admin_units (code, valid_from, valid_to, name, short_name, unit_type, population, area_km2, source) VALUES {} \
-                     ON CONFLICT (code, valid_from) DO UPDATE SET valid_to = excluded.valid_to, name = excluded.name, \
-                     short_name = excluded.short_name, unit_type = excluded.unit_type, population = excluded.population, \
-                     area_km2 = excluded.area_km2, source = excluded.source",
-                    placeholders(chunk.len(), 9)
-                );
-                let mut q = sqlx::query(&sql);
-                for u in chunk {
-                    q = q.bind(&u.key.code).bind(key_date(u.key.valid_from)).bind(opt_date(u.valid_to)).bind(&u.name)
-                        .bind(&u.short_name).bind(u.unit_type.code()).bind(u.population.and_then(|p| i64::try_from(p).ok()))
-                        .bind(u.area_km2).bind(&u.source);
-                }
-                q.execute(&mut *tx).await?;
+        // Through the one write path: the write lock (and on PostgreSQL the
+        // register's tables) for the whole import, and a chained audit event.
+        let mut w = self.begin_write().await?;
+        for table in [
+            "admin_units",
+            "admin_unit_parents",
+            "admin_unit_links",
+            "admin_unit_link_shares",
+        ] {
+            w.lock_table(table).await?;
+        }
+        let (units_before,): (i64,) = w.fetch_one(count_units, Vec::new()).await?;
+        let (links_before,): (i64,) = w.fetch_one(count_links, Vec::new()).await?;
+        for chunk in register.units().chunks(BATCH) {
+            let sql = format!(
+                "INSERT INTO admin_units (code, valid_from, valid_to, name, short_name, unit_type, population, area_km2, source) VALUES {} \
+                 ON CONFLICT (code, valid_from) DO UPDATE SET valid_to = excluded.valid_to, name = excluded.name, \
+                 short_name = excluded.short_name, unit_type = excluded.unit_type, population = excluded.population, \
+                 area_km2 = excluded.area_km2, source = excluded.source",
+                placeholders(chunk.len(), 9)
+            );
+            let mut params: Vec<Arg> = Vec::with_capacity(chunk.len() * 9);
+            for u in chunk {
+                params.extend(args![
+                    &u.key.code,
+                    key_date(u.key.valid_from),
+                    opt_date(u.valid_to),
+                    &u.name,
+                    &u.short_name,
+                    u.unit_type.code(),
+                    u.population.and_then(|p| i64::try_from(p).ok()),
+                    u.area_km2,
+                    &u.source
+                ]);
             }
-            for chunk in register.parents().chunks(BATCH) {
-                let sql = format!(
-                    "INSERT INTO admin_unit_parents (code, valid_from, from_date, to_date, parent_code, parent_valid_from) VALUES {} \
-                     ON CONFLICT (code, valid_from, from_date) DO UPDATE SET to_date = excluded.to_date, \
-                     parent_code = excluded.parent_code, parent_valid_from = excluded.parent_valid_from",
-                    placeholders(chunk.len(), 6)
-                );
-                let mut q = sqlx::query(&sql);
-                for p in chunk {
-                    q = q.bind(&p.child.code).bind(key_date(p.child.valid_from)).bind(key_date(p.from)).bind(opt_date(p.to))
-                        .bind(&p.parent.code).bind(key_date(p.parent.valid_from));
-                }
-                q.execute(&mut *tx).await?;
+            w.execute(&sql, params).await?;
+        }
+        for chunk in register.parents().chunks(BATCH) {
+            let sql = format!(
+                "INSERT INTO admin_unit_parents (code, valid_from, from_date, to_date, parent_code, parent_valid_from) VALUES {} \
+                 ON CONFLICT (code, valid_from, from_date) DO UPDATE SET to_date = excluded.to_date, \
+                 parent_code = excluded.parent_code, parent_valid_from = excluded.parent_valid_from",
+                placeholders(chunk.len(), 6)
+            );
+            let mut params: Vec<Arg> = Vec::with_capacity(chunk.len() * 6);
+            for p in chunk {
+                params.extend(args![
+                    &p.child.code,
+                    key_date(p.child.valid_from),
+                    key_date(p.from),
+                    opt_date(p.to),
+                    &p.parent.code,
+                    key_date(p.parent.valid_from)
+                ]);
             }
-            for chunk in register.links().chunks(BATCH) {
-                let sql = format!(
-                    "INSERT INTO admin_unit_links (from_code, from_valid_from, to_code, to_valid_from, kind, effective, source) VALUES {} \
-                     ON CONFLICT (from_code, from_valid_from, to_code, to_valid_from) DO UPDATE SET kind = excluded.kind, \
-                     effective = excluded.effective, source = excluded.source",
-                    placeholders(chunk.len(), 7)
-                );
-                let mut q = sqlx::query(&sql);
-                for l in chunk {
-                    q = q.bind(&l.from.code).bind(key_date(l.from.valid_from)).bind(&l.to.code).bind(key_date(l.to.valid_from))
-                        .bind(l.kind.code()).bind(l.effective.to_string()).bind(&l.source);
-                }
-                q.execute(&mut *tx).await?;
+            w.execute(&sql, params).await?;
+        }
+        for chunk in register.links().chunks(BATCH) {
+            let sql = format!(
+                "INSERT INTO admin_unit_links (from_code, from_valid_from, to_code, to_valid_from, kind, effective, source) VALUES {} \
+                 ON CONFLICT (from_code, from_valid_from, to_code, to_valid_from) DO UPDATE SET kind = excluded.kind, \
+                 effective = excluded.effective, source = excluded.source",
+                placeholders(chunk.len(), 7)
+            );
+            let mut params: Vec<Arg> = Vec::with_capacity(chunk.len() * 7);
+            for l in chunk {
+                params.extend(args![
+                    &l.from.code,
+                    key_date(l.from.valid_from),
+                    &l.to.code,
+                    key_date(l.to.valid_from),
+                    l.kind.code(),
+                    l.effective.to_string(),
+                    &l.source
+                ]);
             }
-            let shares: Vec<(&SuccessorLink, &Share)> = register
-                .links()
-                .iter()
-                .flat_map(|l| l.shares.iter().filter(|s| s.source == ShareSource::Estimated).map(move |s| (l, s)))
-                .collect();
-            counts.estimated_shares = shares.len();
-            let at = stamp.at_text();
-            for chunk in shares.chunks(BATCH) {
-                let sql = format!(
-                    "INSERT INTO admin_unit_link_shares (from_code, from_valid_from, to_code, to_valid_from, measure, share, share_source, set_at, set_by) VALUES {} \
-                     ON CONFLICT (from_code, from_valid_from, to_code, to_valid_from, measure) DO UPDATE SET share = excluded.share, \
-                     set_at = excluded.set_at, set_by = excluded.set_by WHERE admin_unit_link_shares.share_source = 'estimated' \
-                     AND admin_unit_link_shares.share <> excluded.share",
-                    placeholders(chunk.len(), 9)
-                );
-                let mut q = sqlx::query(&sql);
-                for (l, s) in chunk {
-                    q = q.bind(&l.from.code).bind(key_date(l.from.valid_from)).bind(&l.to.code).bind(key_date(l.to.valid_from))
-                        .bind(&s.measure).bind(s.value).bind(ShareSource::Estimated.code()).bind(&at).bind(&stamp.actor);
-                }
-                q.execute(&mut *tx).await?;
+            w.execute(&sql, params).await?;
+        }
+        let shares: Vec<(&SuccessorLink, &Share)> = register
+            .links()
+            .iter()
+            .flat_map(|l| {
+                l.shares
+                    .iter()
+                    .filter(|s| s.source == ShareSource::Estimated)
+                    .map(move |s| (l, s))
+            })
+            .collect();
+        counts.estimated_shares = shares.len();
+        let at = stamp.at_text();
+        for chunk in shares.chunks(BATCH) {
+            let sql = format!(
+                "INSERT INTO admin_unit_link_shares (from_code, from_valid_from, to_code, to_valid_from, measure, share, share_source, set_at, set_by) VALUES {} \
+                 ON CONFLICT (from_code, from_valid_from, to_code, to_valid_from, measure) DO UPDATE SET share = excluded.share, \
+                 set_at = excluded.set_at, set_by = excluded.set_by WHERE admin_unit_link_shares.share_source = 'estimated' \
+                 AND admin_unit_link_shares.share <> excluded.share",
+                placeholders(chunk.len(), 9)
+            );
+            let mut params: Vec<Arg> = Vec::with_capacity(chunk.len() * 9);
+            for (l, s) in chunk {
+                params.extend(args![
+                    &l.from.code,
+                    key_date(l.from.valid_from),
+                    &l.to.code,
+                    key_date(l.to.valid_from),
+                    &s.measure,
+                    s.value,
+                    ShareSource::Estimated.code(),
+                    &at,
+                    &stamp.actor
+                ]);
             }
-            let (units_after,): (i64,) = sqlx::query_as(count_units).fetch_one(&mut *tx).await?;
-            let (links_after,): (i64,) = sqlx::query_as(count_links).fetch_one(&mut *tx).await?;
-            counts.new_units = usize::try_from(units_after - units_before).unwrap_or(0);
-            counts.new_links = usize::try_from(links_after - links_before).unwrap_or(0);
-            let change = Change::UnitsImported {
-                units: counts.units as u64,
-                new_units: counts.new_units as u64,
-                parent_links: counts.parent_links as u64,
-                links: counts.links as u64,
-                new_links: counts.new_links as u64,
-                estimated_shares: counts.estimated_shares as u64,
-            };
-            sqlx::query("INSERT INTO audit_events (at, actor, action, reason, payload) VALUES ($1, $2, $3, $4, $5)")
-                .bind(&at).bind(&stamp.actor).bind(change.kind()).bind(&stamp.reason).bind(canonical(&change))
-                .execute(&mut *tx).await?;
-            tx.commit().await?;
-        });
-        self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+            w.execute(&sql, params).await?;
+        }
+        let (units_after,): (i64,) = w.fetch_one(count_units, Vec::new()).await?;
+        let (links_after,): (i64,) = w.fetch_one(count_links, Vec::new()).await?;
+        counts.new_units = usize::try_from(units_after - units_before).unwrap_or(0);
+        counts.new_links = usize::try_from(links_after - links_before).unwrap_or(0);
+        let change = Change::UnitsImported {
+            units: counts.units as u64,
+            new_units: counts.new_units as u64,
+            parent_links: counts.parent_links as u64,
+            links: counts.links as u64,
+            new_links: counts.new_links as u64,
+            estimated_shares: counts.estimated_shares as u64,
+        };
+        w.audit_outside_plan(stamp, None, &change).await?;
+        w.commit().await?;
         Ok(counts)
     }
 
@@ -389,38 +424,41 @@ impl Store {
         let at = stamp.at_text();
         let ff = key_date(from.valid_from);
         let mut changed = 0;
-        with_db!(&self.db, pool => {
-            let mut tx = pool.begin().await?;
-            for (to, value) in shares {
-                let tf = key_date(to.valid_from);
-                let old: Option<(f64, String)> = sqlx::query_as(
+        let mut w = self.begin_write().await?;
+        w.lock_table("admin_unit_link_shares").await?;
+        for (to, value) in shares {
+            let tf = key_date(to.valid_from);
+            let old: Option<(f64, String)> = w
+                .fetch_optional(
                     "SELECT share, share_source FROM admin_unit_link_shares WHERE from_code = $1 AND from_valid_from = $2 \
-                     AND to_code = $3 AND to_valid_from = $4 AND measure = $5")
-                    .bind(&from.code).bind(&ff).bind(&to.code).bind(&tf).bind(measure).fetch_optional(&mut *tx).await?;
-                if old.as_ref().is_some_and(|(v, s)| v == value && s == ShareSource::Entered.code()) {
-                    continue;
-                }
-                sqlx::query(
-                    "INSERT INTO admin_unit_link_shares (from_code, from_valid_from, to_code, to_valid_from, measure, share, share_source, set_at, set_by) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (from_code, from_valid_from, to_code, to_valid_from, measure) \
-                     DO UPDATE SET share = excluded.share, share_source = excluded.share_source, set_at = excluded.set_at, set_by = excluded.set_by")
-                    .bind(&from.code).bind(&ff).bind(&to.code).bind(&tf).bind(measure).bind(value)
-                    .bind(ShareSource::Entered.code()).bind(&at).bind(&stamp.actor).execute(&mut *tx).await?;
-                let change = Change::UnitShareSet {
-                    from: from.to_string(),
-                    to: to.to_string(),
-                    measure: measure.to_string(),
-                    old: old.map(|(v, _)| v),
-                    new: *value,
-                };
-                sqlx::query("INSERT INTO audit_events (at, actor, action, org_unit_code, reason, payload) VALUES ($1, $2, $3, $4, $5, $6)")
-                    .bind(&at).bind(&stamp.actor).bind(change.kind()).bind(&from.code).bind(&stamp.reason).bind(canonical(&change))
-                    .execute(&mut *tx).await?;
-                changed += 1;
+                     AND to_code = $3 AND to_valid_from = $4 AND measure = $5",
+                    args![&from.code, &ff, &to.code, &tf, measure],
+                )
+                .await?;
+            if old
+                .as_ref()
+                .is_some_and(|(v, s)| v == value && s == ShareSource::Entered.code())
+            {
+                continue;
             }
-            tx.commit().await?;
-        });
-        self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+            w.execute(
+                "INSERT INTO admin_unit_link_shares (from_code, from_valid_from, to_code, to_valid_from, measure, share, share_source, set_at, set_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (from_code, from_valid_from, to_code, to_valid_from, measure) \
+                 DO UPDATE SET share = excluded.share, share_source = excluded.share_source, set_at = excluded.set_at, set_by = excluded.set_by",
+                args![&from.code, &ff, &to.code, &tf, measure, *value, ShareSource::Entered.code(), &at, &stamp.actor],
+            )
+            .await?;
+            let change = Change::UnitShareSet {
+                from: from.to_string(),
+                to: to.to_string(),
+                measure: measure.to_string(),
+                old: old.map(|(v, _)| v),
+                new: *value,
+            };
+            w.audit_outside_plan(stamp, Some(&from.code), &change).await?;
+            changed += 1;
+        }
+        w.commit().await?;
         Ok(changed)
     }
 }

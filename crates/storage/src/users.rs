@@ -139,6 +139,7 @@ impl Store {
         let hashes: Vec<String> = users.iter().map(|u| hash_password(u.password)).collect::<Result<_>>()?;
         let mut w = self.begin_write().await?;
         let mut ids = Vec::with_capacity(users.len());
+        let mut events = Vec::with_capacity(users.len());
         for (user, hash) in users.iter().zip(&hashes) {
             let username = user.username.trim().to_lowercase();
             let unit: Option<(String,)> = w
@@ -167,8 +168,14 @@ impl Store {
                 username,
                 role: user.role,
             };
-            w.audit(stamp, Some(user.org_unit), None, &change).await?;
+            events.push((user.org_unit, change));
             ids.push(id);
+        }
+        // The events last: the audit chain's end is locked from the first
+        // one to the commit, so nothing that may wait on another writer
+        // (an insert of the same username) comes after it.
+        for (unit, change) in &events {
+            w.audit(stamp, Some(unit), None, change).await?;
         }
         w.commit().await?;
         Ok(ids)

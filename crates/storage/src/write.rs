@@ -13,11 +13,22 @@
 //! appends its audit event with [`Writer::audit`] (the only code that writes
 //! `audit_events`) before [`Writer::commit`]. The SQL texts are the same for
 //! both backends; only the lock clause above differs.
+//!
+//! Audit events are hash-chained (`domain::audit::chain`): the first event
+//! of a write reads and locks the chain's end (the one row of
+//! `audit_chain`, `FOR UPDATE` on PostgreSQL; SQLite's write lock is
+//! already held), every event takes the next place and links to the one
+//! before, and the commit stores the new end. Two writers therefore append
+//! one after the other and cannot fork the chain. Since the lock is held
+//! from the first event to the commit, a write appends its events after
+//! the statements that may wait on another writer (it locks its own rows
+//! first), so two writers never wait on each other.
 
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Postgres, Sqlite, Transaction};
 use xhht_domain::audit::Change;
+use xhht_domain::audit::chain::{ChainRow, Head};
 
 use crate::reports::Stamp;
 use crate::{Db, Result, Store};
@@ -99,6 +110,9 @@ pub(crate) struct Writer {
     pub(crate) plan: i64,
     /// The store's data version, bumped once this write commits.
     version: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The audit chain's end, read and locked at this write's first event
+    /// and stored again at commit.
+    chain: Option<Head>,
 }
 
 /// A row type both drivers can decode (tuples of plain types, `FromRow` structs).
@@ -119,6 +133,7 @@ impl Store {
             tx,
             plan: self.plan,
             version: self.version.clone(),
+            chain: None,
         };
         if w.plan == 0 {
             // A handle opened before any plan: the first installed one.
@@ -186,10 +201,11 @@ impl Writer {
         })
     }
 
-    /// Appends one audit event: the only writer of `audit_events`. The kind
-    /// goes to `action` (for queries), the typed change as its canonical JSON
-    /// to `payload`; a reason the change carries itself is not repeated in
-    /// `reason`, which keeps the stamp's note.
+    /// Appends one audit event of this plan: the only writer of
+    /// `audit_events`. The kind goes to `action` (for queries), the typed
+    /// change as its canonical JSON to `payload`; a reason the change
+    /// carries itself is not repeated in `reason`, which keeps the stamp's
+    /// note. The event takes the next place in the hash chain.
     pub(crate) async fn audit(
         &mut self,
         stamp: &Stamp,
@@ -197,17 +213,118 @@ impl Writer {
         year: Option<i32>,
         change: &Change,
     ) -> Result<()> {
+        let plan = self.plan_arg();
+        self.append(stamp, unit, year, change, plan).await
+    }
+
+    /// [`Writer::audit`] for an event that belongs to no plan (the unit
+    /// register): `plan_id` stays NULL.
+    pub(crate) async fn audit_outside_plan(
+        &mut self,
+        stamp: &Stamp,
+        unit: Option<&str>,
+        change: &Change,
+    ) -> Result<()> {
+        self.append(stamp, unit, None, change, None).await
+    }
+
+    async fn append(
+        &mut self,
+        stamp: &Stamp,
+        unit: Option<&str>,
+        year: Option<i32>,
+        change: &Change,
+        plan: Option<i64>,
+    ) -> Result<()> {
         let payload = serde_json::to_string(change).expect("a change is plain data");
         let note = if change.reason().is_some() {
             None
         } else {
             stamp.reason.clone()
         };
+        let row = ChainRow {
+            at: stamp.at_text(),
+            actor: stamp.actor.clone(),
+            action: change.kind().to_string(),
+            unit: unit.map(String::from),
+            year,
+            reason: note,
+            payload: Some(payload),
+            plan_id: plan,
+            ..ChainRow::default()
+        };
+        self.chain_head().await?;
+        self.insert_chained(row).await
+    }
+
+    /// Inserts `row` at the next place of the chain (already read).
+    async fn insert_chained(&mut self, row: ChainRow) -> Result<()> {
+        let head = self.chain.as_mut().expect("the chain's end is read first");
+        let (seq, prev, hash) = head.append(&row);
         self.execute(
-            "INSERT INTO audit_events (at, actor, action, org_unit_code, year, reason, payload, plan_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            args![stamp.at_text(), &stamp.actor, change.kind(), unit, year, note, payload, self.plan_arg()],
+            "INSERT INTO audit_events (at, actor, action, org_unit_code, year, reason, payload, plan_id, seq, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            args![row.at, row.actor, row.action, row.unit, row.year, row.reason, row.payload, row.plan_id, seq, prev, hash],
         )
         .await?;
+        Ok(())
+    }
+
+    /// Reads and locks the chain's end once per write. A database whose
+    /// earlier rows were never chained (made before migration 0060) has
+    /// them chained here first, once, as they stand.
+    pub(crate) async fn chain_head(&mut self) -> Result<()> {
+        if self.chain.is_some() {
+            return Ok(());
+        }
+        let sql = format!(
+            "SELECT seq, hash, sealed FROM audit_chain WHERE id = 1{}",
+            self.for_update()
+        );
+        let (seq, hash, sealed): (i64, String, bool) = self.fetch_one(&sql, Vec::new()).await?;
+        self.chain = Some(Head { seq, hash });
+        if !sealed {
+            self.seal().await?;
+        }
+        Ok(())
+    }
+
+    /// Chains the rows that have no place yet, in id order, and records
+    /// that it did (an `audit_sealed` event) when there were any: the chain
+    /// vouches for them from now on, not for what happened to them before.
+    async fn seal(&mut self) -> Result<()> {
+        let rows: Vec<crate::audit_chain::StoredChainRow> = self
+            .fetch_all(
+                &format!("{} WHERE hash IS NULL ORDER BY id", crate::audit_chain::SELECT_ROWS),
+                Vec::new(),
+            )
+            .await?;
+        let count = rows.len() as u64;
+        for row in rows {
+            let row = ChainRow::from(row);
+            let head = self.chain.as_mut().expect("read above");
+            let (seq, prev, hash) = head.append(&row);
+            self.execute(
+                "UPDATE audit_events SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4",
+                args![seq, prev, hash, row.id],
+            )
+            .await?;
+        }
+        self.execute("UPDATE audit_chain SET sealed = TRUE WHERE id = 1", Vec::new())
+            .await?;
+        if count > 0 {
+            let through = self.chain.as_ref().expect("read above").hash.clone();
+            let change = Change::AuditSealed { events: count, through };
+            let stamp = Stamp::now("xhht");
+            let row = ChainRow {
+                at: stamp.at_text(),
+                actor: stamp.actor.clone(),
+                action: change.kind().to_string(),
+                payload: Some(serde_json::to_string(&change).expect("a change is plain data")),
+                ..ChainRow::default()
+            };
+            self.insert_chained(row).await?;
+        }
         Ok(())
     }
 
@@ -216,7 +333,14 @@ impl Writer {
         (self.plan > 0).then_some(self.plan)
     }
 
-    pub(crate) async fn commit(self) -> Result<()> {
+    pub(crate) async fn commit(mut self) -> Result<()> {
+        if let Some(head) = self.chain.take() {
+            self.execute(
+                "UPDATE audit_chain SET seq = $1, hash = $2 WHERE id = 1",
+                args![head.seq, head.hash],
+            )
+            .await?;
+        }
         match self.tx {
             Tx::Sqlite(tx) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,

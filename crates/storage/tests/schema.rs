@@ -118,6 +118,9 @@ const PREVIOUS_RELEASE_ROWS: &[&str] = &[
     "INSERT INTO audit_events (at, actor, action, reason) VALUES ('2025-12-04T01:00:00.000Z', 'dữ liệu mẫu', 'sample.generate', 'Dữ liệu mẫu')",
 ];
 
+/// The audit rows of [`PREVIOUS_RELEASE_ROWS`].
+const PREVIOUS_RELEASE_AUDIT_ROWS: u64 = 13;
+
 #[tokio::test]
 async fn a_database_of_the_previous_release_opens_with_its_figures_and_trail() {
     let plan = plan::builtin();
@@ -128,6 +131,22 @@ async fn a_database_of_the_previous_release_opens_with_its_figures_and_trail() {
             test_support::execute(&store, sql).await;
         }
         test_support::upgrade(&store).await.unwrap();
+
+        // The old trail is chained once, as it stands, with an event saying
+        // so; the check passes, official figures included (replayed from
+        // the old value changes and approval).
+        let report = store.verify_audit().await.unwrap();
+        assert!(report.is_intact(), "{b:?}: {report:?}");
+        assert_eq!(report.events, PREVIOUS_RELEASE_AUDIT_ROWS + 1, "{b:?}");
+        assert_eq!(report.values.checked_reports, 1, "{b:?}");
+        let sealed = store.audit_trail().await.unwrap().pop().unwrap();
+        assert!(
+            matches!(sealed.event.change, Change::AuditSealed { events, .. } if events == PREVIOUS_RELEASE_AUDIT_ROWS),
+            "{b:?}: {sealed:?}"
+        );
+        // Opening again seals nothing more.
+        test_support::upgrade(&store).await.unwrap();
+        assert_eq!(store.audit_count().await.unwrap() as u64, report.events, "{b:?}");
 
         // Figures kept.
         let official = store.approved_values(&plan, 2025).await.unwrap();
@@ -232,6 +251,10 @@ async fn a_database_of_the_previous_release_opens_with_its_figures_and_trail() {
             }
         );
         assert!(last.id > trail.last().unwrap().id);
+        assert!(
+            store.verify_audit().await.unwrap().is_intact(),
+            "{b:?}: new events link to the sealed ones"
+        );
         // Reopening keeps the official figures until a new approval.
         assert_eq!(
             store

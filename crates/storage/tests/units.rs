@@ -247,5 +247,8 @@ async fn an_administrator_enters_a_split_and_a_reimport_keeps_it() {
             ],
             "{b:?}"
         );
+        // The register's events are chained like every other.
+        let report = store.verify_audit().await.unwrap();
+        assert!(report.is_intact(), "{b:?}: {report:?}");
     }
 }

@@ -1,4 +1,5 @@
-//! What every page's frame shows: the sample-data banner and who is logged in.
+//! What every page's frame shows: the sample-data banner, the audit alarm
+//! (administrators only) and who is logged in.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -21,6 +22,9 @@ pub struct NavUser {
 #[derive(Debug, Clone)]
 pub struct Chrome {
     pub is_sample: bool,
+    /// For administrators: the audit trail's last check found it tampered
+    /// with (the first problem, in Vietnamese).
+    pub audit_alarm: Option<String>,
     pub user: Option<NavUser>,
     pub plan: PlanBar,
 }
@@ -73,8 +77,10 @@ impl Chrome {
             is_admin: u.role == Role::Admin,
             home: home_of(&state.plan, u),
         });
+        let audit_alarm = user.as_ref().filter(|u| u.is_admin).and_then(|_| state.audit_alarm());
         Self {
             is_sample: state.is_sample,
+            audit_alarm,
             user,
             plan: PlanBar::of(state),
         }

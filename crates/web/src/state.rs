@@ -32,6 +32,11 @@ pub struct AppState {
     pub register: Arc<Option<Register>>,
     /// Anonymous pages of this plan, kept per data version (`cache.rs`).
     pub page_cache: Arc<crate::cache::PageCache>,
+    /// The first problem `Store::verify_audit` found at the last check
+    /// ([`AppState::check_audit`], run at start), shown to administrators on
+    /// every page. Cached: a full check reads the whole trail, so it is not
+    /// run per request. Shared by every plan's state.
+    pub audit_alarm: Arc<std::sync::RwLock<Option<String>>>,
 }
 
 /// One installed plan: its handle, its parsed text and how it is listed.
@@ -123,7 +128,21 @@ impl AppState {
             plans: Arc::new(slots),
             register: Arc::new(register),
             page_cache: Arc::default(),
+            audit_alarm: Arc::default(),
         })
+    }
+
+    /// Checks the audit trail and its official values again and keeps the
+    /// first problem (or none) for the administrators' banner; returns it.
+    pub async fn check_audit(&self) -> Result<Option<String>, StorageError> {
+        let problem = self.store.verify_audit().await?.problem();
+        *self.audit_alarm.write().unwrap_or_else(|e| e.into_inner()) = problem.clone();
+        Ok(problem)
+    }
+
+    /// The problem the last check found, if any.
+    pub fn audit_alarm(&self) -> Option<String> {
+        self.audit_alarm.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// The same app answering for another installed plan.

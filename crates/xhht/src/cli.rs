@@ -38,6 +38,22 @@ pub enum Command {
     /// Danh mục đơn vị hành chính theo thời gian (the dated register of administrative units).
     #[command(subcommand)]
     Units(UnitsCommand),
+    /// Nhật ký kiểm toán (the hash-chained audit trail).
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Kiểm tra chuỗi mã băm của nhật ký và đối chiếu số liệu chính thức với nhật ký;
+    /// mã thoát khác 0 và nêu chỗ hỏng đầu tiên khi có (verify the trail and the official values).
+    Verify(AuditVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditVerifyArgs {
+    #[command(flatten)]
+    pub db: UrlArgs,
 }
 
 #[derive(Debug, Args)]

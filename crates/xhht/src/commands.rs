@@ -31,6 +31,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Units(UnitsCommand::Import(args)) => units_import(args).await,
         Command::Backup(args) => crate::backup::backup(args).await,
         Command::Restore(args) => crate::backup::restore(args).await,
+        Command::Audit(crate::cli::AuditCommand::Verify(args)) => crate::audit::verify(&args.db).await,
     }
 }
 
@@ -472,6 +473,16 @@ async fn serving_state(store: Store, proxies: &crate::cli::ProxyArgs) -> Result<
     }
     let mut state = load_state(store).await?;
     state.trusted_proxies = std::sync::Arc::new(trusted);
+    // The audit trail is checked once at start; administrators see a banner
+    // while it is broken (the server serves on: figures are still readable).
+    let started = std::time::Instant::now();
+    match state.check_audit().await? {
+        Some(problem) => {
+            tracing::warn!(%problem, "audit trail check failed");
+            eprintln!("CẢNH BÁO: {problem}");
+        }
+        None => tracing::info!(took = ?started.elapsed(), "audit trail intact"),
+    }
     Ok(state)
 }
 

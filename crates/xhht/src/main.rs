@@ -1,5 +1,6 @@
 //! `xhht`: the command line. Thin: parses arguments and calls the library crates.
 
+mod audit;
 mod backup;
 mod cli;
 mod commands;

@@ -396,3 +396,149 @@ async fn backup_and_restore_round_trip() {
     assert!(String::from_utf8_lossy(&pg.stderr).contains("pg_dump"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A database URL per backend for one test: a SQLite file, and (when a
+/// server is configured, see `test_support`) a PostgreSQL schema of its
+/// own, reached through the URL's `search_path` option. `last`: migrate
+/// only that far (a database of an earlier release); `None` leaves the
+/// database empty, as a user's new database is. Each comes with a handle
+/// opened without migrating further (for writing as an earlier release did).
+async fn urls(name: &str, last: Option<i64>) -> Vec<(String, xhht_storage::Store)> {
+    use xhht_storage::test_support;
+    let stores = match last {
+        Some(last) => test_support::stores_at(name, last).await,
+        None => test_support::stores(name).await,
+    };
+    let mut out = vec![format!(
+        "sqlite:{}",
+        std::env::temp_dir()
+            .join(format!("xhht-test-{name}-{}.sqlite", std::process::id()))
+            .display()
+    )];
+    if stores.len() > 1 {
+        let base = std::env::var(test_support::POSTGRES_URL_VAR)
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+        let sep = if base.contains('?') { '&' } else { '?' };
+        out.push(format!("{base}{sep}options=-c%20search_path%3Dt_{name}"));
+    }
+    out.into_iter().zip(stores).collect()
+}
+
+async fn sql(url: &str, statement: &str) {
+    let store = xhht_storage::Store::open(url).await.unwrap();
+    xhht_storage::test_support::execute(&store, statement).await;
+    store.close().await;
+}
+
+#[tokio::test]
+async fn audit_verify_passes_on_the_demo_and_names_each_tampering() {
+    for (url, handle) in urls("cli_audit_verify", None).await {
+        handle.close().await;
+        let out = xhht(&["demo", "--no-serve", "--database-url", &url]);
+        assert!(out.status.success(), "{url}: {}", String::from_utf8_lossy(&out.stderr));
+        let store = xhht_storage::Store::open(&url).await.unwrap();
+        let trail = store.audit_trail().await.unwrap();
+        store.close().await;
+
+        let ok = xhht(&["audit", "verify", "--database-url", &url]);
+        let said = String::from_utf8_lossy(&ok.stdout).to_string();
+        assert!(
+            ok.status.success(),
+            "{url}: {said} {}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+        assert!(
+            said.contains("nguyên vẹn") && said.contains(&format!("{} sự kiện", trail.len())),
+            "{said}"
+        );
+
+        // An audit row edited with SQL: refused, naming the row.
+        let target = &trail[trail.len() / 3];
+        sql(
+            &url,
+            &format!("UPDATE audit_events SET actor = 'ke-gian' WHERE id = {}", target.id),
+        )
+        .await;
+        let bad = xhht(&["audit", "verify", "--database-url", &url]);
+        let err = String::from_utf8_lossy(&bad.stderr).to_string();
+        assert_eq!(bad.status.code(), Some(1), "{url}: {err}");
+        assert!(
+            err.contains(&format!("#{}", target.id)) && err.contains("bị sửa"),
+            "{err}"
+        );
+        let actor = target.event.actor.replace('\'', "''");
+        sql(
+            &url,
+            &format!("UPDATE audit_events SET actor = '{actor}' WHERE id = {}", target.id),
+        )
+        .await;
+        assert!(xhht(&["audit", "verify", "--database-url", &url]).status.success());
+
+        // An official value changed in its table: named by unit, year, element.
+        let (unit, year) = trail
+            .iter()
+            .rev()
+            .find(|e| e.event.change == xhht_domain::audit::Change::Approved)
+            .map(|e| (e.event.unit.clone().unwrap(), e.event.year.unwrap()))
+            .expect("the demo approves reports");
+        sql(
+            &url,
+            &format!(
+                "UPDATE approved_values SET value_num = value_num + 1 WHERE org_unit_code = '{unit}' AND year = {year} AND element_code = 'pop_15_60'"
+            ),
+        )
+        .await;
+        let bad = xhht(&["audit", "verify", "--database-url", &url]);
+        let err = String::from_utf8_lossy(&bad.stderr).to_string();
+        assert_eq!(bad.status.code(), Some(1), "{url}: {err}");
+        assert!(
+            err.contains(&unit) && err.contains(&format!("năm {year}")) && err.contains("pop_15_60"),
+            "{err}"
+        );
+        sql(
+            &url,
+            &format!(
+                "UPDATE approved_values SET value_num = value_num - 1 WHERE org_unit_code = '{unit}' AND year = {year} AND element_code = 'pop_15_60'"
+            ),
+        )
+        .await;
+        assert!(xhht(&["audit", "verify", "--database-url", &url]).status.success());
+
+        // An event deleted in the middle: the one after it is named.
+        let (gone, next) = (trail[trail.len() / 2].id, trail[trail.len() / 2 + 1].id);
+        sql(&url, &format!("DELETE FROM audit_events WHERE id = {gone}")).await;
+        let bad = xhht(&["audit", "verify", "--database-url", &url]);
+        let err = String::from_utf8_lossy(&bad.stderr).to_string();
+        assert_eq!(bad.status.code(), Some(1), "{url}: {err}");
+        assert!(err.contains(&format!("#{next}")) && err.contains("bị xoá"), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn audit_verify_passes_on_a_database_of_the_previous_release() {
+    for (url, old) in urls("cli_audit_old", Some(50)).await {
+        // The previous release (migrations up to 0050) wrote events without
+        // a chain.
+        for statement in [
+            "INSERT INTO audit_events (at, actor, action, reason, payload) VALUES ('2026-01-02T03:04:05.000Z', 'admin', 'sample_generated', NULL, '{\"kind\":\"sample_generated\"}')",
+            "INSERT INTO audit_events (at, actor, action, reason, payload) VALUES ('2026-01-02T03:05:00.000Z', 'admin', 'backup_made', NULL, '{\"kind\":\"backup_made\",\"file\":\"a.sqlite\"}')",
+        ] {
+            xhht_storage::test_support::execute(&old, statement).await;
+        }
+        old.close().await;
+        let out = xhht(&["audit", "verify", "--database-url", &url]);
+        let said = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            out.status.success(),
+            "{url}: {said} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // The two old events and the one saying they were sealed.
+        assert!(said.contains("3 sự kiện"), "{said}");
+        let again = xhht(&["audit", "verify", "--database-url", &url]);
+        assert!(
+            String::from_utf8_lossy(&again.stdout).contains("3 sự kiện"),
+            "sealed once"
+        );
+    }
+}

@@ -7,6 +7,7 @@
 //! | `POST /logout`                 | anyone (ends its session) |
 //! | `GET/POST /account/password`   | signed in (`CurrentUser`) |
 //! | `/admin/users…`                | `Admin`                   |
+//! | `POST /admin/audit/verify`     | `Admin`                   |
 
 mod login;
 mod next;
@@ -36,4 +37,5 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(users::list).post(users::create::create))
         .route("/admin/users/import", post(users::import::import))
         .route("/admin/users/{id}", post(users::act::act))
+        .route("/admin/audit/verify", post(users::audit::verify))
 }

@@ -94,6 +94,7 @@ fn describe(plan: &Plan, change: &Change) -> String {
             None => format!("Lưu dự thảo báo cáo năm {year}, phiên bản {version}"),
         },
         Change::ReportIssued { year, number, .. } => format!("Ban hành báo cáo năm {year}, số {number}"),
+        Change::AuditSealed { events, .. } => format!("Niêm phong {events} sự kiện ghi trước khi có chuỗi mã băm"),
         Change::Unrecognised { action, .. } => action.clone(),
     }
 }

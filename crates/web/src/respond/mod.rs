@@ -284,6 +284,7 @@ impl IntoResponse for AppError {
         }
         let chrome = Chrome {
             is_sample: false,
+            audit_alarm: None,
             user: None,
             plan: Default::default(),
         };

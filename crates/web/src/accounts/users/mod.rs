@@ -1,7 +1,9 @@
 //! `/admin/users`: accounts for administrators: list, create, disable or
-//! enable, reset a password, and import many from CSV.
+//! enable, reset a password, and import many from CSV; and check the audit
+//! trail again (`audit.rs`).
 
 pub mod act;
+pub mod audit;
 pub mod create;
 pub mod import;
 
