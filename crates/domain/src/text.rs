@@ -172,8 +172,27 @@ pub fn fold(s: &str) -> String {
         .collect()
 }
 
+/// A file-name slug: words folded to ASCII, joined by `-`
+/// ("Tỷ lệ biết chữ 15-60" → "ty-le-biet-chu-15-60").
+pub fn slug(s: &str) -> String {
+    s.split(|c: char| !c.is_alphanumeric())
+        .map(fold)
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 #[cfg(test)]
 mod fold_tests {
+    #[test]
+    fn slugs_name_files() {
+        assert_eq!(
+            super::slug("Số liệu: Tỷ lệ biết chữ (15-60 tuổi)"),
+            "so-lieu-ty-le-biet-chu-15-60-tuoi"
+        );
+        assert_eq!(super::slug("  Đoàn thể  "), "doan-the");
+    }
+
     #[test]
     fn folds_vietnamese() {
         assert_eq!(super::fold("Phúc Xá"), "phucxa");

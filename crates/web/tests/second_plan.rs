@@ -295,7 +295,10 @@ async fn every_page_speaks_from_the_second_plan() {
         let leader = reviewer.get(&app, &format!("/lanh-dao/{YEAR}")).await;
         assert_eq!(leader.status, StatusCode::OK, "{}", leader.body);
         let leader = page(&leader.body);
-        assert!(leader.contains(&format!("href=\"/reports/{YEAR}/T5\"")), "the returned group is missing");
+        assert!(
+            leader.contains(&format!("href=\"/reports/{YEAR}/T5\"")),
+            "the returned group is missing"
+        );
         assert!(leader.contains("Đơn vị chậm so với chỉ tiêu"));
         assert_no_leak("leader page", &leader);
         let review = page(&reviewer.get(&app, "/review/2028").await.body);
