@@ -15,7 +15,7 @@ use xhht_storage::{Conflict, Stamp, StorageError};
 
 use super::filter::ListParams;
 use super::list::{ExtendError, build};
-use crate::auth::{Admin, ReportUnit};
+use crate::auth::{Admin, AreaViewer, ReportUnit};
 use crate::chrome::Chrome;
 use crate::respond::{AppError, Form};
 use crate::state::AppState;
@@ -35,6 +35,8 @@ pub async fn extend(
     State(state): State<AppState>,
     chrome: Chrome,
     Admin(admin): Admin,
+    // The list a refusal re-renders, as the administrator sees it.
+    viewer: AreaViewer,
     ReportUnit { year, unit }: ReportUnit,
     Form(f): Form<ExtendForm>,
 ) -> Result<Response, AppError> {
@@ -107,7 +109,7 @@ pub async fn extend(
             Ok(Redirect::to(&to).into_response())
         }
         Err(error) => {
-            let page = build(&state, chrome, &admin, year, f.view.clone(), None, Some(error)).await?;
+            let page = build(&state, chrome, &viewer, year, f.view.clone(), None, Some(error)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }

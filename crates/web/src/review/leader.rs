@@ -76,17 +76,16 @@ const BEHIND_SHOWN: usize = 5;
 pub async fn page(
     State(state): State<AppState>,
     chrome: Chrome,
-    AreaViewer(user): AreaViewer,
+    viewer: AreaViewer,
     PlanYear(year): PlanYear,
 ) -> Result<LeaderPage, AppError> {
     let plan = &state.plan;
-    let who = user.principal();
     let reports = state.store.reports(year).await?;
     let extensions = state.store.deadline_extensions(year).await?;
     let today = today();
     let units: Vec<_> = plan
         .units_in(year)
-        .filter(|u| plan.is_reporting_unit(u) && who.can_read(plan, &u.code))
+        .filter(|u| plan.is_reporting_unit(u) && viewer.covers(plan, &u.code))
         .collect();
     let (mut submitted, mut approved, mut on_time, mut late, mut overdue) = (0, 0, 0, 0, 0);
     let mut owed = Vec::new();
@@ -119,8 +118,8 @@ pub async fn page(
         });
     }
     // The latest first; ties in the plan's order.
-    owed.sort_by(|a, b| b.late.cmp(&a.late));
-    let whole_area = who.reads_whole_area(plan);
+    owed.sort_by_key(|o| std::cmp::Reverse(o.late));
+    let whole_area = viewer.whole_area;
     let latest_issued = if whole_area {
         state
             .store
@@ -141,9 +140,9 @@ pub async fn page(
         None
     };
     let figures_year = figures::default_year(&state).await?;
-    let behind = behind(&state, &who, figures_year).await?;
+    let behind = behind(&state, &viewer, figures_year).await?;
     let scope_name = plan
-        .unit(&user.org_unit)
+        .unit(&viewer.user.org_unit)
         .map_or_else(|| plan.area().name.clone(), |u| u.name.clone());
     Ok(LeaderPage {
         year,
@@ -170,11 +169,11 @@ pub async fn page(
 /// The compared units (wards of a district, clusters of a ward) the account
 /// covers, with how many of their indicators are short of the plan's
 /// targets in `year` ("Không đạt" or "Chậm tiến độ"), the most first.
-async fn behind(state: &AppState, who: &xhht_domain::access::Principal, year: i32) -> Result<Vec<Behind>, AppError> {
+async fn behind(state: &AppState, viewer: &AreaViewer, year: i32) -> Result<Vec<Behind>, AppError> {
     let plan = &state.plan;
     let units: Vec<_> = shape::compared_children(state, year)
         .into_iter()
-        .filter(|u| who.can_read(plan, &u.code))
+        .filter(|u| viewer.covers(plan, &u.code))
         .collect();
     let codes: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
     let rollups = state.store.rollups_for_areas(&codes, year).await?;

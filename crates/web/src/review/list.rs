@@ -12,7 +12,7 @@ use xhht_domain::text::sort_key;
 use xhht_domain::workflow::ReportState;
 
 use super::filter::{self, ListParams, SortOrder, StateFilter};
-use crate::auth::{AreaViewer, CurrentUser, PlanYear};
+use crate::auth::{AreaViewer, PlanYear};
 use crate::calendar::{Timeliness, due_date, local_date, local_time, today};
 use crate::chrome::Chrome;
 use crate::figures::{self, shape};
@@ -107,12 +107,12 @@ pub struct ListQuery {
 pub async fn page(
     State(state): State<AppState>,
     chrome: Chrome,
-    AreaViewer(user): AreaViewer,
+    viewer: AreaViewer,
     PlanYear(year): PlanYear,
     Query(q): Query<ListQuery>,
 ) -> Result<ReviewPage, AppError> {
     let notice = q.msg.map(|m| (m, q.unit.unwrap_or_default()));
-    build(&state, chrome, &user, year, q.params, notice, None).await
+    build(&state, chrome, &viewer, year, q.params, notice, None).await
 }
 
 /// The list for `user` in `year`, as `params` choose, with a notice of what
@@ -120,14 +120,13 @@ pub async fn page(
 pub async fn build(
     state: &AppState,
     chrome: Chrome,
-    user: &CurrentUser,
+    viewer: &AreaViewer,
     year: i32,
     params: ListParams,
     notice: Option<(ListNotice, String)>,
     error: Option<ExtendError>,
 ) -> Result<ReviewPage, AppError> {
     let plan = &state.plan;
-    let who = user.principal();
     let state_filter = StateFilter::parse(&params.state)
         .ok_or_else(|| AppError::bad_request(format!("Trạng thái «{}» không có.", params.state)))?;
     let sort = SortOrder::parse(&params.sort)
@@ -141,7 +140,7 @@ pub async fn build(
     // department's, the whole area.
     let units: Vec<_> = plan
         .units_in(year)
-        .filter(|u| plan.is_reporting_unit(u) && who.can_read(plan, &u.code))
+        .filter(|u| plan.is_reporting_unit(u) && viewer.covers(plan, &u.code))
         .collect();
     let mut types: Vec<(&str, String)> = Vec::new();
     for u in &units {
@@ -259,8 +258,8 @@ pub async fn build(
         missing,
         plan_due: plan.due_date(year).map(xhht_domain::text::date).unwrap_or_default(),
         today: xhht_domain::text::date(today),
-        reviews: who.role.reviews(),
-        csrf: user.csrf.clone(),
+        reviews: viewer.reviews,
+        csrf: viewer.user.csrf.clone(),
         review_variant: plan.reporting.reviews.iter().find(|r| r.year == year).map(|r| {
             let (kind, word) = match r.kind {
                 ReviewKind::MidTerm => ("so-ket", "Sơ kết"),
