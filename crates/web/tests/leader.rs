@@ -84,6 +84,15 @@ async fn a_leader_reads_the_day_and_cannot_act() {
                 "{b:?}: {n} {words}"
             );
         }
+        // On time and late split what was sent (every sample report has a deadline).
+        let count = |words: &str| -> usize {
+            let end = page.body.find(&format!("</strong> {words}<")).unwrap();
+            page.body[..end].rsplit("<strong>").next().unwrap().parse().unwrap()
+        };
+        assert_eq!(
+            count("trong số đã gửi: đúng hạn") + count("trong số đã gửi: trễ hạn"),
+            sent
+        );
         let missing_table = page.body.split("Đơn vị còn thiếu báo cáo").nth(1).unwrap();
         let missing_table = missing_table.split("</table>").next().unwrap();
         for u in &units {

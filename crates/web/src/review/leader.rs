@@ -93,12 +93,17 @@ pub async fn page(
         let row = reports.iter().find(|r| r.org_unit == u.code);
         let st = row.map(|r| r.state);
         let due = due_date(plan, year, extensions.get(&u.code).copied());
-        match Timeliness::of(row, due) {
-            Timeliness::OnTime => on_time += 1,
-            Timeliness::Late => late += 1,
-            Timeliness::Unknown => {}
+        let sent = matches!(st, Some(ReportState::Submitted | ReportState::Approved));
+        // On time or late among the reports sent and not returned, so the
+        // two add up to "đã gửi"; a returned report is counted as missing.
+        if sent {
+            match Timeliness::of(row, due) {
+                Timeliness::OnTime => on_time += 1,
+                Timeliness::Late => late += 1,
+                Timeliness::Unknown => {}
+            }
         }
-        submitted += usize::from(matches!(st, Some(ReportState::Submitted | ReportState::Approved)));
+        submitted += usize::from(sent);
         approved += usize::from(st == Some(ReportState::Approved));
         if !is_missing(st) {
             continue;
