@@ -61,12 +61,25 @@ pub struct Principal {
 
 impl Principal {
     /// Whether the account may read `unit`'s report, drafts included.
-    /// Reporters see their own unit; reviewers, administrators and viewers
-    /// see every unit of the plan's area.
+    /// Reporters see their own unit; reviewers and administrators see every
+    /// unit of the plan's area; a leader sees their own unit and the units
+    /// below it (the district's leader the whole area, a ward's leader the
+    /// ward and what belongs to it).
     pub fn can_read(&self, plan: &Plan, unit: &str) -> bool {
         match self.role {
             Role::Reporter => self.org_unit == unit,
-            Role::Admin | Role::Reviewer | Role::Viewer => in_area(plan, unit),
+            Role::Admin | Role::Reviewer => in_area(plan, unit),
+            Role::Viewer => in_area(plan, unit) && within(plan, unit, &self.org_unit),
+        }
+    }
+
+    /// Whether the account reads the whole area: the area's documents (the
+    /// Word report, its annex) speak for all of it.
+    pub fn reads_whole_area(&self, plan: &Plan) -> bool {
+        match self.role {
+            Role::Admin | Role::Reviewer => true,
+            Role::Viewer => within(plan, &plan.info.area, &self.org_unit),
+            Role::Reporter => false,
         }
     }
 
@@ -90,9 +103,14 @@ impl Principal {
 
 /// `unit` is the plan's area or below it.
 fn in_area(plan: &Plan, unit: &str) -> bool {
+    within(plan, unit, &plan.info.area)
+}
+
+/// `unit` is `top` or below it.
+fn within(plan: &Plan, unit: &str, top: &str) -> bool {
     let mut cur = plan.unit(unit);
     while let Some(u) = cur {
-        if u.code == plan.info.area {
+        if u.code == top {
             return true;
         }
         cur = u.parent.as_deref().and_then(|p| plan.unit(p));
@@ -151,5 +169,15 @@ mod tests {
         assert!(!r.can_read(&plan, "01"), "the city is above the plan's area");
         let v = who(Role::Viewer, "001");
         assert!(v.can_read(&plan, "00010") && !v.can_review(&plan, "00010") && !v.can_write("001"));
+        assert!(v.reads_whole_area(&plan));
+    }
+
+    #[test]
+    fn a_ward_leader_sees_the_ward_only() {
+        let plan = builtin();
+        let v = who(Role::Viewer, "00001");
+        assert!(v.can_read(&plan, "00001") && v.can_read(&plan, "TTHTCD-00001"));
+        assert!(!v.can_read(&plan, "00004") && !v.can_read(&plan, "TTHTCD-00004"));
+        assert!(!v.reads_whole_area(&plan) && !v.can_review(&plan, "00001"));
     }
 }

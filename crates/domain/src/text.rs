@@ -58,6 +58,32 @@ pub fn date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
+/// A date typed as `dd/mm/yyyy` (`5/12/2026` too), whatever the browser's
+/// language: day first, a four-digit year, nothing else on the line. `Err`
+/// is a Vietnamese message for the field.
+pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
+    let bad = || {
+        format!(
+            "Ngày «{}» không hợp lệ: ghi theo dạng ngày/tháng/năm, ví dụ 20/12/2026.",
+            input.trim()
+        )
+    };
+    let parts: Vec<&str> = input.trim().split('/').collect();
+    let [d, m, y] = parts.as_slice() else {
+        return Err(bad());
+    };
+    let digits = |s: &str, lens: &[usize]| lens.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(d, &[1, 2]) && digits(m, &[1, 2]) && digits(y, &[4])) {
+        return Err(bad());
+    }
+    let (d, m, y) = (
+        d.parse().map_err(|_| bad())?,
+        m.parse().map_err(|_| bad())?,
+        y.parse().map_err(|_| bad())?,
+    );
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(bad)
+}
+
 /// `ngày 05 tháng 12 năm 2026` (leading zeros as Decree 30/2020 asks for
 /// days 1-9 and months 1-2).
 pub fn date_long(d: NaiveDate) -> String {
@@ -67,6 +93,37 @@ pub fn date_long(d: NaiveDate) -> String {
         d.month().to_string()
     };
     format!("ngày {:02} tháng {} năm {}", d.day(), month, d.year())
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_read_day_first_and_strictly() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(parse_date("20/12/2026"), Ok(d(2026, 12, 20)));
+        assert_eq!(parse_date(" 5/1/2027 "), Ok(d(2027, 1, 5)));
+        assert_eq!(
+            parse_date("03/04/2026"),
+            Ok(d(2026, 4, 3)),
+            "day first, never month first"
+        );
+        for bad in [
+            "2026-12-20",
+            "12/20/2026",
+            "31/02/2026",
+            "20/12/26",
+            "20.12.2026",
+            "20/12/2026x",
+            "",
+            "+1/12/2026",
+            "20/12/2026/1",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+        assert!(parse_date("31/02/2026").unwrap_err().contains("ngày/tháng/năm"));
+    }
 }
 
 #[cfg(test)]
@@ -115,8 +172,27 @@ pub fn fold(s: &str) -> String {
         .collect()
 }
 
+/// A file-name slug: words folded to ASCII, joined by `-`
+/// ("Tỷ lệ biết chữ 15-60" → "ty-le-biet-chu-15-60").
+pub fn slug(s: &str) -> String {
+    s.split(|c: char| !c.is_alphanumeric())
+        .map(fold)
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 #[cfg(test)]
 mod fold_tests {
+    #[test]
+    fn slugs_name_files() {
+        assert_eq!(
+            super::slug("Số liệu: Tỷ lệ biết chữ (15-60 tuổi)"),
+            "so-lieu-ty-le-biet-chu-15-60-tuoi"
+        );
+        assert_eq!(super::slug("  Đoàn thể  "), "doan-the");
+    }
+
     #[test]
     fn folds_vietnamese() {
         assert_eq!(super::fold("Phúc Xá"), "phucxa");

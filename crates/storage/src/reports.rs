@@ -324,6 +324,20 @@ impl Store {
         {
             return Err(Missing::Unit { code: unit.to_string() }.into());
         }
+        // An approved report needs no more time; read under the report's own
+        // lock, so an approval racing this extension is seen, never skipped.
+        let sql = format!(
+            "SELECT state FROM reports WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3{}",
+            w.for_update()
+        );
+        if let Some((state,)) = w.fetch_optional::<(String,)>(&sql, args![unit, year, w.plan]).await?
+            && stored_state(&state)? == ReportState::Approved
+        {
+            return Err(Conflict::WrongState {
+                found: ReportState::Approved,
+            }
+            .into());
+        }
         let old: Option<(String,)> = w
             .fetch_optional(
                 "SELECT due_date FROM deadline_extensions WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3",

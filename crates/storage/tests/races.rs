@@ -303,3 +303,71 @@ async fn drafts_and_reviews_at_once_never_fail() {
         test_support::assert_rollups_consistent(&store, &plan, YEAR..=YEAR, "after drafts and reviews").await;
     }
 }
+
+/// An extension racing an approval: whichever commits first, an approved
+/// report never ends with a new deadline; a refused extension writes
+/// neither the deadline nor an audit event.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_extension_racing_an_approval_never_extends_an_approved_report() {
+    use Action::*;
+    for (store, plan) in with_plan("races_extend_approve").await {
+        let b = store.backend();
+        let unit = &units(&plan, 1)[0];
+        let due = plan.due_date(YEAR).unwrap() + chrono::Duration::days(7);
+        store
+            .save_values(&Stamp::now(unit.as_str()), unit, YEAR, &values(&plan, unit, 5))
+            .await
+            .unwrap();
+        act(&store, &plan, unit, Submit).await.unwrap();
+        let (mut extended_first, mut approved_first) = (0, 0);
+        for _ in 0..6 {
+            let events = store.audit_events(unit, YEAR).await.unwrap().len();
+            let deadlines = store.deadline_extensions(YEAR).await.unwrap();
+            let start = Arc::new(Barrier::new(2));
+            let extend = {
+                let (store, unit, start) = (store.clone(), unit.clone(), start.clone());
+                tokio::spawn(async move {
+                    start.wait().await;
+                    store
+                        .extend_deadline(&Stamp::now("admin"), &unit, YEAR, due, "Thay cán bộ")
+                        .await
+                })
+            };
+            let approve = {
+                let (store, plan, unit, start) = (store.clone(), plan.clone(), unit.clone(), start.clone());
+                tokio::spawn(async move {
+                    start.wait().await;
+                    act(&store, &plan, &unit, Approve).await
+                })
+            };
+            let (extend, approve) = (extend.await.unwrap(), approve.await.unwrap());
+            assert_eq!(approve.as_ref().ok(), Some(&ReportState::Approved), "{b:?}");
+            let after = store.audit_events(unit, YEAR).await.unwrap().len();
+            match extend {
+                Ok(()) => {
+                    extended_first += 1;
+                    assert_eq!(after, events + 2, "{b:?}");
+                }
+                Err(StorageError::Conflict(Conflict::WrongState {
+                    found: ReportState::Approved,
+                })) => {
+                    approved_first += 1;
+                    assert_eq!(after, events + 1, "{b:?}: no event for the refusal");
+                    assert_eq!(store.deadline_extensions(YEAR).await.unwrap(), deadlines, "{b:?}");
+                }
+                other => panic!("{b:?}: {other:?}"),
+            }
+            // Once approved, an extension is always refused.
+            let late = store
+                .extend_deadline(&Stamp::now("admin"), unit, YEAR, due, "Thay cán bộ")
+                .await;
+            assert!(
+                matches!(late, Err(StorageError::Conflict(Conflict::WrongState { .. }))),
+                "{b:?}: {late:?}"
+            );
+            act(&store, &plan, unit, Reopen).await.unwrap();
+            act(&store, &plan, unit, Submit).await.unwrap();
+        }
+        assert_eq!(extended_first + approved_first, 6, "{b:?}");
+    }
+}

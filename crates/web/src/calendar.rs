@@ -11,6 +11,16 @@ pub fn current_year(plan: &Plan) -> i32 {
     today.clamp(plan.reporting.first_year, plan.last_entry_year())
 }
 
+/// Today in Vietnam.
+pub fn today() -> NaiveDate {
+    (Utc::now() + Duration::hours(7)).date_naive()
+}
+
+/// The date of a stored UTC timestamp in Vietnam.
+pub fn local_date(stamp: &str) -> Option<NaiveDate> {
+    parse_time(stamp).map(|t| (t + Duration::hours(7)).date_naive())
+}
+
 /// The deadline of a unit's report: its own extension or the plan's.
 pub fn due_date(plan: &Plan, year: i32, extension: Option<NaiveDate>) -> Option<NaiveDate> {
     extension.or_else(|| plan.due_date(year))

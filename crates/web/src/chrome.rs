@@ -63,7 +63,7 @@ pub fn home_of(plan: &Plan, user: &CurrentUser) -> String {
     match user.role {
         Role::Reporter => format!("/reports/{year}/{}", user.org_unit),
         Role::Reviewer | Role::Admin => format!("/review/{year}"),
-        Role::Viewer => "/".to_string(),
+        Role::Viewer => format!("/lanh-dao/{year}"),
     }
 }
 

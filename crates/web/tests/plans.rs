@@ -140,7 +140,7 @@ async fn an_account_acts_only_in_its_own_plan() {
         assert_ne!(r.status, StatusCode::OK, "{b:?}");
         // The ward's own reviewer lands in its plan and sees its groups.
         let ward_reviewer = Client::login(&app, "pbd-chuyenvien", "xhht-demo").await;
-        let r = ward_reviewer.get(&app, "/review/2026").await;
+        let r = ward_reviewer.get(&app, "/review/2026?state=all").await;
         assert_eq!(r.status, StatusCode::OK, "{b:?}");
         assert!(
             r.body.contains("Tổ dân phố số 1") && !r.body.contains("Phường Phúc Xá"),

@@ -212,9 +212,9 @@ async fn bad_input_gets_a_vietnamese_error_and_changes_nothing() {
 
 #[tokio::test]
 async fn completeness_page_counts_and_filters() {
-    for (_, app) in demo_apps("web_completeness").await {
+    for (store, app) in demo_apps("web_completeness").await {
         let reviewer = Client::login(&app, "chuyenvien", "xhht-demo").await;
-        let r = reviewer.get(&app, "/review/2025").await;
+        let r = reviewer.get(&app, "/review/2025?state=all").await;
         assert_eq!(r.status, StatusCode::OK);
         // 14 wards, 14 centres, 5 departments and 9 organisations, all approved
         // in 2025; every seventh unit was late.
@@ -229,31 +229,34 @@ async fn completeness_page_counts_and_filters() {
         );
         assert!(r.body.contains(&format!("<strong>{expected}</strong> đã duyệt")));
         assert!(r.body.contains("Trễ hạn") && r.body.contains("Đúng hạn"));
-        let wards = reviewer.get(&app, "/review/2026?type=ward").await;
+        let wards = reviewer.get(&app, "/review/2026?type=ward&state=all").await;
         assert!(wards.body.contains("<strong>14</strong> đơn vị phải báo cáo"));
         assert!(
             wards.body.contains("Chưa báo cáo"),
             "units that have not started are listed"
         );
-        // An administrator extends one unit's deadline.
+        // An administrator extends the deadline of a ward not yet approved.
+        let reports = store.reports(2026).await.unwrap();
+        let open = plan
+            .units_in(2026)
+            .filter(|u| u.unit_type == xhht_domain::plan::UnitType::Ward)
+            .find(|u| {
+                reports
+                    .iter()
+                    .all(|r| r.org_unit != u.code || r.state != ReportState::Approved)
+            })
+            .unwrap();
+        let extend = format!("/review/2026/{}/deadline", open.code);
         let admin = Client::login(&app, "admin", "admin").await;
         let r = admin
-            .post(
-                &app,
-                "/review/2026/00010/deadline",
-                &[("due", "2026-12-20"), ("reason", "Thay đổi cán bộ")],
-            )
+            .post(&app, &extend, &[("due", "20/12/2026"), ("reason", "Thay đổi cán bộ")])
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
-        let page = admin.get(&app, "/review/2026?type=ward").await;
+        let page = admin.get(&app, "/review/2026?type=ward&state=all").await;
         assert!(page.body.contains("20/12/2026 (gia hạn)"));
         // A reviewer may not.
         let r = reviewer
-            .post(
-                &app,
-                "/review/2026/00010/deadline",
-                &[("due", "2026-12-30"), ("reason", "x")],
-            )
+            .post(&app, &extend, &[("due", "30/12/2026"), ("reason", "x")])
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
     }

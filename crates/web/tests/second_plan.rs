@@ -258,7 +258,7 @@ async fn every_page_speaks_from_the_second_plan() {
         assert_no_leak("bieu-do.svg", &svg.body);
 
         let reviewer = Client::login(&app, "vanphong", PASSWORD).await;
-        let list = reviewer.get(&app, &format!("/review/{YEAR}")).await;
+        let list = reviewer.get(&app, &format!("/review/{YEAR}?state=all")).await;
         assert_eq!(list.status, StatusCode::OK);
         let body = page(&list.body);
         assert!(
@@ -275,13 +275,32 @@ async fn every_page_speaks_from_the_second_plan() {
         // The plan's own types filter the list.
         let orgs = page(
             &reviewer
-                .get(&app, &format!("/review/{YEAR}?type=mass_organisation"))
+                .get(&app, &format!("/review/{YEAR}?type=mass_organisation&state=all"))
                 .await
                 .body,
         );
         assert!(orgs.contains("Hội Khuyến học phường") && !orgs.contains("Tổ dân phố 1"));
         let bad = reviewer.get(&app, &format!("/review/{YEAR}?type=khong-co")).await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        // The default view: what is still owed, the returned group among it.
+        let owed = reviewer.get(&app, &format!("/review/{YEAR}")).await;
+        assert_eq!(owed.status, StatusCode::OK);
+        let owed = page(&owed.body);
+        assert!(
+            owed.contains(&format!("href=\"/reports/{YEAR}/T5\"")),
+            "the returned group is owed"
+        );
+        assert_no_leak("review list, còn thiếu", &owed);
+        // The leader's page, as the plan's reviewer may read it too.
+        let leader = reviewer.get(&app, &format!("/lanh-dao/{YEAR}")).await;
+        assert_eq!(leader.status, StatusCode::OK, "{}", leader.body);
+        let leader = page(&leader.body);
+        assert!(
+            leader.contains(&format!("href=\"/reports/{YEAR}/T5\"")),
+            "the returned group is missing"
+        );
+        assert!(leader.contains("Đơn vị chậm so với chỉ tiêu"));
+        assert_no_leak("leader page", &leader);
         let review = page(&reviewer.get(&app, "/review/2028").await.body);
         assert!(review.contains("loai=so-ket") && review.contains("Sơ kết 2026-2028"));
 

@@ -215,8 +215,8 @@ async fn authorization_matrix() {
             let completeness = c.get(&app, "/review/2026").await.status;
             assert_eq!(
                 completeness == StatusCode::OK,
-                matches!(role, "admin" | "reviewer"),
-                "{user} /review"
+                matches!(role, "admin" | "reviewer" | "viewer"),
+                "{user} /review (leaders read it)"
             );
             let users = c.get(&app, "/admin/users").await.status;
             assert_eq!(users == StatusCode::OK, role == "admin", "{user} /admin/users");

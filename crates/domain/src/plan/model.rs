@@ -91,6 +91,16 @@ impl Plan {
         NaiveDate::from_ymd_opt(year, self.reporting.due_month, self.reporting.due_day)
     }
 
+    /// The last day of the plan's period: the day it ended, or 31/12 of its
+    /// last year. No deadline is extended past it.
+    pub fn period_end(&self) -> NaiveDate {
+        let last = NaiveDate::from_ymd_opt(self.reporting.last_year, 12, 31).expect("a valid year");
+        match &self.info.ended {
+            Some((day, _)) => last.min(*day),
+            None => last,
+        }
+    }
+
     /// The deadline as the plan writes it, without a year: `05/12`.
     pub fn due_day_month(&self) -> String {
         format!("{:02}/{:02}", self.reporting.due_day, self.reporting.due_month)

@@ -1,4 +1,4 @@
-//! `GET /api/v1/data-values?year=YYYY[&org_unit=CODE][&element=CODE][&limit=N][&offset=N][&format=csv]`:
+//! `GET /api/v1/data-values?year=YYYY[&org_unit=CODE][&element=CODE][&limit=N][&offset=N][&format=csv[&excel=vi]]`:
 //! approved values only (drafts never leave the unit), filtered and paged in
 //! SQL (ordered by unit, then element); `next_offset` says where the next
 //! page starts when there is one.
@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Format;
 use crate::params::{YearParam, year_or_default};
-use crate::respond::{AppError, Query, csv_response};
+use crate::respond::{AppError, Cell, CsvDialect, Query, csv_response};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -22,6 +22,9 @@ pub struct DataValuesQuery {
     offset: Option<i64>,
     #[serde(default)]
     format: Format,
+    /// `excel=vi`: the CSV for Excel on a Vietnamese Windows (`;`, decimal comma).
+    #[serde(default)]
+    excel: CsvDialect,
 }
 
 /// Rows per page unless `limit` says otherwise, and the most a page may hold.
@@ -71,20 +74,23 @@ pub async fn list(State(state): State<AppState>, Query(q): Query<DataValuesQuery
         })
         .collect();
     if q.format == Format::Csv {
-        let text = |v: &serde_json::Value| match v {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
+        let cell = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => Cell::Text(s.clone()),
+            serde_json::Value::Number(n) => Cell::Num(n.as_f64()),
+            other => Cell::Text(other.to_string()),
         };
         let lines = rows.iter().map(|r| {
             vec![
-                r.year.to_string(),
-                r.org_unit.clone(),
-                r.element.clone(),
-                text(&r.value),
+                Cell::Text(r.year.to_string()),
+                Cell::Text(r.org_unit.clone()),
+                Cell::Text(r.element.clone()),
+                cell(&r.value),
             ]
         });
+        let name = format!("Số liệu đã duyệt năm {year}");
         return Ok(csv_response(
-            "data-values.csv",
+            &name,
+            q.excel,
             &["year", "org_unit", "element", "value"],
             lines,
         ));

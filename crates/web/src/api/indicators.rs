@@ -1,4 +1,4 @@
-//! `GET /api/v1/indicators?year=YYYY[&org_unit=CODE][&indicator=CODE][&format=csv]`:
+//! `GET /api/v1/indicators?year=YYYY[&org_unit=CODE][&indicator=CODE][&format=csv[&excel=vi]]`:
 //! computed values of every indicator from approved figures, with numerator
 //! and denominator.
 
@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 use xhht_domain::indicator::Progress;
 use xhht_domain::plan::Target;
 
-use super::{Format, num};
+use super::Format;
 use crate::figures;
 use crate::params::{YearParam, year_or_default};
-use crate::respond::{AppError, Query, csv_response};
+use crate::respond::{AppError, Cell, CsvDialect, Query, csv_response};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -22,6 +22,9 @@ pub struct IndicatorsQuery {
     indicator: Option<String>,
     #[serde(default)]
     format: Format,
+    /// `excel=vi`: the CSV for Excel on a Vietnamese Windows (`;`, decimal comma).
+    #[serde(default)]
+    excel: CsvDialect,
 }
 
 #[derive(Serialize)]
@@ -117,18 +120,19 @@ pub async fn list(State(state): State<AppState>, Query(q): Query<IndicatorsQuery
     if q.format == Format::Csv {
         let rows = indicators.iter().map(|i| {
             vec![
-                year.to_string(),
-                unit.code.clone(),
-                i.code.to_string(),
-                num(i.value),
-                i.status.clone().unwrap_or_default(),
-                num(i.numerator),
-                num(i.denominator),
-                i.units_counted.to_string(),
-                i.units_expected.to_string(),
+                Cell::Text(year.to_string()),
+                Cell::Text(unit.code.clone()),
+                Cell::from(i.code),
+                Cell::Num(i.value),
+                Cell::Text(i.status.clone().unwrap_or_default()),
+                Cell::Num(i.numerator),
+                Cell::Num(i.denominator),
+                Cell::Text(i.units_counted.to_string()),
+                Cell::Text(i.units_expected.to_string()),
             ]
         });
-        return Ok(csv_response("indicators.csv", &CSV_HEADER, rows));
+        let name = format!("Chỉ tiêu năm {year} {}", unit.name);
+        return Ok(csv_response(&name, q.excel, &CSV_HEADER, rows));
     }
     // Serialise while the borrows of `state` are alive, then hand back owned JSON.
     let body = IndicatorsResponse {

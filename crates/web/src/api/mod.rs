@@ -86,10 +86,6 @@ impl TryFrom<String> for Format {
     }
 }
 
-fn num(x: Option<f64>) -> String {
-    x.map(|x| x.to_string()).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

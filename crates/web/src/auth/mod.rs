@@ -8,7 +8,7 @@ mod scope;
 mod throttle;
 
 pub use client::{ClientAddr, TrustedProxy, parse_trusted};
-pub use roles::{Admin, AreaReader, Reviewer};
+pub use roles::{Admin, AreaReader, AreaViewer, Reviewer};
 pub use scope::{PlanYear, ReadReport, ReportUnit, ReviewReport, WriteReport};
 pub use throttle::{Limits, LoginThrottle, Ticket, account_key};
 

@@ -14,9 +14,10 @@ use xhht_domain::text;
 use super::Framed;
 use crate::chrome::Chrome;
 use crate::figures::{self, UnitLine, expected, line_chart, progress_of, series, target_for, unit_of};
+use crate::i18n;
 use crate::params::{YearParam, year_or_default};
 use crate::present::{self, Shown};
-use crate::respond::{AppError, Path, Query, csv_response};
+use crate::respond::{AppError, Cell, CsvDialect, Path, Query, csv_response};
 use crate::state::AppState;
 
 /// How the units are listed: `?sort=ten` by name, else by result.
@@ -246,12 +247,30 @@ pub async fn chart_svg(State(state): State<AppState>, Path(code): Path<String>) 
         .into_response())
 }
 
-/// `…/chi-tieu/{code}/du-lieu.csv`: the area and the units it compares, every year.
-pub async fn data_csv(State(state): State<AppState>, Path(code): Path<String>) -> Result<Response, AppError> {
+/// `?excel=vi`: the CSV for Excel on a Vietnamese Windows.
+#[derive(Deserialize)]
+pub struct CsvQuery {
+    #[serde(default)]
+    excel: CsvDialect,
+}
+
+/// `…/chi-tieu/{code}/du-lieu.csv[?excel=vi]`: the area and the units it
+/// compares, every year. `trang_thai` is where the value stands against the
+/// plan's target, in words ("Đạt", "Chậm tiến độ", …); `muc_do` is a status
+/// indicator's level.
+pub async fn data_csv(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<CsvQuery>,
+) -> Result<Response, AppError> {
     let plan = &state.plan;
     let index = find(plan, &code)?;
     let ind = &plan.indicators[index];
     let area = plan.area();
+    let base_year = plan.reporting.baseline_year;
+    // Each unit's value of the baseline year, met on the way (years ascend),
+    // so the straight path to the target is judged as the pages judge it.
+    let mut baselines: std::collections::HashMap<String, Option<f64>> = std::collections::HashMap::new();
     let mut rows = Vec::new();
     for year in figures::years_offered(&state, plan.reporting.first_year, false).await {
         let mut units = vec![area];
@@ -264,18 +283,28 @@ pub async fn data_csv(State(state): State<AppState>, Path(code): Path<String>) -
                 .cloned()
                 .unwrap_or_default();
             let v = r.value(ind, &u.code, year, expected(&state, year, &u.code)[index]);
-            let num = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
+            if year == base_year {
+                baselines.insert(u.code.clone(), v.value);
+            }
+            let base = baselines.get(&u.code).copied().flatten();
+            let assessed = progress_of(plan, ind, &v, base, year);
+            let level = v
+                .status
+                .as_deref()
+                .map(|s| ind.option(s).map_or_else(|| s.to_string(), |o| o.name.clone()))
+                .unwrap_or_default();
             rows.push(vec![
-                year.to_string(),
-                u.code.clone(),
-                u.name.clone(),
-                ind.code.clone(),
-                num(v.value),
-                v.status.clone().unwrap_or_default(),
-                num(v.numerator),
-                num(v.denominator),
-                v.units_counted.to_string(),
-                v.units_expected.to_string(),
+                Cell::Text(year.to_string()),
+                Cell::Text(u.code.clone()),
+                Cell::Text(u.name.clone()),
+                Cell::Text(ind.code.clone()),
+                Cell::Num(v.value),
+                Cell::from(i18n::progress(assessed.status)),
+                Cell::Num(v.numerator),
+                Cell::Num(v.denominator),
+                Cell::Text(v.units_counted.to_string()),
+                Cell::Text(v.units_expected.to_string()),
+                Cell::Text(level),
             ]);
         }
     }
@@ -290,6 +319,8 @@ pub async fn data_csv(State(state): State<AppState>, Path(code): Path<String>) -
         "mau_so",
         "don_vi_co_so_lieu",
         "don_vi_phai_bao_cao",
+        "muc_do",
     ];
-    Ok(csv_response(&format!("{code}.csv"), &header, rows.into_iter()))
+    let name = format!("Số liệu chỉ tiêu {} {}", ind.number, ind.name);
+    Ok(csv_response(&name, q.excel, &header, rows.into_iter()))
 }

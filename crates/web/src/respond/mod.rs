@@ -19,7 +19,7 @@ use serde_json::json;
 use xhht_domain::workflow::Refusal;
 use xhht_storage::{Conflict, Missing, StorageError};
 
-pub use download::{DOCX, XLSX, attachment, csv_response};
+pub use download::{Cell, CsvDialect, DOCX, XLSX, attachment, csv_response};
 pub use extract::{Form, Path, Query};
 pub use page::MessagePage;
 

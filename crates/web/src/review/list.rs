@@ -1,14 +1,19 @@
-//! `GET /review/{year}`: completeness and timeliness of every unit's report.
+//! `GET /review/{year}`: completeness and timeliness of every unit's report,
+//! filtered by state and type, sorted, with each unit's days left. Reviewers
+//! and administrators act from here; leaders read it (no actions), each
+//! within the units their account covers.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use serde::Deserialize;
 use xhht_domain::plan::{ReviewKind, UnitType};
+use xhht_domain::text::sort_key;
 use xhht_domain::workflow::ReportState;
 
-use crate::auth::{PlanYear, Reviewer};
-use crate::calendar::{Timeliness, due_date, local_time};
+use super::filter::{self, ListParams, SortOrder, StateFilter};
+use crate::auth::{AreaViewer, PlanYear};
+use crate::calendar::{Timeliness, due_date, local_date, local_time, today};
 use crate::chrome::Chrome;
 use crate::figures::{self, shape};
 use crate::i18n;
@@ -26,6 +31,27 @@ pub struct Row {
     pub approved: String,
     pub due: String,
     pub extended: bool,
+    /// "Còn 5 ngày", "Quá hạn 2 ngày", "Gửi trễ 1 ngày".
+    pub days: String,
+    pub days_class: &'static str,
+    /// An administrator may extend it: the report is not approved.
+    pub may_extend: bool,
+    /// The refused extension of this unit, shown in its form.
+    pub error: Option<ExtendError>,
+    rank: u8,
+    late: Option<i64>,
+}
+
+/// An extension refused, with what the administrator typed.
+#[derive(Debug, Clone, Default)]
+pub struct ExtendError {
+    pub unit: String,
+    pub unit_name: String,
+    /// Which field the message belongs to: `due` or `reason`.
+    pub field: &'static str,
+    pub message: String,
+    pub due: String,
+    pub reason: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -34,8 +60,13 @@ pub struct ReviewPage {
     pub chrome: Chrome,
     pub year: i32,
     pub years: Vec<i32>,
-    pub filter: &'static str,
     pub types: Vec<(&'static str, String)>,
+    /// The view as chosen: `?state=`, `?type=`, `?sort=` (kept in links and forms).
+    pub params: ListParams,
+    pub state_filter: StateFilter,
+    pub sort: SortOrder,
+    /// Every state filter with its label and count among the units of the type.
+    pub state_options: Vec<(StateFilter, usize)>,
     /// "các tổ dân phố": the units of the summary template.
     pub template_label: String,
     pub rows: Vec<Row>,
@@ -43,26 +74,18 @@ pub struct ReviewPage {
     pub submitted: usize,
     pub approved: usize,
     pub late: usize,
-    pub is_admin: bool,
+    pub missing: usize,
+    /// The plan's deadline of the year, dd/mm/yyyy.
+    pub plan_due: String,
+    pub today: String,
+    pub reviews: bool,
     pub csrf: String,
-    pub notice: &'static str,
+    pub notice: String,
+    pub error: Option<ExtendError>,
     /// The plan's mid-term or final review of this year: (query value, label).
     pub review_variant: Option<(&'static str, String)>,
     /// The plan's issued reports: (year, kind code, kind label, number, date).
     pub issued: Vec<(i32, String, &'static str, String, String)>,
-}
-
-/// `?type=`: one type of unit by its code, or all (empty, as the form's
-/// "Tất cả" sends). A plan may declare its own types ("cluster",
-/// "mass_organisation"), so the code is checked against the plan's units.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(from = "String")]
-pub struct TypeFilter(Option<String>);
-
-impl From<String> for TypeFilter {
-    fn from(raw: String) -> Self {
-        Self((!raw.is_empty()).then_some(raw))
-    }
 }
 
 /// `?msg=`: what the action that led here did.
@@ -74,34 +97,62 @@ pub enum ListNotice {
 
 #[derive(Deserialize)]
 pub struct ListQuery {
-    #[serde(default, rename = "type")]
-    unit_type: TypeFilter,
+    #[serde(flatten)]
+    params: ListParams,
     msg: Option<ListNotice>,
+    /// The unit the notice is about.
+    unit: Option<String>,
 }
 
 pub async fn page(
     State(state): State<AppState>,
     chrome: Chrome,
-    Reviewer(user): Reviewer,
+    viewer: AreaViewer,
     PlanYear(year): PlanYear,
     Query(q): Query<ListQuery>,
 ) -> Result<ReviewPage, AppError> {
+    let notice = q.msg.map(|m| (m, q.unit.unwrap_or_default()));
+    build(&state, chrome, &viewer, year, q.params, notice, None).await
+}
+
+/// The list for `user` in `year`, as `params` choose, with a notice of what
+/// was just done or an extension refused.
+pub async fn build(
+    state: &AppState,
+    chrome: Chrome,
+    viewer: &AreaViewer,
+    year: i32,
+    params: ListParams,
+    notice: Option<(ListNotice, String)>,
+    error: Option<ExtendError>,
+) -> Result<ReviewPage, AppError> {
     let plan = &state.plan;
+    let state_filter = StateFilter::parse(&params.state)
+        .ok_or_else(|| AppError::bad_request(format!("Trạng thái «{}» không có.", params.state)))?;
+    let sort = SortOrder::parse(&params.sort)
+        .ok_or_else(|| AppError::bad_request(format!("Cách sắp xếp «{}» không có.", params.sort)))?;
     let reports = state.store.reports(year).await?;
     // One pass over the reports, then a lookup per unit.
     let reports: std::collections::HashMap<&str, &xhht_storage::ReportRow> =
         reports.iter().map(|r| (r.org_unit.as_str(), r)).collect();
     let extensions = state.store.deadline_extensions(year).await?;
-    let units: Vec<_> = plan.units_in(year).filter(|u| plan.is_reporting_unit(u)).collect();
+    // A leader's list holds the units their account covers; the
+    // department's, the whole area.
+    let units: Vec<_> = plan
+        .units_in(year)
+        .filter(|u| plan.is_reporting_unit(u) && viewer.covers(plan, &u.code))
+        .collect();
     let mut types: Vec<(&str, String)> = Vec::new();
     for u in &units {
         if !types.iter().any(|(c, _)| *c == u.unit_type.code()) {
             types.push((u.unit_type.code(), shape::type_label(plan, u.unit_type)));
         }
     }
-    let wanted: Option<UnitType> = match q.unit_type.0.as_deref() {
-        None => None,
-        Some(code) => Some(
+    // A plan may declare its own types ("cluster", "mass_organisation"), so
+    // the code is checked against the plan's units.
+    let wanted: Option<UnitType> = match params.unit_type.as_str() {
+        "" => None,
+        code => Some(
             plan.org_units
                 .iter()
                 .map(|u| u.unit_type)
@@ -109,7 +160,10 @@ pub async fn page(
                 .ok_or_else(|| AppError::bad_request(format!("Loại đơn vị «{code}» không có.")))?,
         ),
     };
+    let today = today();
+    let is_admin = chrome.user.as_ref().is_some_and(|u| u.is_admin);
     let mut rows = Vec::new();
+    let mut counts = vec![0usize; StateFilter::ALL.len()];
     let (mut submitted, mut approved, mut late) = (0, 0, 0);
     for u in units.iter().filter(|u| wanted.is_none_or(|t| t == u.unit_type)) {
         let row = reports.get(u.code.as_str()).copied();
@@ -119,6 +173,15 @@ pub async fn page(
         submitted += usize::from(matches!(st, Some(ReportState::Submitted | ReportState::Approved)));
         approved += usize::from(st == Some(ReportState::Approved));
         late += usize::from(timeliness == Timeliness::Late);
+        for (i, f) in StateFilter::ALL.iter().enumerate() {
+            counts[i] += usize::from(f.keeps(st));
+        }
+        if !state_filter.keeps(st) {
+            continue;
+        }
+        let first_sent = row.and_then(|r| r.first_submitted_at.as_deref()).and_then(local_date);
+        let days_late = filter::days_late(st, first_sent, due, today);
+        let (days, days_class) = filter::days_words(st, days_late);
         let (state_label, state_class) = i18n::report_state(st);
         let time = |t: Option<&String>| t.map(|t| local_time(t)).unwrap_or_default();
         rows.push(Row {
@@ -132,8 +195,35 @@ pub async fn page(
             approved: time(row.and_then(|r| r.approved_at.as_ref())),
             due: due.map(xhht_domain::text::date).unwrap_or_default(),
             extended: extensions.contains_key(&u.code),
+            days,
+            days_class,
+            may_extend: is_admin && st != Some(ReportState::Approved),
+            error: error.clone().filter(|e| e.unit == u.code),
+            rank: filter::state_rank(st),
+            late: days_late,
         });
     }
+    // A stable sort: ties keep the plan's order.
+    match sort {
+        SortOrder::Unit => {}
+        SortOrder::State => rows.sort_by_key(|r| r.rank),
+        SortOrder::Late => rows.sort_by(|a, b| {
+            b.late
+                .cmp(&a.late)
+                .then_with(|| sort_key(&a.name).cmp(&sort_key(&b.name)))
+        }),
+    }
+    let notice = match notice {
+        Some((ListNotice::Extended, unit)) => match (plan.unit(&unit), extensions.get(&unit)) {
+            (Some(u), Some(d)) => format!(
+                "Đã gia hạn nộp báo cáo năm {year} của {} đến ngày {}.",
+                u.name,
+                xhht_domain::text::date(*d)
+            ),
+            _ => "Đã gia hạn.".into(),
+        },
+        None => String::new(),
+    };
     let issued = state
         .store
         .issued_reports()
@@ -149,20 +239,27 @@ pub async fn page(
             (r.year, r.kind, label, r.number, date)
         })
         .collect();
+    // Counted over every unit of the type, whatever the state filter.
+    let (missing, expected) = (counts[0], counts[1]);
     Ok(ReviewPage {
         issued,
         year,
-        years: figures::years_offered(&state, year, true).await,
-        filter: wanted.map_or("", UnitType::code),
+        years: figures::years_offered(state, year, true).await,
         types,
+        params,
+        state_filter,
+        sort,
+        state_options: StateFilter::ALL.into_iter().zip(counts).collect(),
         template_label: shape::plural(plan, shape::template_units(plan, year).first().map(|u| u.unit_type)),
-        expected: rows.len(),
+        expected,
         submitted,
         approved,
         late,
-        rows,
-        is_admin: chrome.user.as_ref().is_some_and(|u| u.is_admin),
-        csrf: user.csrf.clone(),
+        missing,
+        plan_due: plan.due_date(year).map(xhht_domain::text::date).unwrap_or_default(),
+        today: xhht_domain::text::date(today),
+        reviews: viewer.reviews,
+        csrf: viewer.user.csrf.clone(),
         review_variant: plan.reporting.reviews.iter().find(|r| r.year == year).map(|r| {
             let (kind, word) = match r.kind {
                 ReviewKind::MidTerm => ("so-ket", "Sơ kết"),
@@ -172,10 +269,9 @@ pub async fn page(
             let word = r.name.as_deref().unwrap_or(word);
             (kind, format!("{word} {}-{year}", plan.reporting.first_year))
         }),
-        notice: match q.msg {
-            Some(ListNotice::Extended) => "Đã gia hạn.",
-            None => "",
-        },
+        notice,
+        error,
+        rows,
         chrome,
     })
 }

@@ -4,18 +4,22 @@
 //!
 //! | route                                        | who                          |
 //! |----------------------------------------------|------------------------------|
-//! | `GET /review/{year}`                         | `Reviewer` (reviewers, admins) |
+//! | `GET /review/{year}?state=&type=&sort=`      | `AreaViewer`: reviewers, admins, leaders (read-only, their units) |
+//! | `GET /lanh-dao/{year}`                       | `AreaViewer`: the leader's page, read-only, their units |
 //! | `POST /reports/{year}/{unit}/review`         | `ReviewReport`: reviewers and admins, units of the area |
 //! | `POST /review/{year}/{unit}/deadline`        | `Admin`                      |
 //! | `GET /review/{year}/bao-cao.docx`            | `AreaReader` (not reporters) |
 //! | `GET /review/{year}/phu-luc.xlsx`            | `AreaReader`                 |
 //! | `GET /review/{year}/mau-tong-hop.xlsx`       | `AreaReader`                 |
+//! | `GET /review/{year}/bao-cao/da-ban-hanh.docx` | `AreaReader`: the issued file |
 //! | `/review/{year}/bao-cao…` (draft, versions, preview, issue) | `Reviewer` (see `drafts`) |
 
 mod actions;
 mod deadline;
 pub mod documents;
 mod drafts;
+mod filter;
+mod leader;
 mod list;
 
 use axum::Router;
@@ -26,6 +30,7 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/review/{year}", get(list::page))
+        .route("/lanh-dao/{year}", get(leader::page))
         .route("/reports/{year}/{unit}/review", post(actions::act))
         .route("/review/{year}/{unit}/deadline", post(deadline::extend))
         .route("/review/{year}/bao-cao.docx", get(documents::report_docx))

@@ -24,6 +24,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub location: String,
     pub set_cookie: String,
+    /// `Content-Disposition` (downloads).
+    pub disposition: String,
     pub body: String,
     /// The body as sent (downloads).
     pub bytes: Vec<u8>,
@@ -38,7 +40,7 @@ pub struct Client {
 pub async fn send(app: &Router, req: Request<Body>) -> Reply {
     let res = app.clone().oneshot(req).await.unwrap();
     // In a block, so the future stays `Send` (tests spawn requests on tasks).
-    let (status, location, set_cookie) = {
+    let (status, location, set_cookie, disposition) = {
         let h = |name| {
             res.headers()
                 .get(name)
@@ -52,13 +54,19 @@ pub async fn send(app: &Router, req: Request<Body>) -> Reply {
             .iter()
             .filter_map(|v| v.to_str().ok())
             .collect();
-        (res.status(), h(header::LOCATION), cookies.join("\n"))
+        (
+            res.status(),
+            h(header::LOCATION),
+            cookies.join("\n"),
+            h(header::CONTENT_DISPOSITION),
+        )
     };
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
     Reply {
         status,
         location,
         set_cookie,
+        disposition,
         body: String::from_utf8_lossy(&bytes).into_owned(),
         bytes: bytes.to_vec(),
     }

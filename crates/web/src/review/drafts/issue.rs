@@ -10,7 +10,7 @@ use xhht_office::report::render_document;
 use xhht_storage::{IssueFacts, Stamp};
 
 use super::{VersionQuery, app_error, compose, editor_url, kind_in};
-use crate::auth::{PlanYear, Reviewer};
+use crate::auth::{AreaReader, PlanYear, Reviewer};
 use crate::respond::{AppError, DOCX, Form, Query, attachment, blocking};
 use crate::review::documents::KindParam;
 use crate::state::AppState;
@@ -102,7 +102,7 @@ pub async fn issue(
 /// the bytes stored when it was issued.
 pub async fn issued_docx(
     State(state): State<AppState>,
-    _: Reviewer,
+    _: AreaReader,
     PlanYear(year): PlanYear,
     Query(q): Query<VersionQuery>,
 ) -> Result<Response, AppError> {

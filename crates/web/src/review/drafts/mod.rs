@@ -13,7 +13,8 @@
 //! | `POST /review/{year}/bao-cao/ban-hanh`         | issue a version with number and date |
 //! | `GET  /review/{year}/bao-cao/da-ban-hanh.docx` | the issued file, byte for byte |
 //!
-//! All for `Reviewer` (the plan's reviewers and administrators).
+//! All for `Reviewer` (the plan's reviewers and administrators), but the
+//! issued file, which leaders of the whole area read too (`AreaReader`).
 
 mod compose;
 mod editor;
