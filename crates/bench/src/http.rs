@@ -145,6 +145,28 @@ fn wrk(what: &str, url: &str, seconds: u32, connections: u32) -> anyhow::Result<
     parse_wrk(&text).with_context(|| format!("read wrk's output for {what}:\n{text}"))
 }
 
+/// `wrk` driven by a Lua script (requests made by the script against `url`'s host).
+pub fn wrk_script(what: &str, url: &str, seconds: u32, connections: u32, script: &Path) -> anyhow::Result<Load> {
+    need("wrk")?;
+    let out = Command::new("wrk")
+        .args([
+            "-t2",
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
+            "--latency",
+            "-s",
+            &script.display().to_string(),
+            url,
+        ])
+        .output()
+        .context("run wrk")?;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    if !out.status.success() {
+        bail!("wrk failed for {what}: {}{text}", String::from_utf8_lossy(&out.stderr));
+    }
+    parse_wrk(&text).with_context(|| format!("read wrk's output for {what}:\n{text}"))
+}
+
 /// Reads `Requests/sec:`, the 50% and 99% latency lines and the error counts.
 pub fn parse_wrk(text: &str) -> anyhow::Result<Load> {
     let field = |prefix: &str| -> Option<&str> {
@@ -189,7 +211,7 @@ fn duration_ms(v: &str) -> Option<f64> {
 }
 
 /// This process's resident memory (the server runs in it).
-fn rss_kb() -> Option<u64> {
+pub fn rss_kb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     line.split_whitespace().nth(1)?.parse().ok()

@@ -10,6 +10,7 @@ mod fixture;
 mod http;
 mod measure;
 mod report;
+mod rush;
 
 use std::path::PathBuf;
 
@@ -68,6 +69,16 @@ pub struct Args {
     /// sqlite3 and psql programs): replaces that section of the --write file.
     #[arg(long)]
     only_bulk: bool,
+    /// Only the deadline rush (needs wrk): replaces that section of the --write file.
+    #[arg(long)]
+    only_rush: bool,
+    /// Reporter accounts in the rush, and its wrk connections and seconds.
+    #[arg(long, default_value_t = 1_000)]
+    rush_accounts: usize,
+    #[arg(long, default_value_t = 50)]
+    rush_connections: u32,
+    #[arg(long, default_value_t = 10)]
+    rush_seconds: u32,
     /// Seconds per wrk run, connections, and alternating rounds.
     #[arg(long, default_value_t = 10)]
     http_seconds: u32,
@@ -82,6 +93,8 @@ const HTTP_START: &str = "<!-- http:start -->";
 const HTTP_END: &str = "<!-- http:end -->";
 const BULK_START: &str = "<!-- bulk:start -->";
 const BULK_END: &str = "<!-- bulk:end -->";
+const RUSH_START: &str = "<!-- rush:start -->";
+const RUSH_END: &str = "<!-- rush:end -->";
 
 /// Runs the socket comparison and puts its section into `path` (replacing
 /// an earlier one), or prints it.
@@ -107,6 +120,32 @@ async fn bulk_section(args: &Args, fixture: &Fixture, path: Option<&PathBuf>) ->
     }
     let _ = std::fs::remove_dir_all(&dir);
     put_section(path, BULK_START, BULK_END, &bulk::section(&loads))
+}
+
+/// The deadline rush on each database, into its section of `path`.
+async fn rush_section(args: &Args, fixture: &Fixture, path: Option<&PathBuf>) -> anyhow::Result<()> {
+    let dir = tempfile_dir()?;
+    let mut targets = vec![Target::sqlite("rush")];
+    if !args.no_postgres {
+        targets.push(Target::postgres(&args.postgres_url, "rush"));
+    }
+    let mut rushes = Vec::new();
+    for t in &targets {
+        eprintln!("{}: deadline rush ({})", t.backend(), t.describe());
+        let rush = rush::run(
+            t,
+            fixture,
+            args.rush_accounts,
+            args.rush_connections,
+            args.rush_seconds,
+            &dir,
+        )
+        .await;
+        t.remove().await?;
+        rushes.push(rush?);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    put_section(path, RUSH_START, RUSH_END, &rush::section(&rushes))
 }
 
 fn tempfile_dir() -> anyhow::Result<PathBuf> {
@@ -158,6 +197,9 @@ async fn main() -> anyhow::Result<()> {
     if args.only_bulk {
         return bulk_section(&args, &fixture, args.write.as_ref()).await;
     }
+    if args.only_rush {
+        return rush_section(&args, &fixture, args.write.as_ref()).await;
+    }
     let postgres = if args.no_postgres {
         Err("not requested (--no-postgres)".to_string())
     } else {
@@ -207,6 +249,7 @@ async fn main() -> anyhow::Result<()> {
         eprintln!("wrote {}", path.display());
     }
     bulk_section(&args, &fixture, args.write.as_ref()).await?;
+    rush_section(&args, &fixture, args.write.as_ref()).await?;
     http_section(&args, args.write.as_ref()).await
 }
 

@@ -381,10 +381,14 @@ impl Writer {
                 let mut rows = rows.into_iter().peekable();
                 while rows.peek().is_some() {
                     let chunk: Vec<Vec<Arg>> = rows.by_ref().take(per_insert).collect();
+                    // `?`, not `$N`: SQLite finds a named parameter by a
+                    // linear search, which made binding n parameters O(n²)
+                    // (97% of a 1.3 M-value import); `?` binds in order.
+                    let row = format!("({})", vec!["?"; columns.len()].join(", "));
                     let sql = format!(
                         "INSERT INTO {table} ({}) VALUES {}",
                         columns.join(", "),
-                        values_list(chunk.len(), columns.len())
+                        vec![row; chunk.len()].join(", ")
                     );
                     self.execute(&sql, chunk.into_iter().flatten().collect()).await?;
                 }
