@@ -49,7 +49,7 @@ pub fn read_units(path: &Path) -> anyhow::Result<Vec<UnitRow>> {
         headers
             .iter()
             .position(|h| h == name)
-            .with_context(|| format!("{}: no column «{name}»", path.display()))
+            .with_context(|| format!("{}: no column “{name}”", path.display()))
     };
     let (pc, pn, wc, wn, wf, wt, pop) = (
         col("province_code")?,

@@ -47,7 +47,7 @@ pub fn username(raw: &str) -> Result<String, String> {
         Ok(name)
     } else {
         Err(format!(
-            "Tên đăng nhập «{name}» không hợp lệ: 3-40 ký tự, chỉ gồm chữ không dấu, số và . _ -"
+            "Tên đăng nhập “{name}” không hợp lệ: 3-40 ký tự, chỉ gồm chữ không dấu, số và . _ -"
         ))
     }
 }

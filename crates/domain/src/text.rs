@@ -64,7 +64,7 @@ pub fn date(d: NaiveDate) -> String {
 pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
     let bad = || {
         format!(
-            "Ngày «{}» không hợp lệ: ghi theo dạng ngày/tháng/năm, ví dụ 20/12/2026.",
+            "Ngày “{}” không hợp lệ: ghi theo dạng ngày/tháng/năm, ví dụ 20/12/2026.",
             input.trim()
         )
     };

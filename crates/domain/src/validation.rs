@@ -59,7 +59,7 @@ pub fn missing_values(plan: &Plan, unit: &OrgUnit, this: &UnitValues) -> Vec<Fin
         .map(|e| Finding {
             rule: format!("missing:{}", e.code),
             severity: Severity::Warning,
-            message: format!("Chưa nhập «{}».", e.name),
+            message: format!("Chưa nhập “{}”.", e.name),
             elements: vec![e.code.clone()],
         })
         .collect()
@@ -79,13 +79,13 @@ fn type_limits(plan: &Plan, unit: &OrgUnit, this: &UnitValues) -> Vec<Finding> {
     let mut out = Vec::new();
     for (code, value) in this {
         let Some(el) = plan.element(code) else {
-            out.push(type_error(code, format!("Chỉ số «{code}» không có trong kế hoạch.")));
+            out.push(type_error(code, format!("Chỉ số “{code}” không có trong kế hoạch.")));
             continue;
         };
         if !el.reported_by_unit(unit) {
             out.push(type_error(
                 code,
-                format!("Đơn vị này không báo cáo chỉ số «{}».", el.name),
+                format!("Đơn vị này không báo cáo chỉ số “{}”.", el.name),
             ));
             continue;
         }
@@ -105,29 +105,29 @@ pub fn value_problem(el: &crate::plan::DataElement, value: &DataValue) -> Option
     let max = crate::text::number(el.upper_bound().unwrap_or(0.0), 2);
     match (el.value_type, value) {
         (ValueType::Count | ValueType::Percentage, DataValue::Number(n)) if !n.is_finite() => {
-            Some(format!("«{name}» không hợp lệ."))
+            Some(format!("“{name}” không hợp lệ."))
         }
-        (ValueType::Count, DataValue::Number(n)) if *n < 0.0 => Some(format!("«{name}» không được là số âm.")),
-        (ValueType::Count, DataValue::Number(n)) if n.fract() != 0.0 => Some(format!("«{name}» phải là số nguyên.")),
+        (ValueType::Count, DataValue::Number(n)) if *n < 0.0 => Some(format!("“{name}” không được là số âm.")),
+        (ValueType::Count, DataValue::Number(n)) if n.fract() != 0.0 => Some(format!("“{name}” phải là số nguyên.")),
         (ValueType::Count, DataValue::Number(n)) if too_big(*n) => {
-            Some(format!("«{name}» lớn quá mức cho phép (tối đa {max})."))
+            Some(format!("“{name}” lớn quá mức cho phép (tối đa {max})."))
         }
         (ValueType::Percentage, DataValue::Number(n)) if *n >= 0.0 && too_big(*n) && *n <= 100.0 => {
-            Some(format!("«{name}» không được lớn hơn {max}%."))
+            Some(format!("“{name}” không được lớn hơn {max}%."))
         }
         (ValueType::Percentage, DataValue::Number(n)) if !(0.0..=100.0).contains(n) => {
-            Some(format!("«{name}» là tỷ lệ phần trăm, phải từ 0 đến 100."))
+            Some(format!("“{name}” là tỷ lệ phần trăm, phải từ 0 đến 100."))
         }
         (ValueType::Text, DataValue::Text(t)) => crate::text::clean(crate::text::TextKind::Value, t)
             .err()
-            .map(|p| format!("«{name}»: {}", p.message())),
+            .map(|p| format!("“{name}”: {}", p.message())),
         (ValueType::Status, DataValue::Status(s)) if el.option_rank(s).is_none() => {
-            Some(format!("«{name}»: «{s}» không phải một mức hợp lệ."))
+            Some(format!("“{name}”: “{s}” không phải một mức hợp lệ."))
         }
         (ValueType::Count | ValueType::Percentage, DataValue::Number(_))
         | (ValueType::YesNo, DataValue::Bool(_))
         | (ValueType::Status, DataValue::Status(_)) => None,
-        _ => Some(format!("«{name}» có kiểu giá trị không đúng.")),
+        _ => Some(format!("“{name}” có kiểu giá trị không đúng.")),
     }
 }
 

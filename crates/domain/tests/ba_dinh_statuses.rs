@@ -108,7 +108,7 @@ fn a_target_year_reads_achieved_or_not_achieved() {
     let short = figures(4300.0);
     let v2025 = value(&plan, &short, 2025, "info_competency_rate", "001");
     let a = assess(&plan, ind, &v2025, Some(33.0));
-    assert_eq!(a.status, NotAchieved, "at the target year a miss is «Không đạt»");
+    assert_eq!(a.status, NotAchieved, "at the target year a miss is “Không đạt”");
     assert!((a.gap.unwrap() - (50.0 - 4300.0 / 90.0)).abs() < 1e-9);
     // In 2023 the path from 33% (2021) to 50% (2025) is at 33 + 17 × 2/4 = 41,5%.
     let v2023 = value(&plan, &short, 2023, "info_competency_rate", "001");
@@ -130,7 +130,7 @@ fn a_target_year_reads_achieved_or_not_achieved() {
 fn a_status_floor_is_kept_or_not_every_year() {
     // "Duy trì kết quả đạt chuẩn xóa mù chữ mức độ 2" [KH56 dòng 35]: the
     // district keeps it when at least 90% of its wards are at level 2.
-    // 12 of 14 = 85,7%: not kept, in 2023 already «Không đạt».
+    // 12 of 14 = 85,7%: not kept, in 2023 already “Không đạt”.
     let plan = builtin();
     let ind = plan.indicator("literacy_standard_kept").unwrap();
     let level = |ok: usize| {
@@ -172,7 +172,7 @@ fn a_status_target_before_and_at_its_year() {
 #[test]
 fn too_few_approved_units_make_a_value_provisional() {
     // 2026: only 2 of the 14 wards approved. The share of centres using IT
-    // reads 100% (both centres do) but is «tạm tính», never «Đạt».
+    // reads 100% (both centres do) but is “tạm tính”, never “Đạt”.
     let plan = builtin();
     let mut values = YearValues::default();
     values.set("TTHTCD-00001", "clc_uses_it", DataValue::Bool(true));

@@ -4,7 +4,7 @@
 //! then streamed one by one (the library never builds a grid the size of the
 //! sheet), and only the cells the template defines are kept.
 //!
-//! A blank input cell means "no change"; the word «xóa» (or «-») clears a
+//! A blank input cell means "no change"; the word “xóa” (or “-”) clears a
 //! value on purpose. A formula is read as its saved result; one without a
 //! saved result is refused, naming its cell.
 
@@ -31,7 +31,7 @@ pub struct Problem {
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "trang «{}», ô {}: {}", self.sheet, self.cell, self.message)
+        write!(f, "trang “{}”, ô {}: {}", self.sheet, self.cell, self.message)
     }
 }
 
@@ -52,7 +52,7 @@ pub struct Imported {
     pub unit: String,
     pub year: i32,
     /// The changes: a filled cell sets its element (`Some`), a cell holding
-    /// «xóa» clears it (`None`). Blank cells are not listed: no change.
+    /// “xóa” clears it (`None`). Blank cells are not listed: no change.
     pub values: Vec<(String, Option<DataValue>)>,
     /// The cell of each element of the template, for messages.
     pub cells: HashMap<String, String>,
@@ -116,7 +116,7 @@ pub fn revision<S: AsRef<str>>(elements: &[S], values: &UnitValues) -> String {
     h.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
-/// The word that clears a value on purpose (folded, so «XÓA», «xoa» work).
+/// The word that clears a value on purpose (folded, so “XÓA”, “xoa” work).
 pub const CLEAR: &str = "xóa";
 
 fn refused(msg: impl Into<String>) -> ImportError {
@@ -146,12 +146,12 @@ pub fn read(plan: &Plan, bytes: &[u8]) -> Result<Imported, ImportError> {
         ));
     }
     if field("plan") != plan.info.code {
-        return Err(refused(format!("Mẫu này thuộc kế hoạch khác («{}»).", field("plan"))));
+        return Err(refused(format!("Mẫu này thuộc kế hoạch khác (“{}”).", field("plan"))));
     }
     let unit_code = field("unit");
     let Some(unit) = plan.unit(&unit_code) else {
         return Err(refused(format!(
-            "Mẫu ghi đơn vị «{unit_code}» không có trong kế hoạch."
+            "Mẫu ghi đơn vị “{unit_code}” không có trong kế hoạch."
         )));
     };
     let year: i32 = field("year")
@@ -163,7 +163,7 @@ pub fn read(plan: &Plan, bytes: &[u8]) -> Result<Imported, ImportError> {
     let keep =
         |r: u32, c: u32| (FIRST_ROW..=last).contains(&r) && [COL_CODE, COL_NAME, COL_INPUT].map(u32::from).contains(&c);
     let sheet =
-        read_sheet(&mut wb, SHEET, keep)?.ok_or_else(|| refused(format!("Không có trang «{SHEET}» trong tệp.")))?;
+        read_sheet(&mut wb, SHEET, keep)?.ok_or_else(|| refused(format!("Không có trang “{SHEET}” trong tệp.")))?;
     let elements = locked_parts(plan, &sheet, &codes)?;
     let (mut values, mut cells, mut problems) = (Vec::new(), HashMap::new(), Vec::new());
     for (i, el) in elements.iter().enumerate() {
@@ -218,7 +218,7 @@ fn element_codes(plan: &Plan, unit: &OrgUnit, list: &str) -> Result<Vec<String>,
 pub fn verify(plan: &Plan, imported: &Imported, draft: &Draft<'_>) -> Result<(), ImportError> {
     if imported.unit != draft.unit || imported.year != draft.year {
         return Err(refused(format!(
-            "Tệp này là mẫu của đơn vị «{}» năm {}, không phải của báo cáo đang nhập (đơn vị «{}» năm {}).",
+            "Tệp này là mẫu của đơn vị “{}” năm {}, không phải của báo cáo đang nhập (đơn vị “{}” năm {}).",
             imported.unit, imported.year, draft.unit, draft.year
         )));
     }
@@ -344,7 +344,7 @@ fn read_sheet<RS: Read + Seek>(
 ) -> Result<Option<Sheet>, ImportError> {
     let damaged = || {
         refused(format!(
-            "Trang «{name}» của tệp bị hỏng; hãy tải mẫu mới từ trang báo cáo."
+            "Trang “{name}” của tệp bị hỏng; hãy tải mẫu mới từ trang báo cáo."
         ))
     };
     let mut reader = match wb.worksheet_cells_reader(name) {
@@ -367,7 +367,7 @@ fn read_sheet<RS: Read + Seek>(
         }
         if seen > LIMITS.cells {
             return Err(refused(format!(
-                "Trang «{name}» có quá nhiều ô (trên {}).",
+                "Trang “{name}” có quá nhiều ô (trên {}).",
                 LIMITS.cells
             )));
         }
@@ -404,7 +404,7 @@ fn outside(sheet: &str, row: u32, col: u32) -> ImportError {
         format!("dòng {}", u64::from(row) + 1)
     };
     refused(format!(
-        "Trang «{sheet}» có ô {at} nằm ngoài vùng của mẫu báo cáo (tối đa tới ô {max}); hãy tải mẫu mới từ trang báo cáo."
+        "Trang “{sheet}” có ô {at} nằm ngoài vùng của mẫu báo cáo (tối đa tới ô {max}); hãy tải mẫu mới từ trang báo cáo."
     ))
 }
 
@@ -423,11 +423,11 @@ fn input(el: &DataElement, cell: Option<&Cell>) -> Result<Change, String> {
         return Ok(Change::Keep);
     };
     if cell.too_long {
-        return Err(format!("«{name}»: ô quá dài (tối đa {} ký tự).", LIMITS.cell_chars));
+        return Err(format!("“{name}”: ô quá dài (tối đa {} ký tự).", LIMITS.cell_chars));
     }
     if cell.formula && cell.value == Data::Empty {
         return Err(format!(
-            "«{name}»: ô có công thức nhưng tệp không lưu kết quả đã tính (phần mềm tạo tệp không tính công thức). \
+            "“{name}”: ô có công thức nhưng tệp không lưu kết quả đã tính (phần mềm tạo tệp không tính công thức). \
              Hãy gõ thẳng số liệu, hoặc mở tệp bằng Excel rồi lưu lại."
         ));
     }
@@ -448,7 +448,7 @@ fn read_value(el: &DataElement, value: &Data) -> Result<Change, String> {
         Data::Empty => return Ok(Change::Keep),
         Data::String(s) if s.trim().is_empty() => return Ok(Change::Keep),
         Data::String(s) if s.trim() == "-" || text::fold(s) == text::fold(CLEAR) => return Ok(Change::Clear),
-        Data::Error(_) => return Err(format!("«{name}»: ô có lỗi công thức.")),
+        Data::Error(_) => return Err(format!("“{name}”: ô có lỗi công thức.")),
         _ => {}
     }
     match (el.value_type, value) {
@@ -457,23 +457,23 @@ fn read_value(el: &DataElement, value: &Data) -> Result<Change, String> {
         (_, Data::String(s)) if numeric => text::parse_number(s, el.value_type == ValueType::Count)
             .map(DataValue::Number)
             .map(Change::Set)
-            .map_err(|m| format!("«{name}»: {m}.")),
+            .map_err(|m| format!("“{name}”: {m}.")),
         (ValueType::YesNo, Data::String(s)) => match text::fold(s).as_str() {
             "co" => set(DataValue::Bool(true)),
             "khong" => set(DataValue::Bool(false)),
-            _ => Err(format!("«{name}»: chọn «{YES}», «{NO}» hoặc «{CLEAR}».")),
+            _ => Err(format!("“{name}”: chọn “{YES}”, “{NO}” hoặc “{CLEAR}”.")),
         },
         (ValueType::YesNo, Data::Bool(b)) => set(DataValue::Bool(*b)),
         (ValueType::Status, Data::String(s)) => {
             let s = text::nfc(s.trim());
             match el.options.iter().find(|o| o.name == s || o.code == s) {
                 Some(o) => set(DataValue::Status(o.code.clone())),
-                None => Err(format!("«{name}»: «{s}» không phải mức trong danh sách.")),
+                None => Err(format!("“{name}”: “{s}” không phải mức trong danh sách.")),
             }
         }
         (ValueType::Text, Data::String(s)) => text::clean(TextKind::Value, s)
             .map(|t| Change::Set(DataValue::Text(t)))
-            .map_err(|p| format!("«{name}»: {}", p.message())),
-        _ => Err(format!("«{name}»: giá trị không đúng kiểu.")),
+            .map_err(|p| format!("“{name}”: {}", p.message())),
+        _ => Err(format!("“{name}”: giá trị không đúng kiểu.")),
     }
 }

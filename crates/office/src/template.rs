@@ -22,7 +22,7 @@ pub enum TemplateError {
 
 /// What the template tells people about filling it in.
 pub const INSTRUCTIONS: &str = "Chỉ nhập vào các ô màu vàng. Ô để trống: giữ nguyên số liệu đang có. \
-Muốn xóa một số liệu: gõ «xóa» vào ô. Số viết kiểu Việt Nam (12.345) hoặc không dấu chấm đều được; \
+Muốn xóa một số liệu: gõ “xóa” vào ô. Số viết kiểu Việt Nam (12.345) hoặc không dấu chấm đều được; \
 không dùng công thức chưa tính.";
 
 /// Builds the template of `unit` for `year`: its figures in the plan's
@@ -164,7 +164,7 @@ fn write_value(
 
 /// The data validation of the input cell at (`row`, `col`), by value type:
 /// Excel's own check while typing; the import checks again regardless.
-/// Text is let through (Vietnamese numbers like `12.345` and «xóa» are
+/// Text is let through (Vietnamese numbers like `12.345` and “xóa” are
 /// text to Excel); numbers must be within the element's bounds.
 fn validation_for(el: &DataElement, row: u32, col: u16) -> Result<Option<DataValidation>, XlsxError> {
     let at = cell_name(row, col);
@@ -175,13 +175,13 @@ fn validation_for(el: &DataElement, row: u32, col: u16) -> Result<Option<DataVal
                 "=OR(ISTEXT({at}),AND({at}>=0,{at}<={max},{at}=INT({at})))"
             )))
             .set_error_message(format!(
-                "Nhập số nguyên từ 0 đến {}, hoặc «xóa».",
+                "Nhập số nguyên từ 0 đến {}, hoặc “xóa”.",
                 xhht_domain::text::number(max, 0)
             ))?,
         ValueType::Percentage => DataValidation::new()
             .allow_custom(Formula::new(format!("=OR(ISTEXT({at}),AND({at}>=0,{at}<={max}))")))
             .set_error_message(format!(
-                "Nhập tỷ lệ từ 0 đến {}, hoặc «xóa».",
+                "Nhập tỷ lệ từ 0 đến {}, hoặc “xóa”.",
                 xhht_domain::text::number(max, 2)
             ))?,
         ValueType::YesNo => DataValidation::new().allow_list_strings(&[YES, NO, CLEAR])?,

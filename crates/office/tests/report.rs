@@ -149,7 +149,7 @@ fn paragraph_with<'a>(doc: &'a roxmltree::Document, needle: &str) -> roxmltree::
     doc.descendants()
         .filter(|n| n.has_tag_name((W, "p")))
         .find(|p| text_of(*p).contains(needle))
-        .unwrap_or_else(|| panic!("no paragraph with «{needle}»"))
+        .unwrap_or_else(|| panic!("no paragraph with “{needle}”"))
 }
 
 fn text_of(n: roxmltree::Node) -> String {
@@ -221,8 +221,8 @@ fn layout_rules_of_decree_30() {
     assert!(xml.contains("- Lưu: VT.") && !xml.contains("Lưu: VT;"));
     for needle in ["Nơi nhận:", "UBND quận", "Lưu: VT.", "TRƯỞNG PHÒNG", "Nguyễn Văn An"] {
         let p = paragraph_with(&doc, needle);
-        assert!(has_property(p, "keepNext"), "keepNext on «{needle}»");
-        assert!(has_property(p, "keepLines"), "keepLines on «{needle}»");
+        assert!(has_property(p, "keepNext"), "keepNext on “{needle}”");
+        assert!(has_property(p, "keepLines"), "keepLines on “{needle}”");
     }
     // The last paragraph of the body is kept with the signature block.
     let closing = paragraph_with(&doc, "Nơi nhận:")
@@ -232,7 +232,7 @@ fn layout_rules_of_decree_30() {
     let before = closing.prev_siblings().find(|s| s.has_tag_name((W, "p"))).unwrap();
     assert!(
         has_property(before, "keepNext"),
-        "the paragraph before the signature: «{}»",
+        "the paragraph before the signature: “{}”",
         text_of(before)
     );
     let borders = closing
@@ -270,7 +270,7 @@ fn layout_rules_of_decree_30() {
         "II. KẾT QUẢ THỰC HIỆN",
         "1. Kết quả thực hiện các chỉ tiêu",
     ] {
-        assert!(has_property(paragraph_with(&doc, h), "keepNext"), "keepNext on «{h}»");
+        assert!(has_property(paragraph_with(&doc, h), "keepNext"), "keepNext on “{h}”");
     }
 
     // The annex is its own landscape section, with a legend, the reference and a total row.
@@ -482,14 +482,14 @@ fn libreoffice_converts_the_report_to_pdf() {
         let on = |needle: &str| {
             text.iter()
                 .position(|t| t.contains(needle))
-                .unwrap_or_else(|| panic!("«{needle}» is in the PDF ({extra})"))
+                .unwrap_or_else(|| panic!("“{needle}” is in the PDF ({extra})"))
         };
         assert!(text[0].contains(NATIONAL_TITLE), "{}", text[0]);
         assert!(!text[0].starts_with("1 "), "no page number on page 1: {}", text[0]);
         assert!(text[1].starts_with("2 "), "page number on page 2: {}", text[1]);
         let signature = on("Nơi nhận:");
         for needle in ["TRƯỞNG PHÒNG", "Nguyễn Văn An", "Lưu: VT."] {
-            assert_eq!(on(needle), signature, "«{needle}» on the page of «Nơi nhận» ({extra})");
+            assert_eq!(on(needle), signature, "“{needle}” on the page of “Nơi nhận” ({extra})");
         }
         // The last body paragraph (section VI's note) is on that page too.
         assert_eq!(on("cá nhân có thành tích trong giai đoạn"), signature, "({extra})");

@@ -185,7 +185,7 @@ fn a_blank_cell_keeps_the_value_and_the_clear_word_clears_it() {
     let xlsx = unit_template(&plan, unit, 2026, &UnitValues::new(), &current).unwrap();
     let cell = |code: &str| format!("E{}", row_of(&xlsx, code));
     let (a, b, c) = (cell("pop_15_60"), cell("pop_15_plus"), cell("preschool_universal"));
-    // Emptied by hand (a blank inline string), cleared with «xóa», and «-».
+    // Emptied by hand (a blank inline string), cleared with “xóa”, and “-”.
     let file = fill(&xlsx, &[(&a, " "), (&b, "XÓA"), (&c, "-")]);
     let got = read(&plan, &file).unwrap();
     assert_eq!(
@@ -247,7 +247,7 @@ fn an_older_template_is_refused_and_a_current_one_accepted() {
     let Err(ImportError::Refused(why)) = verify(&plan, &got, &other) else {
         panic!("another unit's file accepted")
     };
-    assert!(why.contains("«00001»"), "{why}");
+    assert!(why.contains("“00001”"), "{why}");
 }
 
 #[test]

@@ -85,7 +85,7 @@ impl AuditReport {
         }
         self.values.mismatch.as_ref().map(|m| {
             let plan = self.mismatch_plan.as_deref().unwrap_or("?");
-            format!("Số liệu chính thức bị sửa ngoài ứng dụng (kế hoạch «{plan}»): {m}.")
+            format!("Số liệu chính thức bị sửa ngoài ứng dụng (kế hoạch “{plan}”): {m}.")
         })
     }
 }

@@ -7,7 +7,7 @@ pub enum StorageError {
     Database(#[from] sqlx::Error),
     #[error("lỗi cập nhật cấu trúc cơ sở dữ liệu: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
-    #[error("địa chỉ cơ sở dữ liệu không hợp lệ «{0}» (dùng sqlite:TỆP hoặc postgres://…)")]
+    #[error("địa chỉ cơ sở dữ liệu không hợp lệ “{0}” (dùng sqlite:TỆP hoặc postgres://…)")]
     BadUrl(String),
     #[error("kế hoạch lưu trong cơ sở dữ liệu không hợp lệ: {0}")]
     StoredPlan(String),

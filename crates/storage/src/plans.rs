@@ -196,7 +196,7 @@ impl Store {
         if let Some(day) = ended_on {
             let day = day
                 .parse()
-                .map_err(|_| StorageError::Corrupt(format!("plan end date «{day}»")))?;
+                .map_err(|_| StorageError::Corrupt(format!("plan end date “{day}”")))?;
             plan.info.ended = Some((day, end_reason.unwrap_or_default()));
         }
         Ok(Some((plan, source)))

@@ -74,7 +74,7 @@ fn recorded(columns: &(Option<f64>, Option<String>)) -> Option<Recorded> {
 
 /// A stored report state (only this code writes them).
 pub(crate) fn stored_state(s: &str) -> Result<ReportState> {
-    ReportState::parse(s).ok_or_else(|| StorageError::Corrupt(format!("report state «{s}»")))
+    ReportState::parse(s).ok_or_else(|| StorageError::Corrupt(format!("report state “{s}”")))
 }
 
 impl Store {
@@ -297,7 +297,7 @@ impl Store {
         rows.into_iter()
             .map(|(g, k, b)| {
                 let kind =
-                    NarrativeKind::parse(&k).ok_or_else(|| StorageError::Corrupt(format!("narrative kind «{k}»")))?;
+                    NarrativeKind::parse(&k).ok_or_else(|| StorageError::Corrupt(format!("narrative kind “{k}”")))?;
                 Ok(((i64::from(g), kind), b))
             })
             .collect()

@@ -79,7 +79,7 @@ pub async fn columns(store: &Store) -> std::collections::BTreeMap<String, Vec<(S
             "boolean" => "boolean",
             // BLOB on SQLite, BYTEA on PostgreSQL: both hold bytes (issued reports).
             "blob" | "bytea" => "bytes",
-            other => panic!("{table}.{column}: type «{other}» has no class here; add it"),
+            other => panic!("{table}.{column}: type “{other}” has no class here; add it"),
         };
         out.entry(table)
             .or_default()
@@ -126,7 +126,7 @@ async fn postgres_at(name: &str, last: Option<i64>) -> Option<Store> {
                 _ => "no answer in 5 s".to_string(),
             };
             say_uncaptured(&format!(
-                "SKIPPED: PostgreSQL run of «{name}»: no server at {url} ({why}); set {POSTGRES_URL_VAR} to run it\n"
+                "SKIPPED: PostgreSQL run of “{name}”: no server at {url} ({why}); set {POSTGRES_URL_VAR} to run it\n"
             ));
             return None;
         }

@@ -325,7 +325,7 @@ impl TryFrom<StoredUser> for UserRow {
 
     fn try_from(u: StoredUser) -> Result<Self> {
         let role = Role::parse(&u.role)
-            .ok_or_else(|| StorageError::Corrupt(format!("role «{}» of account {}", u.role, u.id)))?;
+            .ok_or_else(|| StorageError::Corrupt(format!("role “{}” of account {}", u.role, u.id)))?;
         Ok(UserRow {
             id: u.id,
             username: u.username,

@@ -433,23 +433,3 @@ fn csv_line(buf: &mut Vec<u8>, row: &[Arg]) {
     }
     buf.push(b'\n');
 }
-
-/// `($1, $2, …), ($k+1, …), …` for `rows` rows of `cols` parameters: a
-/// multi-row VALUES list both drivers accept.
-pub(crate) fn values_list(rows: usize, cols: usize) -> String {
-    let mut out = String::new();
-    for r in 0..rows {
-        if r > 0 {
-            out.push_str(", ");
-        }
-        out.push('(');
-        for c in 0..cols {
-            if c > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(&format!("${}", r * cols + c + 1));
-        }
-        out.push(')');
-    }
-    out
-}

@@ -18,7 +18,7 @@ impl TryFrom<String> for YearParam {
         raw.trim()
             .parse()
             .map(YearParam)
-            .map_err(|_| format!("năm «{raw}» không hợp lệ"))
+            .map_err(|_| format!("năm “{raw}” không hợp lệ"))
     }
 }
 

@@ -90,7 +90,7 @@ impl PlanRouters {
     fn unknown(&self, code: &str, api: bool) -> Response {
         let known: Vec<&str> = self.routers.iter().map(|a| a.code.as_str()).collect();
         let message = format!(
-            "Không có kế hoạch mã «{code}». Các kế hoạch đang có: {}.",
+            "Không có kế hoạch mã “{code}”. Các kế hoạch đang có: {}.",
             known.join(", ")
         );
         if api {

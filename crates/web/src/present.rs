@@ -49,10 +49,10 @@ pub fn target(ind: &Indicator, t: &TargetValue) -> String {
     }
 }
 
-/// "còn thiếu 2,3 điểm %" — the distance to the target in plain words.
+/// "còn thiếu 2,3 điểm phần trăm" — the distance to the target in plain words.
 pub fn gap(ind: &Indicator, p: &Assessment) -> String {
     match p.gap {
-        Some(g) if is_percent(ind) => format!("còn thiếu {} điểm %", text::number(g, 1)),
+        Some(g) if is_percent(ind) => format!("còn thiếu {} điểm phần trăm", text::number(g, 1)),
         Some(g) => format!("còn thiếu {}", text::number(g, 1)),
         None => String::new(),
     }

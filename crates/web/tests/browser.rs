@@ -140,12 +140,12 @@ async fn journey(c: Client, base: String, dir: PathBuf) -> Res {
     let next_to_field = b.text("#f-literate_15_60 .field-error").await?;
     assert!(
         next_to_field.contains("không được lớn hơn"),
-        "the rule's message is shown next to the field, got «{next_to_field}»"
+        "the rule's message is shown next to the field, got “{next_to_field}”"
     );
     let alert = b.text(".report-head [role=alert]").await?;
     assert!(
         alert.contains("chưa gửi"),
-        "the page says the report was not sent: «{alert}»"
+        "the page says the report was not sent: “{alert}”"
     );
     assert_eq!(b.state().await?, "Đang soạn");
     assert_eq!(b.value("v_literate_15_60").await?, "9.500", "what was typed is kept");
@@ -172,7 +172,7 @@ async fn journey(c: Client, base: String, dir: PathBuf) -> Res {
         b.open(FORM).await?;
     } else {
         let row = b.text(&format!("tr:has({link})")).await?;
-        assert!(row.contains("Đã gửi"), "the list shows the report as sent: «{row}»");
+        assert!(row.contains("Đã gửi"), "the list shows the report as sent: “{row}”");
         b.click_and_load(&link).await?;
     }
     assert!(b.state().await?.starts_with("Đã gửi"));
@@ -224,7 +224,7 @@ async fn journey(c: Client, base: String, dir: PathBuf) -> Res {
     ] {
         assert!(
             history.contains(&step.to_lowercase()),
-            "history lacks «{step}»:\n{history}"
+            "history lacks “{step}”:\n{history}"
         );
     }
     let mut returned = Vec::new();
@@ -312,7 +312,7 @@ impl Browser {
                     .current_url()
                     .await
                     .map_or_else(|_| "?".into(), |u| u.to_string());
-                Err(format!("no «{css}» on {url}: {e}").into())
+                Err(format!("no “{css}” on {url}: {e}").into())
             }
         }
     }
@@ -379,7 +379,7 @@ impl Browser {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                return Err(format!("clicking «{css}» did not load a new page within {TIMEOUT:?}").into());
+                return Err(format!("clicking “{css}” did not load a new page within {TIMEOUT:?}").into());
             }
             tokio::time::sleep(POLL).await;
         }
@@ -393,7 +393,7 @@ impl Browser {
         let who = self.text("header .who").await?;
         assert!(
             who.contains("Đăng xuất"),
-            "{username} is logged in: «{who}» {}",
+            "{username} is logged in: “{who}” {}",
             self.problems().await
         );
         Ok(())
@@ -420,7 +420,7 @@ impl Browser {
         let who = self.text("header .who").await?;
         assert!(
             who.contains("Đăng nhập") && !who.contains("Đăng xuất"),
-            "logged out: «{who}»"
+            "logged out: “{who}”"
         );
         Ok(())
     }
@@ -453,21 +453,21 @@ impl Browser {
                 ValueType::YesNo => {
                     let yes = self.find(&format!("input[name={id}][value=yes]")).await?;
                     yes.click().await?;
-                    assert!(yes.is_selected().await?, "«Có» ticked for {id}");
+                    assert!(yes.is_selected().await?, "“Có” ticked for {id}");
                 }
             }
         }
         Ok(())
     }
 
-    /// `N` in «N/M báo cáo đã được duyệt» on the public home page for 2026.
+    /// `N` in “N/M báo cáo đã được duyệt” on the public home page for 2026.
     async fn approved_on_home(&self) -> Res<u32> {
         self.open("/?year=2026").await?;
         let coverage = self.text(".coverage").await?;
         let (n, rest) = coverage
             .split_once('/')
-            .ok_or_else(|| format!("no «N/M» in «{coverage}»"))?;
-        assert!(rest.contains("báo cáo đã được duyệt"), "coverage line: «{coverage}»");
+            .ok_or_else(|| format!("no “N/M” in “{coverage}”"))?;
+        assert!(rest.contains("báo cáo đã được duyệt"), "coverage line: “{coverage}”");
         Ok(n.trim().parse()?)
     }
 }

@@ -81,7 +81,7 @@ async fn indicator_data_opens_in_vietnamese_excel() {
             }
             assert!(
                 ASSESSMENTS.contains(&e[status].as_str()),
-                "{b:?}: trang_thai «{}»",
+                "{b:?}: trang_thai “{}”",
                 e[status]
             );
             assert_eq!(p[status], e[status]);

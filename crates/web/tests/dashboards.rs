@@ -219,7 +219,7 @@ async fn the_yearly_report_downloads_as_word_with_approved_figures_and_narrative
             "Phạm Thị Diễm",
             "Thường trực Quận ủy",
         ] {
-            assert!(doc.contains(words), "«{words}»");
+            assert!(doc.contains(words), "“{words}”");
         }
         assert!(!doc.contains("TRƯỞNG PHÒNG"), "signed as the plan says");
         assert!(

@@ -184,7 +184,7 @@ async fn bad_requests_get_vietnamese_errors() {
             body["error"]["message"]
                 .as_str()
                 .unwrap()
-                .contains("«hai-nghin» không hợp lệ")
+                .contains("“hai-nghin” không hợp lệ")
         );
         let (status, body) = get_json(&app, "/api/v1/indicators?year=1999").await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -199,7 +199,7 @@ async fn bad_requests_get_vietnamese_errors() {
             body["error"]["message"]
                 .as_str()
                 .unwrap()
-                .contains("«xml» không hỗ trợ")
+                .contains("“xml” không hỗ trợ")
         );
         let (status, body) = get_json(&app, "/api/v1/khong-co").await;
         assert_eq!(status, StatusCode::NOT_FOUND, "an unknown API path answers JSON too");
@@ -218,7 +218,7 @@ async fn bad_requests_get_vietnamese_errors() {
             );
         }
         let (_, html) = get(&app, "/?year=hai-nghin").await;
-        assert!(html.contains("«hai-nghin» không hợp lệ"), "{html}");
+        assert!(html.contains("“hai-nghin” không hợp lệ"), "{html}");
     }
 }
 

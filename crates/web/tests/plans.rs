@@ -65,7 +65,7 @@ async fn each_plan_has_its_own_pages_and_api() {
         let unknown = visitor.get(&app, "/?plan=khong-co").await;
         assert_eq!(unknown.status, StatusCode::NOT_FOUND);
         assert!(
-            unknown.body.contains("Không có kế hoạch mã «khong-co»"),
+            unknown.body.contains("Không có kế hoạch mã “khong-co”"),
             "{}",
             unknown.body
         );

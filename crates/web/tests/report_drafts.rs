@@ -203,7 +203,7 @@ async fn a_reviewer_edits_saves_previews_and_issues_and_the_issued_file_stays_as
         assert_eq!(issued.status, StatusCode::OK);
         let text = docx_text(&issued.bytes);
         for words in [EDIT, "Số: 215/BC-UBND", "Nguyễn Thị Hoa", "ngày 08 tháng 12 năm 2026"] {
-            assert!(text.contains(words), "{b:?}: «{words}» in the issued file");
+            assert!(text.contains(words), "{b:?}: “{words}” in the issued file");
         }
         assert!(!text.contains("Phạm Thị Diễm"), "the edited signer, not the plan's");
         // The audit holds the hash of the stored bytes.
@@ -318,7 +318,7 @@ async fn the_mid_term_draft_compares_the_period_and_looks_to_the_next() {
             "Đề xuất khen thưởng",
             "PHƯƠNG HƯỚNG, NHIỆM VỤ",
         ] {
-            assert!(page.body.contains(words), "«{words}»");
+            assert!(page.body.contains(words), "“{words}”");
         }
         let preview = reviewer.get(&app, "/review/2025/bao-cao/xem-truoc?loai=so-ket").await;
         assert!(preview.body.contains("Năm 2021 (gốc)"), "the baseline column");

@@ -153,7 +153,7 @@ async fn a_report_goes_from_draft_to_approved_with_its_history() {
         ] {
             assert!(
                 history.to_lowercase().contains(&step.to_lowercase()),
-                "history lacks «{step}» on {b:?}"
+                "history lacks “{step}” on {b:?}"
             );
         }
         let states: Vec<ReportState> = store
@@ -383,7 +383,7 @@ async fn a_review_on_a_report_that_moved_gets_a_conflict_page_and_changes_nothin
         assert_eq!(store.audit_count().await.unwrap(), events, "nothing changed");
         let bad = reviewer.post(&app, uri, &[("action", "xoa")]).await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-        assert!(bad.body.contains("«xoa»") && bad.body.contains("<html lang=\"vi\">"));
+        assert!(bad.body.contains("“xoa”") && bad.body.contains("<html lang=\"vi\">"));
     }
 }
 

@@ -140,7 +140,7 @@ async fn ward_apps(name: &str) -> Vec<(Store, Router)> {
 
 fn assert_no_leak(what: &str, text: &str) {
     for word in LEAKS {
-        assert!(!text.contains(word), "{what} speaks of the first plan: «{word}»");
+        assert!(!text.contains(word), "{what} speaks of the first plan: “{word}”");
     }
 }
 
@@ -354,7 +354,7 @@ async fn every_document_speaks_from_the_second_plan() {
                 "45/KH-UBND",
                 "Thanh Khê, ngày",
             ] {
-                assert!(doc.contains(words), "{uri}: «{words}»");
+                assert!(doc.contains(words), "{uri}: “{words}”");
             }
             assert_no_leak(&uri, &doc);
         }

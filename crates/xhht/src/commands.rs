@@ -168,7 +168,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
 async fn user_add(args: UserAddArgs) -> Result<ExitCode> {
     let Some(role) = Role::parse(&args.role) else {
         bail!(
-            "vai trò «{}» không hợp lệ (có: admin, reviewer, reporter, viewer)",
+            "vai trò “{}” không hợp lệ (có: admin, reviewer, reporter, viewer)",
             args.role
         );
     };
@@ -181,7 +181,7 @@ async fn user_add(args: UserAddArgs) -> Result<ExitCode> {
         .context("cơ sở dữ liệu chưa có kế hoạch (chạy `xhht init` trước)")?;
     let unit = plan
         .unit(&args.unit)
-        .with_context(|| format!("không có đơn vị «{}» trong kế hoạch", args.unit))?;
+        .with_context(|| format!("không có đơn vị “{}” trong kế hoạch", args.unit))?;
     let display_name = args.display_name.unwrap_or_else(|| format!("Cán bộ {}", unit.name));
     let display_name = clean(TextKind::DisplayName, &display_name).map_err(|p| anyhow::anyhow!("{p}"))?;
     let password = xhht_storage::random_password();
@@ -193,7 +193,7 @@ async fn user_add(args: UserAddArgs) -> Result<ExitCode> {
         org_unit: &unit.code,
     };
     match store.create_user(&Stamp::now("xhht user add"), &user).await {
-        Err(StorageError::Conflict(Conflict::UsernameTaken { username })) => bail!("tên đăng nhập «{username}» đã có"),
+        Err(StorageError::Conflict(Conflict::UsernameTaken { username })) => bail!("tên đăng nhập “{username}” đã có"),
         done => done?,
     };
     println!("Đã tạo tài khoản {username} ({}, {}).", role.as_str(), unit.name);
@@ -215,7 +215,7 @@ async fn template(args: TemplateArgs) -> Result<ExitCode> {
     let unit = plan
         .unit(&args.unit)
         .filter(|u| u.active_in(args.year) && plan.is_reporting_unit(u))
-        .with_context(|| format!("không có đơn vị báo cáo «{}» trong năm {}", args.unit, args.year))?;
+        .with_context(|| format!("không có đơn vị báo cáo “{}” trong năm {}", args.unit, args.year))?;
     let prev = store.approved_unit_values(&plan, &unit.code, args.year - 1).await?;
     let current = store.working_values(&plan, &unit.code, args.year).await?;
     let bytes = xhht_office::template::unit_template(&plan, unit, args.year, &prev, &current)?;
@@ -239,7 +239,7 @@ async fn import(args: ImportArgs) -> Result<ExitCode> {
     let unit = plan
         .unit(&args.unit)
         .filter(|u| u.active_in(year) && plan.is_reporting_unit(u))
-        .with_context(|| format!("không có đơn vị báo cáo «{}» trong năm {year}", args.unit))?;
+        .with_context(|| format!("không có đơn vị báo cáo “{}” trong năm {year}", args.unit))?;
     let actor = match &args.user {
         Some(name) => writer(&store, name, &unit.code).await?,
         None => "xhht import".to_string(),
@@ -304,13 +304,13 @@ async fn writer(store: &Store, name: &str, unit: &str) -> Result<String> {
         .await?
         .into_iter()
         .find(|u| u.username == name)
-        .with_context(|| format!("không có tài khoản «{name}»"))?;
+        .with_context(|| format!("không có tài khoản “{name}”"))?;
     let principal = Principal {
         role: row.role,
         org_unit: row.org_unit_code.clone(),
     };
     if row.disabled || !principal.can_write(unit) {
-        bail!("tài khoản «{name}» không được sửa báo cáo của đơn vị «{unit}»");
+        bail!("tài khoản “{name}” không được sửa báo cáo của đơn vị “{unit}”");
     }
     Ok(name)
 }
@@ -318,7 +318,7 @@ async fn writer(store: &Store, name: &str, unit: &str) -> Result<String> {
 async fn report(args: ReportArgs) -> Result<ExitCode> {
     use xhht_office::report::ReportKind;
     let Some(kind) = ReportKind::parse(&args.kind) else {
-        bail!("loại báo cáo «{}» không hợp lệ (có: nam, so-ket, tong-ket)", args.kind);
+        bail!("loại báo cáo “{}” không hợp lệ (có: nam, so-ket, tong-ket)", args.kind);
     };
     let (store, _) = open_with_plan(args.db).await?;
     let state = load_state(store).await?;
@@ -450,7 +450,7 @@ pub(crate) async fn open_scoped(db: &crate::cli::DbArgs) -> Result<Store> {
         Some(code) => match store.for_plan(code).await {
             Err(StorageError::NotFound(Missing::Plan)) => {
                 let known: Vec<String> = store.plans().await?.into_iter().map(|p| p.code).collect();
-                bail!("không có kế hoạch mã «{code}» (có: {})", known.join(", "))
+                bail!("không có kế hoạch mã “{code}” (có: {})", known.join(", "))
             }
             scoped => Ok(scoped?),
         },

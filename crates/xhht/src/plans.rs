@@ -33,7 +33,7 @@ pub async fn add(file: &Path, admin: Option<&str>, db: &DbArgs) -> Result<ExitCo
     let stamp = Stamp::now("xhht plan add").with_reason(format!("nạp thêm từ {}", file.display()));
     let scoped = match store.install_plan(&plan, &source, &stamp).await {
         Err(StorageError::Conflict(Conflict::PlanInstalled { code })) => {
-            bail!("cơ sở dữ liệu đã có kế hoạch «{code}»; dùng `xhht plan upgrade` để cài phiên bản mới")
+            bail!("cơ sở dữ liệu đã có kế hoạch “{code}”; dùng `xhht plan upgrade` để cài phiên bản mới")
         }
         done => done?,
     };
@@ -73,7 +73,7 @@ pub async fn upgrade(file: &Path, db: &DbArgs) -> Result<ExitCode> {
             items.join(", ")
         ),
         Err(StorageError::Conflict(Conflict::OtherPlan { installed, file })) => {
-            bail!("tệp là kế hoạch «{file}», không phải phiên bản mới của «{installed}»")
+            bail!("tệp là kế hoạch “{file}”, không phải phiên bản mới của “{installed}”")
         }
         done => done?,
     };
@@ -88,7 +88,7 @@ pub async fn upgrade(file: &Path, db: &DbArgs) -> Result<ExitCode> {
 /// Records the end of a plan (the default one, or `--plan`).
 pub async fn end(on: &str, reason: &str, db: &DbArgs) -> Result<ExitCode> {
     let day = chrono::NaiveDate::parse_from_str(on.trim(), "%Y-%m-%d")
-        .with_context(|| format!("ngày «{on}» không hợp lệ (dạng YYYY-MM-DD)"))?;
+        .with_context(|| format!("ngày “{on}” không hợp lệ (dạng YYYY-MM-DD)"))?;
     let reason = reason.trim();
     if reason.is_empty() {
         bail!("cần ghi lý do kết thúc kế hoạch (--reason)");

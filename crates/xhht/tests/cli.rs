@@ -58,7 +58,7 @@ fn plan_check_accepts_a_ward_plan_and_lists_every_problem() {
     let line = |needle: &str| broken[..broken.find(needle).unwrap()].matches('\n').count() + 1;
     assert!(err.contains(&format!(":{}:11: ", line("due_day = "))), "{err}");
     assert!(err.contains(&format!(":{}:1: ", line("chu_tri = "))), "{err}");
-    assert!(err.contains("«chu_tri»") && err.contains("2 lỗi"), "{err}");
+    assert!(err.contains("“chu_tri”") && err.contains("2 lỗi"), "{err}");
 }
 
 #[test]
@@ -190,7 +190,7 @@ fn template_and_import_from_the_command_line() {
     let other = import("TDP01", "2026", &[]);
     assert!(!other.status.success());
     assert!(
-        String::from_utf8_lossy(&other.stderr).contains("«TDP04»"),
+        String::from_utf8_lossy(&other.stderr).contains("“TDP04”"),
         "{}",
         String::from_utf8_lossy(&other.stderr)
     );
@@ -303,7 +303,7 @@ fn plans_are_added_listed_ended_and_upgraded() {
     assert!(unknown.status.success(), "list ignores --plan");
     let wrong = xhht(&["serve", "--plan", "khong-co", "--database-url", &db]);
     assert!(
-        !wrong.status.success() && text(&wrong).contains("không có kế hoạch mã «khong-co»"),
+        !wrong.status.success() && text(&wrong).contains("không có kế hoạch mã “khong-co”"),
         "{}",
         text(&wrong)
     );

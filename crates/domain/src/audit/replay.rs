@@ -121,11 +121,11 @@ impl fmt::Display for ValueMismatch {
         let show = |v: &Option<Recorded>| match v {
             None => "(không có)".to_string(),
             Some(Recorded::Number(n)) => n.to_string(),
-            Some(Recorded::Text(t)) => format!("«{t}»"),
+            Some(Recorded::Text(t)) => format!("“{t}”"),
         };
         write!(
             f,
-            "số liệu chính thức của đơn vị {}, năm {}, chỉ số «{}» là {} nhưng theo nhật ký phải là {}",
+            "số liệu chính thức của đơn vị {}, năm {}, chỉ số “{}” là {} nhưng theo nhật ký phải là {}",
             self.unit,
             self.year,
             self.element,
@@ -186,7 +186,7 @@ mod tests {
         let m = check.mismatch.unwrap();
         assert_eq!((m.unit.as_str(), m.element.as_str()), ("a", "x"));
         assert_eq!(m.expected, Some(Recorded::Number(1.0)));
-        assert!(m.to_string().contains("«x»"), "{m}");
+        assert!(m.to_string().contains("“x”"), "{m}");
     }
 
     #[test]

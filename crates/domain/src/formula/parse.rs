@@ -31,7 +31,7 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, FormulaError> {
             let text = &src[start..i];
             let n = text
                 .parse::<f64>()
-                .map_err(|_| FormulaError::new(Span { start, end: i }, format!("số không hợp lệ «{text}»")))?;
+                .map_err(|_| FormulaError::new(Span { start, end: i }, format!("số không hợp lệ “{text}”")))?;
             Tok::Num(n)
         } else if c.is_alphabetic() || c == '_' {
             while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
@@ -73,7 +73,7 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, FormulaError> {
                         let end = i + c.len_utf8();
                         return Err(FormulaError::new(
                             Span { start, end },
-                            format!("ký tự không hợp lệ «{c}»"),
+                            format!("ký tự không hợp lệ “{c}”"),
                         ));
                     }
                 },
@@ -116,7 +116,7 @@ pub fn parse(src: &str) -> Result<Expr, FormulaError> {
     }
     let e = p.or()?;
     if let Some((t, span)) = p.toks.get(p.pos) {
-        return Err(FormulaError::new(*span, format!("thừa «{}» ở cuối công thức", show(t))));
+        return Err(FormulaError::new(*span, format!("thừa “{}” ở cuối công thức", show(t))));
     }
     Ok(e)
 }
@@ -189,7 +189,7 @@ impl Parser {
             self.pos += 1;
             Ok(())
         } else {
-            Err(FormulaError::new(self.span(), format!("thiếu «{what}»")))
+            Err(FormulaError::new(self.span(), format!("thiếu “{what}”")))
         }
     }
 
@@ -268,10 +268,10 @@ impl Parser {
             }
             Tok::Ident(name) if self.peek() == Some(&Tok::LParen) => self.call(&name, span),
             Tok::Ident(name) if is_keyword(&name) => {
-                Err(FormulaError::new(span, format!("từ khóa «{name}» đặt sai chỗ")))
+                Err(FormulaError::new(span, format!("từ khóa “{name}” đặt sai chỗ")))
             }
             Tok::Ident(name) => Ok(Expr::Element(name, span)),
-            other => Err(FormulaError::new(span, format!("không mong đợi «{}»", show(&other)))),
+            other => Err(FormulaError::new(span, format!("không mong đợi “{}”", show(&other)))),
         }
     }
 
@@ -293,7 +293,7 @@ impl Parser {
             _ => {
                 return Err(FormulaError::new(
                     span,
-                    format!("hàm không tồn tại «{name}» (có: min, max, abs, prev)"),
+                    format!("hàm không tồn tại “{name}” (có: min, max, abs, prev)"),
                 ));
             }
         };

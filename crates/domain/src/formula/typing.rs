@@ -87,7 +87,7 @@ fn to_bool(side: &mut Expr, lit: &str) -> Result<(), FormulaError> {
         _ => {
             return Err(FormulaError::new(
                 span,
-                format!("«{lit}» không phải một mức của chỉ số có/không (có: yes, no)"),
+                format!("“{lit}” không phải một mức của chỉ số có/không (có: yes, no)"),
             ));
         }
     };
@@ -106,7 +106,7 @@ fn to_rank(side: &mut Expr, options: &[String], lit: &str) -> Result<(), Formula
         }
         None => Err(FormulaError::new(
             span,
-            format!("«{lit}» không phải một mức hợp lệ (có: {})", options.join(", ")),
+            format!("“{lit}” không phải một mức hợp lệ (có: {})", options.join(", ")),
         )),
     }
 }
@@ -168,14 +168,14 @@ fn element_type(
         Some(ElementKind::Text) => {
             errs.push(FormulaError::new(
                 span,
-                format!("«{code}» là chỉ số dạng văn bản, không dùng được trong công thức"),
+                format!("“{code}” là chỉ số dạng văn bản, không dùng được trong công thức"),
             ));
             None
         }
         None => {
             errs.push(FormulaError::new(
                 span,
-                format!("không có chỉ số dữ liệu (data element) «{code}» trong kế hoạch"),
+                format!("không có chỉ số dữ liệu (data element) “{code}” trong kế hoạch"),
             ));
             None
         }

@@ -150,7 +150,7 @@ impl Checker<'_> {
     /// Reports a second use of the same code.
     fn unique(&mut self, seen: &mut HashSet<String>, code: &SStr, what: &str) {
         if !seen.insert(code.get_ref().clone()) {
-            self.err(code.span(), format!("mã {what} «{}» bị trùng", code.get_ref()));
+            self.err(code.span(), format!("mã {what} “{}” bị trùng", code.get_ref()));
         }
     }
 
@@ -158,7 +158,7 @@ impl Checker<'_> {
         if !units.contains_key(code.get_ref()) {
             self.err(
                 code.span(),
-                format!("không có đơn vị «{}» trong danh sách org_units", code.get_ref()),
+                format!("không có đơn vị “{}” trong danh sách org_units", code.get_ref()),
             );
         }
         code.get_ref().clone()
@@ -169,13 +169,13 @@ impl Checker<'_> {
         let date = match (dt.date, dt.time, dt.offset) {
             (Some(date), None, None) => date,
             _ => {
-                self.err(d.span(), format!("«{dt}» phải là một ngày (YYYY-MM-DD), không kèm giờ"));
+                self.err(d.span(), format!("“{dt}” phải là một ngày (YYYY-MM-DD), không kèm giờ"));
                 return None;
             }
         };
         let parsed = NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day));
         if parsed.is_none() {
-            self.err(d.span(), format!("ngày «{dt}» không tồn tại"));
+            self.err(d.span(), format!("ngày “{dt}” không tồn tại"));
         }
         parsed
     }
@@ -201,7 +201,7 @@ impl Checker<'_> {
             self.err(
                 t.span(),
                 format!(
-                    "loại đơn vị «{}» không hợp lệ (có: {}{hint})",
+                    "loại đơn vị “{}” không hợp lệ (có: {}{hint})",
                     t.get_ref(),
                     all.join(", ")
                 ),
@@ -239,13 +239,13 @@ impl Checker<'_> {
             if !well_formed {
                 self.err(
                     e.code.span(),
-                    format!("mã loại đơn vị «{code}» chỉ gồm chữ thường không dấu, số và dấu _"),
+                    format!("mã loại đơn vị “{code}” chỉ gồm chữ thường không dấu, số và dấu _"),
                 );
                 continue;
             }
             for (label, what) in [(&e.name, "name (tên số ít)"), (&e.plural, "plural (tên số nhiều)")] {
                 if label.get_ref().trim().is_empty() {
-                    self.err(label.span(), format!("loại đơn vị «{code}» cần {what}"));
+                    self.err(label.span(), format!("loại đơn vị “{code}” cần {what}"));
                 }
             }
             let t = UnitType::of(code);
@@ -281,7 +281,7 @@ impl Checker<'_> {
             if let Some(p) = &e.parent
                 && !seen.contains(p.get_ref())
             {
-                self.err(p.span(), format!("đơn vị cấp trên «{}» không tồn tại", p.get_ref()));
+                self.err(p.span(), format!("đơn vị cấp trên “{}” không tồn tại", p.get_ref()));
             }
             let valid_from = e.valid_from.as_ref().and_then(|d| self.date(d));
             let valid_to = e.valid_to.as_ref().and_then(|d| self.date(d));
@@ -324,7 +324,7 @@ impl Checker<'_> {
                 match parent.get(cur) {
                     Some(&p) if p == start => {
                         let span = e.parent.as_ref().map_or(e.code.span(), |p| p.span());
-                        self.err(span, format!("vòng lặp trong cây đơn vị: «{start}» nằm dưới chính nó"));
+                        self.err(span, format!("vòng lặp trong cây đơn vị: “{start}” nằm dưới chính nó"));
                         break;
                     }
                     Some(&p) => cur = p,
@@ -347,7 +347,7 @@ impl Checker<'_> {
                 self.err(
                     g.span(),
                     format!(
-                        "mã thống kê «{}» đã dùng cho «{}» trong cùng thời gian hiệu lực",
+                        "mã thống kê “{}” đã dùng cho “{}” trong cùng thời gian hiệu lực",
                         g.get_ref(),
                         o.code
                     ),
@@ -391,7 +391,7 @@ impl Checker<'_> {
         if !groups.contains(g.get_ref()) {
             self.err(
                 g.span(),
-                format!("nhóm mục tiêu «{}» không tồn tại trong target_groups", g.get_ref()),
+                format!("nhóm mục tiêu “{}” không tồn tại trong target_groups", g.get_ref()),
             );
         }
     }
@@ -411,7 +411,7 @@ impl Checker<'_> {
                 self.err(
                     e.value_type.span(),
                     format!(
-                        "kiểu giá trị «{}» không hợp lệ (có: count, percentage, yes_no, status, text)",
+                        "kiểu giá trị “{}” không hợp lệ (có: count, percentage, yes_no, status, text)",
                         e.value_type.get_ref()
                     ),
                 );
@@ -468,7 +468,7 @@ impl Checker<'_> {
             if !all_not_applicable {
                 self.err(
                     code.span(),
-                    format!("«{}» chưa có đơn vị nào báo cáo (reported_by trống)", code.get_ref()),
+                    format!("“{}” chưa có đơn vị nào báo cáo (reported_by trống)", code.get_ref()),
                 );
             }
         }
@@ -497,7 +497,7 @@ impl Checker<'_> {
         }
         self.err(
             r.span(),
-            format!("«{}» không phải loại đơn vị hay mã đơn vị", r.get_ref()),
+            format!("“{}” không phải loại đơn vị hay mã đơn vị", r.get_ref()),
         );
         None
     }
@@ -509,7 +509,7 @@ impl Checker<'_> {
         let report = |cx: &mut Self, e: FormulaError| {
             cx.err(
                 base + e.span.start..base + e.span.end,
-                format!("công thức «{}»: {}", s.get_ref(), e.message),
+                format!("công thức “{}”: {}", s.get_ref(), e.message),
             );
         };
         let mut expr = match formula::parse(s.get_ref()) {
@@ -529,7 +529,7 @@ impl Checker<'_> {
                     } else {
                         "một giá trị số"
                     };
-                    self.err(s.span(), format!("công thức «{}» phải cho {want}", s.get_ref()));
+                    self.err(s.span(), format!("công thức “{}” phải cho {want}", s.get_ref()));
                     return None;
                 }
                 Some(Formula {
@@ -569,7 +569,7 @@ impl Checker<'_> {
                 Some("decrease") => Direction::Decrease,
                 Some(other) => {
                     let span = e.direction.as_ref().map_or(0..0, |d| d.span());
-                    self.err(span, format!("hướng «{other}» không hợp lệ (có: increase, decrease)"));
+                    self.err(span, format!("hướng “{other}” không hợp lệ (có: increase, decrease)"));
                     Direction::Increase
                 }
             };
@@ -611,7 +611,7 @@ impl Checker<'_> {
         if field.is_none() {
             self.err(
                 e.kind.span(),
-                format!("chỉ tiêu loại «{}» cần trường «{name}»", e.kind.get_ref()),
+                format!("chỉ tiêu loại “{}” cần trường “{name}”", e.kind.get_ref()),
             );
         }
         field.as_ref()
@@ -627,7 +627,7 @@ impl Checker<'_> {
     ) -> Option<UnitType> {
         let ut = self.unit_type(t)?;
         if !units.iter().any(|u| u.unit_type == ut) {
-            self.err(t.span(), format!("không có đơn vị nào thuộc loại «{}»", t.get_ref()));
+            self.err(t.span(), format!("không có đơn vị nào thuộc loại “{}”", t.get_ref()));
         }
         for code in cond.expr.element_codes() {
             let reported = elements
@@ -636,7 +636,7 @@ impl Checker<'_> {
             if !reported {
                 self.err(
                     t.span(),
-                    format!("chỉ số «{code}» không do loại đơn vị «{}» báo cáo", t.get_ref()),
+                    format!("chỉ số “{code}” không do loại đơn vị “{}” báo cáo", t.get_ref()),
                 );
             }
         }
@@ -692,7 +692,7 @@ impl Checker<'_> {
             other => {
                 self.err(
                     e.kind.span(),
-                    format!("loại chỉ tiêu «{other}» không hợp lệ (có: ratio, share, status)"),
+                    format!("loại chỉ tiêu “{other}” không hợp lệ (có: ratio, share, status)"),
                 );
                 None
             }
@@ -709,14 +709,14 @@ impl Checker<'_> {
     ) -> Option<(IndicatorKind, Vec<StatusOption>)> {
         if let Some(el) = &e.element {
             let Some(d) = elements.iter().find(|d| &d.code == el.get_ref()) else {
-                self.err(el.span(), format!("không có chỉ số dữ liệu «{}»", el.get_ref()));
+                self.err(el.span(), format!("không có chỉ số dữ liệu “{}”", el.get_ref()));
                 return None;
             };
             let options = match d.value_type {
                 ValueType::Status => d.options.clone(),
                 ValueType::YesNo => yes_no_options(),
                 _ => {
-                    self.err(el.span(), format!("«{}» phải có kiểu status hoặc yes_no", el.get_ref()));
+                    self.err(el.span(), format!("“{}” phải có kiểu status hoặc yes_no", el.get_ref()));
                     return None;
                 }
             };
@@ -728,7 +728,7 @@ impl Checker<'_> {
             ));
         }
         let Some(d) = &e.derived else {
-            self.err(e.kind.span(), "chỉ tiêu loại status cần «element» hoặc «derived»");
+            self.err(e.kind.span(), "chỉ tiêu loại status cần “element” hoặc “derived”");
             return None;
         };
         let condition = self.formula(&d.condition, kinds, true)?;
@@ -741,7 +741,7 @@ impl Checker<'_> {
             if !declared.iter().any(|x| &x.code == o.get_ref()) {
                 self.err(
                     o.span(),
-                    format!("«{}» không có trong options của chỉ tiêu", o.get_ref()),
+                    format!("“{}” không có trong options của chỉ tiêu", o.get_ref()),
                 );
             }
         }
@@ -811,7 +811,7 @@ impl Checker<'_> {
                 other => {
                     self.err(
                         rv.kind.span(),
-                        format!("loại tổng kết «{other}» không hợp lệ (có: mid_term, final)"),
+                        format!("loại tổng kết “{other}” không hợp lệ (có: mid_term, final)"),
                     );
                     continue;
                 }
@@ -855,7 +855,7 @@ impl Checker<'_> {
             if !seen.insert(key) {
                 self.err(
                     t.indicator.span(),
-                    format!("chỉ tiêu «{}» đã có mục tiêu năm {year}", t.indicator.get_ref()),
+                    format!("chỉ tiêu “{}” đã có mục tiêu năm {year}", t.indicator.get_ref()),
                 );
             }
             let Some(ind) = indicators.iter().find(|i| &i.code == t.indicator.get_ref()) else {
@@ -864,7 +864,7 @@ impl Checker<'_> {
                 }
                 self.err(
                     t.indicator.span(),
-                    format!("mục tiêu cho chỉ tiêu không tồn tại «{}»", t.indicator.get_ref()),
+                    format!("mục tiêu cho chỉ tiêu không tồn tại “{}”", t.indicator.get_ref()),
                 );
                 continue;
             };
@@ -879,7 +879,7 @@ impl Checker<'_> {
                     let span = t.kind.as_ref().map_or(0..0, |k| k.span());
                     self.err(
                         span,
-                        format!("loại mục tiêu «{other}» không hợp lệ (có: by_year, floor_every_year)"),
+                        format!("loại mục tiêu “{other}” không hợp lệ (có: by_year, floor_every_year)"),
                     );
                     TargetKind::ByYear
                 }
@@ -930,7 +930,7 @@ impl Checker<'_> {
             other => {
                 self.err(
                     c.span(),
-                    format!("phép so sánh «{other}» của mục tiêu không hợp lệ (có: ≥, ≤, = hoặc >=, <=)"),
+                    format!("phép so sánh “{other}” của mục tiêu không hợp lệ (có: ≥, ≤, = hoặc >=, <=)"),
                 );
                 default
             }
@@ -946,7 +946,7 @@ impl Checker<'_> {
                     self.err(
                         s.span(),
                         format!(
-                            "«{}» không phải mức của chỉ tiêu «{}» (có: {})",
+                            "“{}” không phải mức của chỉ tiêu “{}” (có: {})",
                             s.get_ref(),
                             ind.code,
                             codes.join(", ")
@@ -960,7 +960,7 @@ impl Checker<'_> {
                 self.err(
                     t.indicator.span(),
                     format!(
-                        "mục tiêu của «{}» cần «value» là một số (và không có «status»)",
+                        "mục tiêu của “{}” cần “value” là một số (và không có “status”)",
                         ind.code
                     ),
                 );
@@ -969,7 +969,7 @@ impl Checker<'_> {
             (true, ..) => {
                 self.err(
                     t.indicator.span(),
-                    format!("mục tiêu của «{}» cần «status» (và không có «value»)", ind.code),
+                    format!("mục tiêu của “{}” cần “status” (và không có “value”)", ind.code),
                 );
                 None
             }
@@ -985,7 +985,7 @@ impl Checker<'_> {
                 self.err(
                     r.op.span(),
                     format!(
-                        "phép so sánh «{}» không hợp lệ (có: <=, <, >=, >, =, !=)",
+                        "phép so sánh “{}” không hợp lệ (có: <=, <, >=, >, =, !=)",
                         r.op.get_ref()
                     ),
                 );
@@ -997,7 +997,7 @@ impl Checker<'_> {
                 other => {
                     self.err(
                         r.severity.span(),
-                        format!("mức độ «{other}» không hợp lệ (có: error, warning)"),
+                        format!("mức độ “{other}” không hợp lệ (có: error, warning)"),
                     );
                     continue;
                 }
@@ -1050,7 +1050,7 @@ impl Checker<'_> {
                 Err(e) => {
                     self.err(
                         base + e.span.start..base + e.span.end,
-                        format!("công thức «{}»: {}", s.get_ref(), e.message),
+                        format!("công thức “{}”: {}", s.get_ref(), e.message),
                     );
                     return None;
                 }
@@ -1061,7 +1061,7 @@ impl Checker<'_> {
                     for e in errs {
                         self.err(
                             base + e.span.start..base + e.span.end,
-                            format!("công thức «{}»: {}", s.get_ref(), e.message),
+                            format!("công thức “{}”: {}", s.get_ref(), e.message),
                         );
                     }
                     return None;
@@ -1165,7 +1165,7 @@ impl Checker<'_> {
         if !well_formed {
             self.err(
                 r.symbol.span(),
-                format!("ký hiệu báo cáo «{symbol}» phải có dạng BC-<chữ viết tắt cơ quan>, ví dụ BC-UBND (Nghị định 30/2020)"),
+                format!("ký hiệu báo cáo “{symbol}” phải có dạng BC-<chữ viết tắt cơ quan>, ví dụ BC-UBND (Nghị định 30/2020)"),
             );
         }
         for (field, what) in [

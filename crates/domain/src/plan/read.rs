@@ -75,7 +75,7 @@ pub(super) fn read(src: &str) -> (Option<PlanFile>, Vec<Problem>) {
             other => r.err(
                 key.span(),
                 format!(
-                    "mục «{other}» không có trong tệp kế hoạch (có: {})",
+                    "mục “{other}” không có trong tệp kế hoạch (có: {})",
                     SECTIONS.join(", ")
                 ),
             ),
@@ -83,7 +83,7 @@ pub(super) fn read(src: &str) -> (Option<PlanFile>, Vec<Problem>) {
     }
     let end = doc_end..doc_end;
     if f.format.is_none() && !r.broken {
-        r.err(0..0, "thiếu dòng «format = 2» (phiên bản định dạng tệp)".into());
+        r.err(0..0, "thiếu dòng “format = 2” (phiên bản định dạng tệp)".into());
     }
     for (missing, name) in [(f.plan.is_none(), "plan"), (f.reporting.is_none(), "reporting")] {
         if missing && !r.broken {
@@ -161,7 +161,7 @@ impl Reader<'_> {
             Err(e) => {
                 self.err(
                     e.span().unwrap_or(span),
-                    format!("«{name}»: {}", vietnamese(e.message())),
+                    format!("“{name}”: {}", vietnamese(e.message())),
                 );
                 self.broken = true;
                 None
@@ -174,7 +174,7 @@ impl Reader<'_> {
         match value.into_inner() {
             DeValue::Table(t) => self.entry(name, Spanned::new(span, t)),
             _ => {
-                self.err(span, format!("«{name}» phải là một mục [{name}]"));
+                self.err(span, format!("“{name}” phải là một mục [{name}]"));
                 self.broken = true;
                 None
             }
@@ -184,7 +184,7 @@ impl Reader<'_> {
     fn list<T: DeserializeOwned>(&mut self, name: &str, value: Value<'_>) -> Vec<T> {
         let span = value.span();
         let DeValue::Array(items) = value.into_inner() else {
-            self.err(span, format!("«{name}» phải là danh sách các mục [[{name}]]"));
+            self.err(span, format!("“{name}” phải là danh sách các mục [[{name}]]"));
             self.broken = true;
             return Vec::new();
         };
@@ -194,7 +194,7 @@ impl Reader<'_> {
             match item.into_inner() {
                 DeValue::Table(t) => out.extend(self.entry(name, Spanned::new(span, t))),
                 _ => {
-                    self.err(span, format!("mỗi phần tử của «{name}» phải là một mục [[{name}]]"));
+                    self.err(span, format!("mỗi phần tử của “{name}” phải là một mục [[{name}]]"));
                     self.broken = true;
                 }
             }
@@ -246,7 +246,7 @@ fn vietnamese(message: &str) -> String {
     let m = message.trim();
     let quoted = |s: &str| -> Vec<String> { s.split('`').skip(1).step_by(2).map(String::from).collect() };
     if let Some(rest) = m.strip_prefix("missing field ") {
-        return format!("thiếu trường «{}»", rest.trim_matches('`'));
+        return format!("thiếu trường “{}”", rest.trim_matches('`'));
     }
     if let Some(rest) = m.strip_prefix("unknown field ") {
         let names = quoted(rest);
@@ -254,15 +254,15 @@ fn vietnamese(message: &str) -> String {
             return format!("trường không hợp lệ: {rest}");
         };
         if allowed.is_empty() {
-            return format!("trường «{field}» không có trong mục này");
+            return format!("trường “{field}” không có trong mục này");
         }
-        return format!("trường «{field}» không có trong mục này (có: {})", allowed.join(", "));
+        return format!("trường “{field}” không có trong mục này (có: {})", allowed.join(", "));
     }
     if let Some(rest) = m
         .strip_prefix("duplicate field ")
         .or_else(|| m.strip_prefix("duplicate key "))
     {
-        return format!("trường «{}» được ghi hai lần", rest.trim_matches('`'));
+        return format!("trường “{}” được ghi hai lần", rest.trim_matches('`'));
     }
     if let Some(rest) = m.strip_prefix("invalid type: ") {
         let (got, want) = rest.split_once(", expected ").unwrap_or((rest, ""));
@@ -373,10 +373,10 @@ mod tests {
 
     #[test]
     fn serde_messages_read_in_vietnamese() {
-        assert_eq!(vietnamese("missing field `number`"), "thiếu trường «number»");
+        assert_eq!(vietnamese("missing field `number`"), "thiếu trường “number”");
         assert_eq!(
             vietnamese("unknown field `lead`, expected one of `number`, `title`"),
-            "trường «lead» không có trong mục này (có: number, title)"
+            "trường “lead” không có trong mục này (có: number, title)"
         );
         assert_eq!(
             vietnamese("invalid type: string \"x\", expected i64"),

@@ -306,9 +306,9 @@ fn every_problem_of_the_file_at_once_in_vietnamese() {
         problems[0].message
     );
     assert_eq!(problems[1].line, at("leader = "));
-    assert!(problems[1].message.contains("«leader»"), "{}", problems[1].message);
+    assert!(problems[1].message.contains("“leader”"), "{}", problems[1].message);
     assert!(
-        problems[2].message.contains("thiếu trường «title»"),
+        problems[2].message.contains("thiếu trường “title”"),
         "{}",
         problems[2].message
     );
@@ -393,8 +393,8 @@ fn an_unknown_field_and_a_wrong_code_are_listed_together() {
         panic!("a broken plan must be refused")
     };
     assert_eq!(problems.len(), 2, "{problems:#?}");
-    assert!(problems[0].message.contains("«leader»"), "{}", problems[0].message);
-    assert!(problems[1].message.contains("«PGD»"), "{}", problems[1].message);
+    assert!(problems[0].message.contains("“leader”"), "{}", problems[0].message);
+    assert!(problems[1].message.contains("“PGD”"), "{}", problems[1].message);
     assert!(problems[0].line < problems[1].line);
 }
 

@@ -113,7 +113,7 @@ impl TextProblem {
             Self::TooShort { kind, min: 1 } => format!("{} không được để trống.", kind.label()),
             Self::TooShort { kind, min } => format!("{} cần ít nhất {min} ký tự.", kind.label()),
             Self::UsernameCharacter { character } => {
-                format!("Tên đăng nhập chỉ gồm chữ không dấu, số và . _ - (có «{character}»).")
+                format!("Tên đăng nhập chỉ gồm chữ không dấu, số và . _ - (có “{character}”).")
             }
         }
     }
@@ -316,7 +316,7 @@ mod tests {
         );
         assert_eq!(clean(TextKind::Username, " Admin.PhucXa ").unwrap(), "admin.phucxa");
         assert!(clean(TextKind::Username, "ab").is_err());
-        assert!(clean(TextKind::Username, "phúc").unwrap_err().message().contains("«ú»"));
+        assert!(clean(TextKind::Username, "phúc").unwrap_err().message().contains("“ú”"));
         assert!(clean(TextKind::Username, "a b c").is_err());
         assert_eq!(clean(TextKind::Narrative, "").unwrap(), "");
     }

@@ -29,24 +29,24 @@ pub fn parse_number(input: &str, whole: bool) -> Result<f64, String> {
     }
     // Room for 15 digits, their separators and a sign; anything longer is not a figure.
     if s.chars().count() > 40 {
-        return Err(format!("«{shown}» có quá nhiều chữ số (tối đa {MAX_DIGITS})"));
+        return Err(format!("“{shown}” có quá nhiều chữ số (tối đa {MAX_DIGITS})"));
     }
     let (negative, body) = match s.strip_prefix('-') {
         Some(rest) => (true, rest.trim_start()),
         None => (false, s.as_str()),
     };
-    let (int_part, frac_part) = split_decimal(body, whole).map_err(|why| format!("«{shown}» {why}"))?;
-    let int_digits = ungroup(int_part).map_err(|why| format!("«{shown}» {why}"))?;
+    let (int_part, frac_part) = split_decimal(body, whole).map_err(|why| format!("“{shown}” {why}"))?;
+    let int_digits = ungroup(int_part).map_err(|why| format!("“{shown}” {why}"))?;
     let frac_digits = frac_part.unwrap_or("");
     if !frac_digits.chars().all(|c| c.is_ascii_digit()) || (frac_part.is_some() && frac_digits.is_empty()) {
-        return Err(format!("«{shown}» không phải là số"));
+        return Err(format!("“{shown}” không phải là số"));
     }
     if whole && frac_digits.chars().any(|c| c != '0') {
-        return Err(format!("«{shown}» phải là số nguyên (không có phần lẻ)"));
+        return Err(format!("“{shown}” phải là số nguyên (không có phần lẻ)"));
     }
     let significant = int_digits.trim_start_matches('0').len() + frac_digits.trim_end_matches('0').len();
     if significant > MAX_DIGITS {
-        return Err(format!("«{shown}» có quá nhiều chữ số (tối đa {MAX_DIGITS})"));
+        return Err(format!("“{shown}” có quá nhiều chữ số (tối đa {MAX_DIGITS})"));
     }
     let text = format!(
         "{}{int_digits}.{}",
@@ -57,7 +57,7 @@ pub fn parse_number(input: &str, whole: bool) -> Result<f64, String> {
         .ok()
         .filter(|x| x.is_finite())
         .map(|x| if x == 0.0 { 0.0 } else { x })
-        .ok_or_else(|| format!("«{shown}» không phải là số"))
+        .ok_or_else(|| format!("“{shown}” không phải là số"))
 }
 
 /// The input as quoted in a message: trimmed, and cut short so a pasted

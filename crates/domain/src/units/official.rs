@@ -173,7 +173,7 @@ fn rows(file: &str, text: &str, columns: &[&str]) -> Result<Vec<(usize, Vec<Stri
         .iter()
         .map(|c| headers.iter().position(|h| h.trim() == *c).ok_or(*c))
         .collect::<Result<_, _>>()
-        .map_err(|c| vec![format!("{file}: thiếu cột «{c}»")])?;
+        .map_err(|c| vec![format!("{file}: thiếu cột “{c}”")])?;
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for (n, record) in reader.records().enumerate() {
@@ -232,7 +232,7 @@ impl Lists {
                 p => match number(p).parse::<u64>() {
                     Ok(v) => Some(v),
                     Err(_) => {
-                        problems.push(format!("{}, dòng {line}: dân số «{p}» không phải số", FILE_NAMES[1]));
+                        problems.push(format!("{}, dòng {line}: dân số “{p}” không phải số", FILE_NAMES[1]));
                         None
                     }
                 },
@@ -259,7 +259,7 @@ impl Lists {
         for (line, r) in rows(FILE_NAMES[2], files.merges_2025, &cols)? {
             let Some(kind) = LinkKind::parse(&r[5]) else {
                 problems.push(format!(
-                    "{}, dòng {line}: loại «{}» (cần full hoặc partial)",
+                    "{}, dòng {line}: loại “{}” (cần full hoặc partial)",
                     FILE_NAMES[2], r[5]
                 ));
                 continue;

@@ -84,7 +84,7 @@ pub fn units_on_date(register: &Register, date: NaiveDate, within: Option<&str>)
     let area = match within {
         Some(code) => Some(register.find(code, date).ok_or_else(|| {
             format!(
-                "không có đơn vị hành chính mã «{code}» vào ngày {}",
+                "không có đơn vị hành chính mã “{code}” vào ngày {}",
                 date.format("%d/%m/%Y")
             )
         })?),

@@ -212,7 +212,7 @@ pub enum RenderError {
     Docx(#[from] docx_rs::DocxError),
     #[error("không đóng gói được tệp Word: {0}")]
     Package(String),
-    #[error("biểu đồ «{0}» không phải ảnh PNG")]
+    #[error("biểu đồ “{0}” không phải ảnh PNG")]
     Image(String),
 }
 

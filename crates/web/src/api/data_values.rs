@@ -45,10 +45,10 @@ pub async fn list(State(state): State<AppState>, Query(q): Query<DataValuesQuery
     let unit = q.org_unit.as_deref();
     let element = q.element.as_deref();
     if let Some(u) = unit.filter(|u| plan.unit(u).is_none()) {
-        return Err(AppError::not_found(format!("không có đơn vị «{u}»")));
+        return Err(AppError::not_found(format!("không có đơn vị “{u}”")));
     }
     if let Some(e) = element.filter(|e| plan.element(e).is_none()) {
-        return Err(AppError::not_found(format!("không có chỉ số dữ liệu «{e}»")));
+        return Err(AppError::not_found(format!("không có chỉ số dữ liệu “{e}”")));
     }
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
     let offset = q.offset.unwrap_or(0);

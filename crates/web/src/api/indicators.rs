@@ -89,10 +89,10 @@ pub async fn list(State(state): State<AppState>, Query(q): Query<IndicatorsQuery
     let unit = plan
         .unit(code)
         .filter(|u| u.active_in(year))
-        .ok_or_else(|| AppError::not_found(format!("không có đơn vị «{code}» trong năm {year}")))?;
+        .ok_or_else(|| AppError::not_found(format!("không có đơn vị “{code}” trong năm {year}")))?;
     let wanted = q.indicator.as_deref();
     if let Some(code) = wanted.filter(|c| plan.indicator(c).is_none()) {
-        return Err(AppError::not_found(format!("không có chỉ tiêu «{code}»")));
+        return Err(AppError::not_found(format!("không có chỉ tiêu “{code}”")));
     }
     let assessed = figures::assess_all(&state, year, &unit.code).await?;
     let indicators: Vec<IndicatorDto> = assessed

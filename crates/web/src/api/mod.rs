@@ -81,7 +81,7 @@ impl TryFrom<String> for Format {
         match raw.as_str() {
             "json" => Ok(Self::Json),
             "csv" => Ok(Self::Csv),
-            _ => Err(format!("định dạng «{raw}» không hỗ trợ (có: json, csv)")),
+            _ => Err(format!("định dạng “{raw}” không hỗ trợ (có: json, csv)")),
         }
     }
 }

@@ -20,7 +20,7 @@ pub struct Params {
 pub async fn list(State(state): State<AppState>, Query(p): Query<Params>) -> Result<Json<UnitsOnDate>, AppError> {
     let date = match p.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         Some(raw) => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-            .map_err(|_| AppError::bad_request(format!("Ngày «{raw}» không hợp lệ (dạng YYYY-MM-DD).")))?,
+            .map_err(|_| AppError::bad_request(format!("Ngày “{raw}” không hợp lệ (dạng YYYY-MM-DD).")))?,
         None => chrono::Utc::now().date_naive(),
     };
     if !state.store.has_units().await? {
@@ -31,7 +31,7 @@ pub async fn list(State(state): State<AppState>, Query(p): Query<Params>) -> Res
     let within = p.within.as_deref().map(str::trim).filter(|w| !w.is_empty());
     let units = state.store.units_on(date, within).await.map_err(|e| match e {
         xhht_storage::StorageError::NotFound(_) => AppError::not_found(format!(
-            "Không có đơn vị hành chính mã «{}» vào ngày {}.",
+            "Không có đơn vị hành chính mã “{}” vào ngày {}.",
             within.unwrap_or_default(),
             date.format("%d/%m/%Y")
         )),

@@ -23,7 +23,7 @@ impl std::str::FromStr for TrustedProxy {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        let bad = || format!("địa chỉ proxy không hợp lệ «{s}» (ví dụ 127.0.0.1 hoặc 10.0.0.0/8)");
+        let bad = || format!("địa chỉ proxy không hợp lệ “{s}” (ví dụ 127.0.0.1 hoặc 10.0.0.0/8)");
         let (addr, prefix) = s.trim().split_once('/').map_or((s.trim(), None), |(a, p)| (a, Some(p)));
         let net: IpAddr = addr.parse().map_err(|_| bad())?;
         let max = if net.is_ipv4() { 32 } else { 128 };

@@ -73,7 +73,7 @@ impl FromRequestParts<AppState> for ReportUnit {
         match found {
             Some(u) => Ok(ReportUnit { year, unit: u.clone() }),
             None => Err(
-                AppError::not_found(format!("Không có báo cáo năm {year} của đơn vị «{unit}»."))
+                AppError::not_found(format!("Không có báo cáo năm {year} của đơn vị “{unit}”."))
                     .titled("Không tìm thấy báo cáo"),
             ),
         }

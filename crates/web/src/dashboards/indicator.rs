@@ -36,7 +36,7 @@ impl TryFrom<String> for Sort {
         match raw.as_str() {
             "ten" => Ok(Self::Name),
             "ket-qua" => Ok(Self::Result),
-            _ => Err(format!("cách sắp xếp «{raw}» không có (có: ten, ket-qua)")),
+            _ => Err(format!("cách sắp xếp “{raw}” không có (có: ten, ket-qua)")),
         }
     }
 }
@@ -91,7 +91,7 @@ fn find(plan: &Plan, code: &str) -> Result<usize, AppError> {
     plan.indicators
         .iter()
         .position(|i| i.code == code)
-        .ok_or_else(|| AppError::not_found(format!("Không có chỉ tiêu «{code}».")).titled("Không tìm thấy chỉ tiêu"))
+        .ok_or_else(|| AppError::not_found(format!("Không có chỉ tiêu “{code}”.")).titled("Không tìm thấy chỉ tiêu"))
 }
 
 pub async fn page(
@@ -205,7 +205,7 @@ fn formula_text(plan: &Plan, ind: &Indicator) -> String {
             condition.text
         ),
         IndicatorKind::StatusElement { element } => format!(
-            "Theo báo cáo «{}»",
+            "Theo báo cáo “{}”",
             plan.element(element).map_or(element.as_str(), |e| e.name.as_str())
         ),
     }

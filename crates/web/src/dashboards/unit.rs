@@ -44,7 +44,7 @@ pub async fn page(
     let plan = &state.plan;
     let year = year_or_default(&state, q.year).await?;
     let unit = plan.unit(&code).filter(|u| u.active_in(year)).ok_or_else(|| {
-        AppError::not_found(format!("Không có đơn vị «{code}» trong năm {year}.")).titled("Không tìm thấy đơn vị")
+        AppError::not_found(format!("Không có đơn vị “{code}” trong năm {year}.")).titled("Không tìm thấy đơn vị")
     })?;
     let area = plan.area();
     let own = series(&state, &unit.code, year..=year).await?;

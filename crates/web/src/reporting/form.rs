@@ -209,7 +209,7 @@ pub fn parse_inputs(plan: &Plan, unit: &OrgUnit, posted: &HashMap<String, String
         match parsed {
             Ok(v) => changes.push((el.code.clone(), Some(v))),
             Err(msg) => {
-                errors.insert(el.code.clone(), format!("«{}»: {msg}.", el.name));
+                errors.insert(el.code.clone(), format!("“{}”: {msg}.", el.name));
             }
         }
     }
@@ -238,7 +238,7 @@ pub fn read_narratives(plan: &Plan, posted: &HashMap<String, String>) -> Narrati
                 Err(p) => {
                     let label = crate::narrative::label(kind);
                     out.problems
-                        .push(format!("«{label}» của nhiệm vụ {}: {}", g.number, p.message()));
+                        .push(format!("“{label}” của nhiệm vụ {}: {}", g.number, p.message()));
                     out.texts.push(((g.number, kind), raw.clone()));
                 }
             }

@@ -53,20 +53,20 @@ fn describe(plan: &Plan, change: &Change) -> String {
                 (None, Some(Recorded::Text(t))) => t.clone(),
             };
             let name = el.map_or(element.as_str(), |el| el.name.as_str());
-            format!("Sửa «{name}»: {} → {}", shown(old), shown(new))
+            format!("Sửa “{name}”: {} → {}", shown(old), shown(new))
         }
         Change::NarrativeSet {
             task_group, narrative, ..
         } => format!("Sửa phần viết {}", narrative_label(plan, *task_group, *narrative)),
         Change::ExplanationSet { .. } => "Giải trình cảnh báo".into(),
         Change::DeadlineExtended { due, .. } => format!("Gia hạn nộp báo cáo đến {}", text::date(*due)),
-        Change::UserCreated { username, .. } => format!("Tạo tài khoản «{username}»"),
-        Change::UserDisabled { username } => format!("Khóa tài khoản «{username}»"),
-        Change::UserEnabled { username } => format!("Mở khóa tài khoản «{username}»"),
-        Change::PasswordReset { username } => format!("Đặt lại mật khẩu «{username}»"),
+        Change::UserCreated { username, .. } => format!("Tạo tài khoản “{username}”"),
+        Change::UserDisabled { username } => format!("Khóa tài khoản “{username}”"),
+        Change::UserEnabled { username } => format!("Mở khóa tài khoản “{username}”"),
+        Change::PasswordReset { username } => format!("Đặt lại mật khẩu “{username}”"),
         Change::PlanInstalled { number, .. } => format!("Cài kế hoạch {number}"),
-        Change::PlanEnded { code, on, .. } => format!("Kết thúc kế hoạch «{code}» ngày {}", on.format("%d/%m/%Y")),
-        Change::PlanUpgraded { code, version } => format!("Cập nhật kế hoạch «{code}» lên phiên bản {version}"),
+        Change::PlanEnded { code, on, .. } => format!("Kết thúc kế hoạch “{code}” ngày {}", on.format("%d/%m/%Y")),
+        Change::PlanUpgraded { code, version } => format!("Cập nhật kế hoạch “{code}” lên phiên bản {version}"),
         Change::SampleGenerated => "Tạo dữ liệu mẫu".into(),
         Change::ValuesImported { values, units } => format!("Nhập {values} số liệu của {units} đơn vị"),
         Change::UnitsImported { units, links, .. } => {
@@ -75,13 +75,13 @@ fn describe(plan: &Plan, change: &Change) -> String {
         Change::UnitShareSet { from, to, new, .. } => {
             format!("Tỷ lệ của {from} chuyển sang {to}: {}", text::percent(new * 100.0))
         }
-        Change::LoginSucceeded { username } => format!("Đăng nhập «{username}»"),
+        Change::LoginSucceeded { username } => format!("Đăng nhập “{username}”"),
         Change::LoginFailed {
             name_start, address, ..
         } => {
-            format!("Đăng nhập không thành công «{name_start}» từ {address}")
+            format!("Đăng nhập không thành công “{name_start}” từ {address}")
         }
-        Change::LoggedOut { username } => format!("Đăng xuất «{username}»"),
+        Change::LoggedOut { username } => format!("Đăng xuất “{username}”"),
         Change::BackupMade { file } => format!("Sao lưu cơ sở dữ liệu vào {file}"),
         Change::Restored { from } => format!("Khôi phục cơ sở dữ liệu từ {from}"),
         Change::ReportDraftSaved {
@@ -130,5 +130,5 @@ fn narrative_label(plan: &Plan, group: i64, kind: NarrativeKind) -> String {
         .iter()
         .find(|g| g.number == group)
         .map_or("", |g| g.title.as_str());
-    format!("«{}» của nhiệm vụ {group}. {title}", narrative::label(kind))
+    format!("“{}” của nhiệm vụ {group}. {title}", narrative::label(kind))
 }

@@ -81,7 +81,7 @@ impl Notice {
             Self::Returned => "Đã trả lại báo cáo cho đơn vị.".into(),
             Self::Approved => "Đã duyệt báo cáo. Số liệu đã được tính vào kết quả chung.".into(),
             Self::Reopened => "Đã mở lại báo cáo để đơn vị sửa.".into(),
-            Self::Imported => "Đã nhập số liệu từ tệp Excel vào bản nháp. Kiểm tra rồi bấm «Gửi báo cáo».".into(),
+            Self::Imported => "Đã nhập số liệu từ tệp Excel vào bản nháp. Kiểm tra rồi bấm “Gửi báo cáo”.".into(),
         }
     }
 }

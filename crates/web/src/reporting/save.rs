@@ -30,7 +30,7 @@ impl Intent {
         match posted.get("action").map(String::as_str) {
             None | Some("save") => Ok(Self::Save),
             Some("submit") => Ok(Self::Submit),
-            Some(other) => Err(AppError::bad_request(format!("Thao tác «{other}» không có."))),
+            Some(other) => Err(AppError::bad_request(format!("Thao tác “{other}” không có."))),
         }
     }
 }

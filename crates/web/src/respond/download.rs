@@ -48,7 +48,7 @@ impl TryFrom<String> for CsvDialect {
         match raw.as_str() {
             "" => Ok(Self::Plain),
             "vi" => Ok(Self::ExcelVi),
-            _ => Err(format!("excel «{raw}» không hỗ trợ (có: vi)")),
+            _ => Err(format!("excel “{raw}” không hỗ trợ (có: vi)")),
         }
     }
 }

@@ -221,26 +221,26 @@ fn conflict(c: &Conflict) -> AppError {
     use crate::i18n::report_state_short as state;
     match c {
         Conflict::NotEditable { state: s } => AppError::conflict(format!(
-            "Báo cáo đang ở trạng thái «{}», không sửa được; tải lại trang để xem.",
+            "Báo cáo đang ở trạng thái “{}”, không sửa được; tải lại trang để xem.",
             state(*s)
         )),
         Conflict::WrongState { found } => AppError::conflict(format!(
-            "Báo cáo vừa được người khác chuyển sang trạng thái «{}» (duyệt/trả lại); tải lại trang.",
+            "Báo cáo vừa được người khác chuyển sang trạng thái “{}” (duyệt/trả lại); tải lại trang.",
             state(*found)
         ))
         .titled("Báo cáo đã thay đổi"),
         Conflict::PlanInstalled { code } => AppError::conflict(format!(
-            "Cơ sở dữ liệu đã có kế hoạch «{code}»; dùng «xhht plan upgrade» để cài phiên bản mới."
+            "Cơ sở dữ liệu đã có kế hoạch “{code}”; dùng “xhht plan upgrade” để cài phiên bản mới."
         )),
         Conflict::OtherPlan { installed, file } => AppError::conflict(format!(
-            "Tệp là kế hoạch «{file}», không phải phiên bản mới của kế hoạch «{installed}»."
+            "Tệp là kế hoạch “{file}”, không phải phiên bản mới của kế hoạch “{installed}”."
         )),
         Conflict::WouldOrphan { items } => AppError::conflict(format!(
             "Phiên bản mới bỏ những mục đã có số liệu hoặc tài khoản: {}. Không thay đổi gì.",
             items.join(", ")
         )),
-        Conflict::UsernameTaken { username } => AppError::conflict(format!("Tên đăng nhập «{username}» đã có.")),
-        Conflict::UnknownUnit { code } => AppError::conflict(format!("Không có đơn vị «{code}».")),
+        Conflict::UsernameTaken { username } => AppError::conflict(format!("Tên đăng nhập “{username}” đã có.")),
+        Conflict::UnknownUnit { code } => AppError::conflict(format!("Không có đơn vị “{code}”.")),
         Conflict::InvalidSplit { problem } => AppError::invalid(format!("Chưa lưu tỷ lệ: {problem}.")),
         Conflict::ReportIssued { year, number, .. } => AppError::conflict(format!(
             "Báo cáo năm {year} loại này đã ban hành (số {number}); văn bản đã ban hành không sửa và không ban hành lại được. \
@@ -252,9 +252,9 @@ fn conflict(c: &Conflict) -> AppError {
 
 fn missing_text(m: &Missing) -> String {
     match m {
-        Missing::Report { unit, year } => format!("Chưa có báo cáo năm {year} của đơn vị «{unit}»."),
+        Missing::Report { unit, year } => format!("Chưa có báo cáo năm {year} của đơn vị “{unit}”."),
         Missing::Account { .. } => "Không có tài khoản này.".into(),
-        Missing::Unit { code } => format!("Không có đơn vị «{code}»."),
+        Missing::Unit { code } => format!("Không có đơn vị “{code}”."),
         Missing::Plan => "Chưa có kế hoạch trong cơ sở dữ liệu (chạy `xhht init`).".into(),
         Missing::DraftVersion { year, version, .. } => {
             format!("Dự thảo báo cáo năm {year} không có phiên bản {version}.")

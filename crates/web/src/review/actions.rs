@@ -31,7 +31,7 @@ impl TryFrom<String> for ReviewAction {
             "approve" => Ok(Self::Approve),
             "return" => Ok(Self::Return),
             "reopen" => Ok(Self::Reopen),
-            _ => Err(format!("thao tác «{raw}» không có")),
+            _ => Err(format!("thao tác “{raw}” không có")),
         }
     }
 }

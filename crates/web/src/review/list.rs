@@ -128,9 +128,9 @@ pub async fn build(
 ) -> Result<ReviewPage, AppError> {
     let plan = &state.plan;
     let state_filter = StateFilter::parse(&params.state)
-        .ok_or_else(|| AppError::bad_request(format!("Trạng thái «{}» không có.", params.state)))?;
+        .ok_or_else(|| AppError::bad_request(format!("Trạng thái “{}” không có.", params.state)))?;
     let sort = SortOrder::parse(&params.sort)
-        .ok_or_else(|| AppError::bad_request(format!("Cách sắp xếp «{}» không có.", params.sort)))?;
+        .ok_or_else(|| AppError::bad_request(format!("Cách sắp xếp “{}” không có.", params.sort)))?;
     let reports = state.store.reports(year).await?;
     // One pass over the reports, then a lookup per unit.
     let reports: std::collections::HashMap<&str, &xhht_storage::ReportRow> =
@@ -157,7 +157,7 @@ pub async fn build(
                 .iter()
                 .map(|u| u.unit_type)
                 .find(|t| t.code() == code)
-                .ok_or_else(|| AppError::bad_request(format!("Loại đơn vị «{code}» không có.")))?,
+                .ok_or_else(|| AppError::bad_request(format!("Loại đơn vị “{code}” không có.")))?,
         ),
     };
     let today = today();

@@ -28,7 +28,7 @@ impl TryFrom<String> for UserAction {
             "disable" => Ok(Self::Disable),
             "enable" => Ok(Self::Enable),
             "reset" => Ok(Self::Reset),
-            _ => Err(format!("thao tác «{raw}» không có")),
+            _ => Err(format!("thao tác “{raw}” không có")),
         }
     }
 }
@@ -59,17 +59,17 @@ pub async fn act(
     let out = match f.action {
         UserAction::Disable => {
             state.store.set_disabled(&stamp, id, true).await?;
-            Outcome::notice(format!("Đã khóa tài khoản «{name}»."), vec![])
+            Outcome::notice(format!("Đã khóa tài khoản “{name}”."), vec![])
         }
         UserAction::Enable => {
             state.store.set_disabled(&stamp, id, false).await?;
-            Outcome::notice(format!("Đã mở khóa tài khoản «{name}»."), vec![])
+            Outcome::notice(format!("Đã mở khóa tài khoản “{name}”."), vec![])
         }
         UserAction::Reset => {
             let password = random_password();
             state.store.set_password(&stamp, id, &password).await?;
             Outcome::notice(
-                format!("Đã đặt lại mật khẩu «{name}». Mật khẩu chỉ hiện một lần."),
+                format!("Đã đặt lại mật khẩu “{name}”. Mật khẩu chỉ hiện một lần."),
                 vec![(name.clone(), password)],
             )
         }

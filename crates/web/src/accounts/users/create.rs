@@ -44,7 +44,7 @@ pub async fn create(
     {
         Ok(()) => {
             let notice = format!(
-                "Đã tạo tài khoản «{}». Mật khẩu chỉ hiện một lần, hãy gửi cho người dùng.",
+                "Đã tạo tài khoản “{}”. Mật khẩu chỉ hiện một lần, hãy gửi cho người dùng.",
                 checked.username
             );
             let out = Outcome::notice(notice, vec![(checked.username, checked.password)]);

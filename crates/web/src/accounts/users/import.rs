@@ -94,7 +94,7 @@ fn parse_csv(state: &AppState, bytes: &[u8]) -> (Vec<Checked>, Vec<String>) {
         }
         match check(state, &r[0], &r[1], &r[2], &r[3]) {
             Ok(c) if !seen.insert(c.username.clone()) => {
-                problems.push(format!("Dòng {line}: «{}» lặp lại trong tệp.", c.username))
+                problems.push(format!("Dòng {line}: “{}” lặp lại trong tệp.", c.username))
             }
             Ok(c) => out.push(c),
             Err(msg) => problems.push(format!("Dòng {line}: {msg}.")),

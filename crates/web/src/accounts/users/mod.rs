@@ -126,10 +126,10 @@ struct Checked {
 fn check(state: &AppState, username: &str, display_name: &str, role: &str, unit: &str) -> Result<Checked, String> {
     let username = xhht_domain::access::username(username)?;
     let role = Role::parse(role.trim())
-        .ok_or_else(|| format!("Vai trò «{role}» không hợp lệ (có: admin, reviewer, reporter, viewer)"))?;
+        .ok_or_else(|| format!("Vai trò “{role}” không hợp lệ (có: admin, reviewer, reporter, viewer)"))?;
     let unit = unit.trim();
     if state.plan.unit(unit).is_none() {
-        return Err(format!("Không có đơn vị «{unit}» trong kế hoạch"));
+        return Err(format!("Không có đơn vị “{unit}” trong kế hoạch"));
     }
     let display_name =
         xhht_domain::text::clean(xhht_domain::text::TextKind::DisplayName, display_name).map_err(|p| p.message())?;

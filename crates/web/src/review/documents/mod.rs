@@ -29,7 +29,7 @@ impl TryFrom<String> for KindParam {
     fn try_from(raw: String) -> Result<Self, Self::Error> {
         ReportKind::parse(&raw)
             .map(KindParam)
-            .ok_or_else(|| format!("không có loại báo cáo «{raw}» (có: nam, so-ket, tong-ket)"))
+            .ok_or_else(|| format!("không có loại báo cáo “{raw}” (có: nam, so-ket, tong-ket)"))
     }
 }
 

@@ -81,7 +81,7 @@ pub async fn save(
     let mut sections = Vec::new();
     for (title, text) in titles.into_iter().zip(texts) {
         let text = clean(TextKind::ReportSection, text.as_deref().unwrap_or(""))
-            .map_err(|p| back(AppError::invalid(format!("Mục «{title}»: {}", p.message())).titled("Chưa lưu")))?;
+            .map_err(|p| back(AppError::invalid(format!("Mục “{title}”: {}", p.message())).titled("Chưa lưu")))?;
         sections.push(SavedSection { title, text });
     }
     let issuing = issuing_of(&f).map_err(|m| back(AppError::invalid(m).titled("Chưa lưu")))?;
