@@ -275,6 +275,7 @@ impl Store {
             reports,
         )
         .await?;
+        w.analyze("reports").await?;
         for (table, stamp_cols) in [
             ("data_values", ["updated_at", "updated_by"]),
             ("approved_values", ["approved_at", "approved_by"]),

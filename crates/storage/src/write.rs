@@ -166,6 +166,18 @@ impl Writer {
         Ok(())
     }
 
+    /// After a bulk insert into `table` inside this transaction: fresh
+    /// planner statistics on PostgreSQL, so the foreign-key checks of the
+    /// rows that follow look the new rows up by their key instead of
+    /// scanning a whole year (without it a 1.3 M-value import took 400 s).
+    /// SQLite's checks always use the key: nothing to do.
+    pub(crate) async fn analyze(&mut self, table: &str) -> Result<()> {
+        if let Tx::Postgres(tx) = &mut self.tx {
+            sqlx::query(&format!("ANALYZE {table}")).execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
     /// Runs one statement; returns the number of rows it changed.
     pub(crate) async fn execute(&mut self, sql: &str, args: Vec<Arg>) -> Result<u64> {
         Ok(match &mut self.tx {
