@@ -395,14 +395,31 @@ impl Store {
         offset: i64,
     ) -> Result<Vec<(String, String, DataValue)>> {
         let plan_id = self.plan_id().await?;
+        // Only the filters given, as plain equalities: `($3 IS NULL OR
+        // org_unit_code = $3)` keeps the planner from using the key, and a
+        // form's read of one unit scanned the whole year.
+        let mut sql = String::from(
+            "SELECT org_unit_code, element_code, value_num, value_text FROM approved_values WHERE plan_id = $1 AND year = $2",
+        );
+        let mut filters: Vec<&str> = Vec::new();
+        for (column, value) in [("org_unit_code", unit), ("element_code", element)] {
+            if let Some(v) = value {
+                filters.push(v);
+                sql.push_str(&format!(" AND {column} = ${}", filters.len() + 2));
+            }
+        }
+        let n = filters.len();
+        sql.push_str(&format!(
+            " ORDER BY org_unit_code, element_code LIMIT ${} OFFSET ${}",
+            n + 3,
+            n + 4
+        ));
         let rows: Vec<ValueRow> = with_db!(&self.db, pool => {
-            sqlx::query_as(
-                "SELECT org_unit_code, element_code, value_num, value_text FROM approved_values \
-                 WHERE plan_id = $1 AND year = $2 AND ($3 IS NULL OR org_unit_code = $3) AND ($4 IS NULL OR element_code = $4) \
-                 ORDER BY org_unit_code, element_code LIMIT $5 OFFSET $6",
-            )
-            .bind(plan_id).bind(year).bind(unit).bind(element).bind(limit).bind(offset)
-            .fetch_all(pool).await?
+            let mut q = sqlx::query_as(&sql).bind(plan_id).bind(year);
+            for f in &filters {
+                q = q.bind(*f);
+            }
+            q.bind(limit).bind(offset).fetch_all(pool).await?
         });
         Ok(rows
             .into_iter()
@@ -453,9 +470,17 @@ impl Store {
             explanation: Option<String>,
         }
         let rows: Vec<Row> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT org_unit_code, year, state, submitted_at, first_submitted_at, approved_at, explanation FROM reports \
-                            WHERE year = $1 AND plan_id = $2 AND ($3 IS NULL OR org_unit_code = $3) ORDER BY org_unit_code")
-                .bind(year).bind(plan).bind(unit).fetch_all(pool).await?
+            // One unit by its key, or the whole year (see approved_rows).
+            let sql = format!(
+                "SELECT org_unit_code, year, state, submitted_at, first_submitted_at, approved_at, explanation FROM reports \
+                 WHERE year = $1 AND plan_id = $2{} ORDER BY org_unit_code",
+                if unit.is_some() { " AND org_unit_code = $3" } else { "" }
+            );
+            let q = sqlx::query_as(&sql).bind(year).bind(plan);
+            match unit {
+                Some(u) => q.bind(u).fetch_all(pool).await?,
+                None => q.fetch_all(pool).await?,
+            }
         });
         Ok(rows
             .into_iter()
