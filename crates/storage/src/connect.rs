@@ -34,6 +34,11 @@ pub struct Store {
     /// (shared by clones and by every plan's handle): pages rendered for
     /// an older version are stale. One server process per database.
     pub(crate) version: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// SQLite writers of this process take turns here before `BEGIN
+    /// IMMEDIATE`: queued in order, instead of each retrying the database
+    /// lock in SQLite's busy handler, whose sleeps (up to 100 ms a try) made
+    /// the tail of a rush of saves. Shared by clones and plan handles.
+    pub(crate) writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -72,6 +77,7 @@ impl Store {
             db: Db::Sqlite(pool),
             plan: 0,
             version: Default::default(),
+            writer: Default::default(),
         })
     }
 
@@ -85,6 +91,7 @@ impl Store {
             db: Db::Postgres(pool),
             plan: 0,
             version: Default::default(),
+            writer: Default::default(),
         })
     }
 

@@ -63,6 +63,7 @@ impl Store {
             db: self.db.clone(),
             plan: id,
             version: self.version.clone(),
+            writer: self.writer.clone(),
         }
     }
 

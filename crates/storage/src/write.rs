@@ -102,6 +102,9 @@ enum Tx {
     Postgres(Transaction<'static, Postgres>),
 }
 
+/// How long a SQLite writer waits for its turn: SQLite's busy timeout.
+const WRITE_TURN_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// An open write transaction. Dropped without [`Writer::commit`], it rolls back.
 pub(crate) struct Writer {
     tx: Tx,
@@ -113,6 +116,8 @@ pub(crate) struct Writer {
     /// The audit chain's end, read and locked at this write's first event
     /// and stored again at commit.
     chain: Option<Head>,
+    /// This process's turn to write (SQLite), released with the transaction.
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 /// A row type both drivers can decode (tuples of plain types, `FromRow` structs).
@@ -125,15 +130,24 @@ impl<T> Row for T where T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::
 impl Store {
     /// Opens the write transaction every change goes through.
     pub(crate) async fn begin_write(&self) -> Result<Writer> {
-        let tx = match &self.db {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        let (tx, turn) = match &self.db {
+            Db::Sqlite(pool) => {
+                // Wait no longer than SQLite itself would; past that, the
+                // busy timeout decides as before (another process may hold
+                // the lock, or a write of ours is stuck).
+                let turn = tokio::time::timeout(WRITE_TURN_WAIT, self.writer.clone().lock_owned())
+                    .await
+                    .ok();
+                (Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?), turn)
+            }
+            Db::Postgres(pool) => (Tx::Postgres(pool.begin().await?), None),
         };
         let mut w = Writer {
             tx,
             plan: self.plan,
             version: self.version.clone(),
             chain: None,
+            _turn: turn,
         };
         if w.plan == 0 {
             // A handle opened before any plan: the first installed one.
