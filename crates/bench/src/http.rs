@@ -131,35 +131,28 @@ fn start_nginx(dir: &Path, port: u16) -> anyhow::Result<std::process::Child> {
 }
 
 fn wrk(what: &str, url: &str, seconds: u32, connections: u32) -> anyhow::Result<Load> {
-    let out = Command::new("wrk")
-        .args([
-            "-t2",
-            &format!("-c{connections}"),
-            &format!("-d{seconds}s"),
-            "--latency",
-            url,
-        ])
-        .output()
-        .context("run wrk")?;
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    parse_wrk(&text).with_context(|| format!("read wrk's output for {what}:\n{text}"))
+    run_wrk(what, url, seconds, connections, None)
 }
 
 /// `wrk` driven by a Lua script (requests made by the script against `url`'s host).
 pub fn wrk_script(what: &str, url: &str, seconds: u32, connections: u32, script: &Path) -> anyhow::Result<Load> {
     need("wrk")?;
-    let out = Command::new("wrk")
-        .args([
-            "-t2",
-            &format!("-c{connections}"),
-            &format!("-d{seconds}s"),
-            "--latency",
-            "-s",
-            &script.display().to_string(),
-            url,
-        ])
-        .output()
-        .context("run wrk")?;
+    run_wrk(what, url, seconds, connections, Some(script))
+}
+
+/// `wrk -t2 -cN -dNs --latency [-s SCRIPT] URL`, read.
+fn run_wrk(what: &str, url: &str, seconds: u32, connections: u32, script: Option<&Path>) -> anyhow::Result<Load> {
+    let mut cmd = Command::new("wrk");
+    cmd.args([
+        "-t2",
+        &format!("-c{connections}"),
+        &format!("-d{seconds}s"),
+        "--latency",
+    ]);
+    if let Some(script) = script {
+        cmd.arg("-s").arg(script);
+    }
+    let out = cmd.arg(url).output().context("run wrk")?;
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     if !out.status.success() {
         bail!("wrk failed for {what}: {}{text}", String::from_utf8_lossy(&out.stderr));

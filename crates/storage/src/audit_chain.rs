@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use xhht_domain::audit::Recorded;
 use xhht_domain::audit::chain::{self, Break, ChainRow, Head};
 use xhht_domain::audit::replay::{Official, Replay, ValuesCheck};
 
@@ -157,10 +156,8 @@ impl Store {
         };
         let mut official = Official::new();
         for (plan, unit, year, element, num, text) in stored {
-            let value = match (num, text) {
-                (Some(n), _) => Recorded::Number(n),
-                (None, Some(t)) => Recorded::Text(t),
-                (None, None) => continue,
+            let Some(value) = crate::reports::recorded(&(num, text)) else {
+                continue;
             };
             official.entry((plan, unit, year)).or_default().insert(element, value);
         }

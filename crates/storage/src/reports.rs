@@ -64,7 +64,7 @@ pub struct FormChanges {
 type ValueRow = (String, String, Option<f64>, Option<String>);
 
 /// The two value columns as the audit trail records them.
-fn recorded(columns: &(Option<f64>, Option<String>)) -> Option<Recorded> {
+pub(crate) fn recorded(columns: &(Option<f64>, Option<String>)) -> Option<Recorded> {
     match columns {
         (Some(n), _) => Some(Recorded::Number(*n)),
         (None, Some(t)) => Some(Recorded::Text(t.clone())),

@@ -262,25 +262,8 @@ impl Writer {
         change: &Change,
         plan: Option<i64>,
     ) -> Result<()> {
-        let payload = serde_json::to_string(change).expect("a change is plain data");
-        let note = if change.reason().is_some() {
-            None
-        } else {
-            stamp.reason.clone()
-        };
-        let row = ChainRow {
-            at: stamp.at_text(),
-            actor: stamp.actor.clone(),
-            action: change.kind().to_string(),
-            unit: unit.map(String::from),
-            year,
-            reason: note,
-            payload: Some(payload),
-            plan_id: plan,
-            ..ChainRow::default()
-        };
         self.chain_head().await?;
-        self.insert_chained(row).await
+        self.insert_chained(event_row(stamp, unit, year, change, plan)).await
     }
 
     /// Inserts `row` at the next place of the chain (already read).
@@ -341,15 +324,8 @@ impl Writer {
         if count > 0 {
             let through = self.chain.as_ref().expect("read above").hash.clone();
             let change = Change::AuditSealed { events: count, through };
-            let stamp = Stamp::now("xhht");
-            let row = ChainRow {
-                at: stamp.at_text(),
-                actor: stamp.actor.clone(),
-                action: change.kind().to_string(),
-                payload: Some(serde_json::to_string(&change).expect("a change is plain data")),
-                ..ChainRow::default()
-            };
-            self.insert_chained(row).await?;
+            self.insert_chained(event_row(&Stamp::now("xhht"), None, None, &change, None))
+                .await?;
         }
         Ok(())
     }
@@ -404,23 +380,45 @@ impl Writer {
             }
             Tx::Sqlite(_) => {
                 let per_insert = (SQLITE_PARAMS / columns.len().max(1)).max(1);
+                let tuple = format!("({})", vec!["?"; columns.len()].join(", "));
                 let mut rows = rows.into_iter().peekable();
                 while rows.peek().is_some() {
                     let chunk: Vec<Vec<Arg>> = rows.by_ref().take(per_insert).collect();
                     // `?`, not `$N`: SQLite finds a named parameter by a
                     // linear search, which made binding n parameters O(n²)
                     // (97% of a 1.3 M-value import); `?` binds in order.
-                    let row = format!("({})", vec!["?"; columns.len()].join(", "));
                     let sql = format!(
                         "INSERT INTO {table} ({}) VALUES {}",
                         columns.join(", "),
-                        vec![row; chunk.len()].join(", ")
+                        vec![tuple.as_str(); chunk.len()].join(", ")
                     );
                     self.execute(&sql, chunk.into_iter().flatten().collect()).await?;
                 }
             }
         }
         Ok(n)
+    }
+}
+
+/// An audit event as its row: the kind goes to `action` (for queries), the
+/// typed change as its canonical JSON to `payload`; a reason the change
+/// carries itself is not repeated in `reason`, which keeps the stamp's note.
+fn event_row(stamp: &Stamp, unit: Option<&str>, year: Option<i32>, change: &Change, plan: Option<i64>) -> ChainRow {
+    let note = if change.reason().is_some() {
+        None
+    } else {
+        stamp.reason.clone()
+    };
+    ChainRow {
+        at: stamp.at_text(),
+        actor: stamp.actor.clone(),
+        action: change.kind().to_string(),
+        unit: unit.map(String::from),
+        year,
+        reason: note,
+        payload: Some(serde_json::to_string(change).expect("a change is plain data")),
+        plan_id: plan,
+        ..ChainRow::default()
     }
 }
 
@@ -451,10 +449,7 @@ fn csv_line(buf: &mut Vec<u8>, row: &[Arg]) {
             // Rust prints the shortest text that reads back as the same f64.
             Arg::F64(Some(v)) => write!(buf, "{v}"),
             Arg::Bool(v) => write!(buf, "{}", if *v { "t" } else { "f" }),
-            Arg::Bytes(v) => {
-                let _ = write!(buf, "\\x");
-                v.iter().try_for_each(|b| write!(buf, "{b:02x}"))
-            }
+            Arg::Bytes(v) => write!(buf, "\\x{}", crate::sessions::hex(v)),
         };
     }
     buf.push(b'\n');

@@ -50,12 +50,7 @@ pub async fn extend(
         reason: f.reason.clone(),
     };
     let checked = async {
-        let report = state
-            .store
-            .reports(year)
-            .await?
-            .into_iter()
-            .find(|r| r.org_unit == unit.code);
+        let report = state.store.report(&unit.code, year).await?;
         if report.is_some_and(|r| r.state == ReportState::Approved) {
             return Ok(Err(refuse(
                 "due",

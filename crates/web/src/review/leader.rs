@@ -132,15 +132,7 @@ pub async fn page(
             .await?
             .into_iter()
             .max_by(|a, b| (&a.issued_on, &a.issued_at).cmp(&(&b.issued_on, &b.issued_at)))
-            .map(|r| {
-                let label = match r.kind.as_str() {
-                    "so-ket" => "Sơ kết",
-                    "tong-ket" => "Tổng kết",
-                    _ => "Báo cáo năm",
-                };
-                let day = r.issued_on.parse().map(date).unwrap_or(r.issued_on);
-                (r.year, r.kind, label, r.number, day)
-            })
+            .map(super::list::issued_entry)
     } else {
         None
     };

@@ -229,18 +229,11 @@ pub async fn build(
         .issued_reports()
         .await?
         .into_iter()
-        .map(|r| {
-            let label = match r.kind.as_str() {
-                "so-ket" => "Sơ kết",
-                "tong-ket" => "Tổng kết",
-                _ => "Báo cáo năm",
-            };
-            let date = r.issued_on.parse().map(xhht_domain::text::date).unwrap_or(r.issued_on);
-            (r.year, r.kind, label, r.number, date)
-        })
+        .map(issued_entry)
         .collect();
     // Counted over every unit of the type, whatever the state filter.
-    let (missing, expected) = (counts[0], counts[1]);
+    let count_of = |f: StateFilter| StateFilter::ALL.iter().position(|&g| g == f).map_or(0, |i| counts[i]);
+    let (missing, expected) = (count_of(StateFilter::Missing), count_of(StateFilter::All));
     Ok(ReviewPage {
         issued,
         year,
@@ -274,4 +267,16 @@ pub async fn build(
         rows,
         chrome,
     })
+}
+
+/// An issued report as the pages list it: (year, kind code, kind in words,
+/// number, date issued as dd/mm/yyyy).
+pub(super) fn issued_entry(r: xhht_storage::IssuedReport) -> (i32, String, &'static str, String, String) {
+    let label = match r.kind.as_str() {
+        "so-ket" => "Sơ kết",
+        "tong-ket" => "Tổng kết",
+        _ => "Báo cáo năm",
+    };
+    let date = r.issued_on.parse().map(xhht_domain::text::date).unwrap_or(r.issued_on);
+    (r.year, r.kind, label, r.number, date)
 }
