@@ -48,7 +48,48 @@ pub fn validate(plan: &Plan, unit: &OrgUnit, this: &UnitValues, prev: Option<&Un
             });
         }
     }
+    if let Some(prev) = prev {
+        out.extend(jumps(plan, unit, this, prev));
+    }
     out
+}
+
+/// Counts that moved from last year by more than the plan's `jump` allows:
+/// warnings that name both figures and the change, so the reporter can
+/// check the figure or explain it. A count that was 0 has no percentage to
+/// move by and is not checked.
+fn jumps(plan: &Plan, unit: &OrgUnit, this: &UnitValues, prev: &UnitValues) -> Vec<Finding> {
+    plan.elements_for(unit)
+        .filter_map(|el| {
+            let jump = el.jump?;
+            let (DataValue::Number(now), DataValue::Number(before)) = (this.get(&el.code)?, prev.get(&el.code)?) else {
+                return None;
+            };
+            if *before <= 0.0 {
+                return None;
+            }
+            let change = (now - before) / before * 100.0;
+            let (limit, word, to) = if change > 0.0 {
+                (jump.up?, "tăng", "lên")
+            } else {
+                (jump.down?, "giảm", "xuống")
+            };
+            (change.abs() > limit).then(|| Finding {
+                rule: format!("jump:{}", el.code),
+                severity: Severity::Warning,
+                message: format!(
+                    "“{}” {word} {} so với năm trước (từ {} {to} {}), quá mức {} kế hoạch đặt ra. \
+                     Đề nghị kiểm tra lại số liệu hoặc ghi rõ lý do.",
+                    el.name,
+                    crate::text::percent(change.abs()),
+                    crate::text::number(*before, 0),
+                    crate::text::number(*now, 0),
+                    crate::text::percent(limit),
+                ),
+                elements: vec![el.code.clone()],
+            })
+        })
+        .collect()
 }
 
 /// Values the unit reports but has not entered: warnings, so a unit that
@@ -175,6 +216,65 @@ mod tests {
             value_problem(&bounded, &DataValue::Number(51.0))
                 .unwrap()
                 .contains("tối đa 50")
+        );
+    }
+
+    #[test]
+    fn jumps_follow_each_count_s_rule() {
+        let mut plan = builtin();
+        let unit = plan
+            .org_units
+            .iter()
+            .find(|u| plan.elements_for(u).any(|e| e.value_type == ValueType::Count))
+            .unwrap()
+            .clone();
+        let el = plan
+            .elements_for(&unit)
+            .find(|e| e.value_type == ValueType::Count)
+            .unwrap()
+            .code
+            .clone();
+        let i = plan.data_elements.iter().position(|e| e.code == el).unwrap();
+        plan.data_elements[i].jump = Some(crate::plan::Jump {
+            up: Some(20.0),
+            down: None,
+        });
+        let year = |n: f64| UnitValues::from([(el.clone(), DataValue::Number(n))]);
+        let jump_of = |now: f64, before: f64| {
+            validate(&plan, &unit, &year(now), Some(&year(before)))
+                .into_iter()
+                .find(|f| f.rule == format!("jump:{el}"))
+        };
+        assert!(jump_of(120.0, 100.0).is_none(), "20% is allowed");
+        let f = jump_of(121.0, 100.0).expect("21% up is flagged");
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(f.elements, vec![el.clone()]);
+        assert!(
+            f.message
+                .contains("tăng 21% so với năm trước (từ 100 lên 121), quá mức 20%"),
+            "{}",
+            f.message
+        );
+        assert!(jump_of(10.0, 100.0).is_none(), "no down limit set");
+        assert!(jump_of(5.0, 0.0).is_none(), "no percentage from 0");
+        plan.data_elements[i].jump = Some(crate::plan::Jump {
+            up: None,
+            down: Some(30.0),
+        });
+        let f = validate(&plan, &unit, &year(1_000.0), Some(&year(2_000.0)));
+        let f = f
+            .iter()
+            .find(|f| f.rule.starts_with("jump:"))
+            .expect("50% down is flagged");
+        assert!(
+            f.message.contains("giảm 50% so với năm trước (từ 2.000 xuống 1.000)"),
+            "{}",
+            f.message
+        );
+        assert!(
+            validate(&plan, &unit, &year(1_000.0), None)
+                .iter()
+                .all(|f| !f.rule.starts_with("jump:"))
         );
     }
 

@@ -175,9 +175,12 @@ fn explain_warnings(plan: &Plan, reports: &mut [SampleReport]) {
         if findings.is_empty() {
             continue;
         }
-        let title = findings.iter().any(|f| f.rule == "learning_citizens_jump_up");
+        let title = findings.iter().any(|f| f.rule == "jump:learning_citizens");
+        let jump = findings.iter().any(|f| f.rule.starts_with("jump:"));
         r.explanation = Some(if title {
             "Năm 2022 bắt đầu xét công nhận danh hiệu Công dân học tập theo tiêu chí của Hội Khuyến học Việt Nam; năm 2021 chưa có danh hiệu nên số tăng nhanh (dữ liệu mẫu).".into()
+        } else if jump {
+            "Số liệu năm nay được rà soát lại theo danh sách hộ và tổ dân phố mới nên thay đổi nhiều so với năm trước (dữ liệu mẫu).".into()
         } else {
             "Một số số liệu chưa thu thập được trong năm, phường sẽ bổ sung khi có (dữ liệu mẫu).".into()
         });

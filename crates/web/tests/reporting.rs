@@ -105,7 +105,17 @@ async fn a_report_goes_from_draft_to_approved_with_its_history() {
             "above the form"
         );
         let r = ward
-            .post(&app, FORM, &[("v_literate_15_60", "8.985"), ("action", "submit")])
+            .post(
+                &app,
+                FORM,
+                &[
+                    ("v_literate_15_60", "8.985"),
+                    // The form sends its explanation box back with the figures; the
+                    // test's round figures jump from the sample's 2025 ones.
+                    ("explanation", "Số liệu theo điều tra tháng 11."),
+                    ("action", "submit"),
+                ],
+            )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 
@@ -414,5 +424,40 @@ async fn error_pages_keep_the_header_except_on_public_pages() {
         let r = ward.get(&app, "/review/2026").await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         assert!(r.body.contains("Không có quyền") && r.body.contains("Đăng xuất"));
+    }
+}
+
+/// A count the plan gives a `jump` is flagged beside its field when it moves
+/// further than that from the unit's last year, with both figures.
+#[tokio::test]
+async fn a_jump_from_last_year_is_flagged_with_both_figures() {
+    let plan = builtin();
+    for (store, app) in demo_apps("web_report_jump").await {
+        let last = store.working_values(&plan, "00006", 2025).await.unwrap();
+        let Some(DataValue::Number(before)) = last.get("pop_15_60").cloned() else {
+            panic!("the sample has Vĩnh Phúc's 2025 population aged 15-60");
+        };
+        let ward = Client::login(&app, "vinhphuc", "xhht-demo").await;
+        let steady = xhht_domain::text::number(before * 1.1, 0);
+        let r = ward
+            .post(&app, FORM, &[("v_pop_15_60", steady.as_str()), ("action", "save")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = ward.get(&app, FORM).await;
+        assert!(
+            !page.body.contains("so với năm trước (từ"),
+            "10% is within the plan's 20%"
+        );
+        let doubled = xhht_domain::text::number(before * 2.0, 0);
+        let r = ward
+            .post(&app, FORM, &[("v_pop_15_60", doubled.as_str()), ("action", "save")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let page = ward.get(&app, FORM).await;
+        let wanted = format!(
+            "tăng 100% so với năm trước (từ {} lên {doubled}), quá mức 20%",
+            xhht_domain::text::number(before, 0)
+        );
+        assert!(page.body.contains(&wanted), "{wanted} in {}", page.body);
     }
 }

@@ -46,14 +46,15 @@ fn plan_check(file: &std::path::Path) -> ExitCode {
     match plan::load(&source) {
         Ok(p) => {
             println!(
-                "{}: hợp lệ — kế hoạch {} ({} đơn vị, {} chỉ số dữ liệu, {} chỉ tiêu, {} mục tiêu, {} quy tắc kiểm tra)",
+                "{}: hợp lệ — kế hoạch {} ({} đơn vị, {} chỉ số dữ liệu, {} chỉ tiêu, {} mục tiêu, {} quy tắc kiểm tra, {} số liệu kiểm tra mức thay đổi so với năm trước)",
                 file.display(),
                 p.info.number,
                 p.org_units.len(),
                 p.data_elements.len(),
                 p.indicators.len(),
                 p.targets.len(),
-                p.validation_rules.len()
+                p.validation_rules.len(),
+                p.data_elements.iter().filter(|e| e.jump.is_some()).count()
             );
             ExitCode::SUCCESS
         }

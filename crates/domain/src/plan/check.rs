@@ -436,6 +436,7 @@ impl Checker<'_> {
             }
             let reported_by = e.reported_by.iter().filter_map(|r| self.reporter(r, units)).collect();
             let max = e.max.as_ref().and_then(|m| self.max(value_type, m));
+            let jump = e.jump.as_ref().and_then(|j| self.jump(value_type, &e.code, j));
             out.push(DataElement {
                 code: e.code.into_inner(),
                 name: nfc(&e.name),
@@ -447,6 +448,7 @@ impl Checker<'_> {
                 help: e.help.as_deref().map(nfc),
                 options,
                 max,
+                jump,
             });
         }
         (out, unreported)
@@ -486,6 +488,38 @@ impl Checker<'_> {
         };
         self.err(m.span(), why);
         None
+    }
+
+    /// A count's `jump`: percentages above 0 (a fall of 100% or more cannot
+    /// be exceeded, so `down` stays under 100); only counts move by percent.
+    fn jump(&mut self, value_type: ValueType, code: &SStr, j: &file::JumpEntry) -> Option<Jump> {
+        if value_type != ValueType::Count {
+            self.err(
+                code.span(),
+                "chỉ kiểu count mới có jump (mức thay đổi so với năm trước)",
+            );
+            return None;
+        }
+        let (up, down) = (j.up.as_ref(), j.down.as_ref());
+        if up.is_none() && down.is_none() {
+            self.err(code.span(), "jump cần ít nhất một trong up, down");
+            return None;
+        }
+        let mut ok = true;
+        let mut percent = |p: Option<&Spanned<f64>>, limit: f64| -> Option<f64> {
+            let p = p?;
+            let v = *p.get_ref();
+            if !(v.is_finite() && v > 0.0 && v < limit) {
+                self.err(p.span(), format!("jump phải là phần trăm lớn hơn 0 và nhỏ hơn {limit}"));
+                ok = false;
+            }
+            Some(v)
+        };
+        let jump = Jump {
+            up: percent(up, 10_000.0),
+            down: percent(down, 100.0),
+        };
+        ok.then_some(jump)
     }
 
     fn reporter(&mut self, r: &SStr, units: &HashMap<String, usize>) -> Option<Reporter> {

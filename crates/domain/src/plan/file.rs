@@ -212,6 +212,21 @@ pub struct DataElementEntry {
     /// Upper bound of a `count` (default 10^9) or `percentage` (at most 100).
     #[serde(default)]
     pub max: Option<Spanned<f64>>,
+    /// Warn when a count moves more than this many percent from last year:
+    /// `jump = { up = 20, down = 20 }`, or one direction only.
+    #[serde(default)]
+    pub jump: Option<JumpEntry>,
+}
+
+/// A data element's `jump`: how many percent up and down from last year
+/// before the form asks why; a missing direction is not checked.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JumpEntry {
+    #[serde(default)]
+    pub up: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub down: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -494,6 +494,17 @@ pub struct DataElement {
     /// The plan's own upper bound for a count or a percentage, if it sets one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
+    /// The change from last year, in percent, past which a count is flagged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jump: Option<Jump>,
+}
+
+/// How far a count may move from last year before the form asks why, in
+/// percent of last year's value; `None` leaves that direction unchecked.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Jump {
+    pub up: Option<f64>,
+    pub down: Option<f64>,
 }
 
 /// The largest count any figure of a plan can hold unless the plan says

@@ -416,3 +416,53 @@ fn a_plan_that_ends_early_stops_taking_reports_and_needs_a_reason() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn an_elements_jump_is_read_and_checked() {
+    let plan = builtin();
+    let jump = |code: &str| plan.element(code).unwrap().jump;
+    assert_eq!(
+        jump("pop_15_60"),
+        Some(Jump {
+            up: Some(20.0),
+            down: Some(20.0)
+        })
+    );
+    assert_eq!(
+        jump("learning_citizens"),
+        Some(Jump {
+            up: Some(50.0),
+            down: None
+        })
+    );
+    assert_eq!(jump("literacy_graduates"), None);
+    // Every count but the two literacy-class counts is checked, and nothing else.
+    for e in &plan.data_elements {
+        let literacy = e.code == "literacy_graduates" || e.code == "graduates_keep_learning";
+        assert_eq!(
+            e.jump.is_some(),
+            e.value_type == ValueType::Count && !literacy,
+            "{}",
+            e.code
+        );
+    }
+    let at = "reported_by = [\"ward\"]\njump = { up = 20, down = 20 }";
+    let problems = load_with(at, "reported_by = [\"ward\"]\njump = { up = 20, down = 100 }");
+    assert!(problems[0].message.contains("nhỏ hơn 100"), "{problems:?}");
+    let problems = load_with(at, "reported_by = [\"ward\"]\njump = {}");
+    assert!(
+        problems[0].message.contains("ít nhất một trong up, down"),
+        "{problems:?}"
+    );
+    let problems = load_with(at, "reported_by = [\"ward\"]\njump = { upp = 20 }");
+    assert!(problems[0].message.contains("trường “upp” không có"), "{problems:?}");
+    let on_status = "value_type = \"status\"";
+    let src = BUILTIN_BA_DINH.replacen(on_status, "value_type = \"status\"\njump = { up = 5 }", 1);
+    let problems = load(&src).err().expect("jump on a status is refused");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.contains("chỉ kiểu count mới có jump")),
+        "{problems:?}"
+    );
+}
