@@ -458,7 +458,7 @@ fn an_elements_jump_is_read_and_checked() {
     assert!(problems[0].message.contains("trường “upp” không có"), "{problems:?}");
     let on_status = "value_type = \"status\"";
     let src = BUILTIN_BA_DINH.replacen(on_status, "value_type = \"status\"\njump = { up = 5 }", 1);
-    let problems = load(&src).err().expect("jump on a status is refused");
+    let problems = load(&src).expect_err("jump on a status is refused");
     assert!(
         problems
             .iter()
