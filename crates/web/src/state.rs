@@ -108,7 +108,12 @@ impl AppState {
         }
         let is_sample = store.is_sample().await?;
         let register = if store.has_units().await? {
-            Some(store.load_units().await?)
+            // Only the part the plans' own units reach: the national register
+            // is most of an idle server's memory and the pages ask nothing else.
+            let codes = slots
+                .iter()
+                .flat_map(|s| s.plan.org_units.iter().filter_map(|u| u.gso_code.as_deref()));
+            Some(store.load_units().await?.around(codes))
         } else {
             None
         };

@@ -484,6 +484,7 @@ async fn serving_state(store: Store, proxies: &crate::cli::ProxyArgs) -> Result<
         }
         None => tracing::info!(took = ?started.elapsed(), "audit trail intact"),
     }
+    crate::memory::release_startup_memory();
     Ok(state)
 }
 

@@ -3,6 +3,7 @@
 mod audit;
 mod backup;
 mod cli;
+mod memory;
 mod commands;
 mod plans;
 

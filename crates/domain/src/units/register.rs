@@ -173,6 +173,38 @@ impl Register {
         problems
     }
 
+    /// The part of the register a set of units can reach: every unit that
+    /// ever bore one of `codes`, everything linked to those by successor
+    /// links (forward and back, to the end of the chain), and their
+    /// ancestors. What a server for a few plans needs of a national register
+    /// (15,185 units, most of its idle memory) to place its own units in time.
+    pub fn around<'c>(&self, codes: impl IntoIterator<Item = &'c str>) -> Self {
+        let mut keep = vec![false; self.units.len()];
+        let mut stack: Vec<usize> = codes
+            .into_iter()
+            .flat_map(|c| self.by_code.get(c).into_iter().flatten().copied())
+            .collect();
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut keep[i], true) {
+                continue;
+            }
+            let key = &self.units[i].key;
+            let linked = self.successors(key).map(|l| &l.to).chain(self.predecessors(key).map(|l| &l.from));
+            let parents = self.parents_of.get(key).into_iter().flatten().map(|&p| &self.parents[p].parent);
+            stack.extend(linked.chain(parents).filter_map(|k| self.by_key.get(k).copied()));
+        }
+        let kept = |k: &UnitKey| self.by_key.get(k).is_some_and(|&i| keep[i]);
+        let units = self.units.iter().zip(&keep).filter(|(_, k)| **k).map(|(u, _)| u.clone()).collect();
+        let parents = self
+            .parents
+            .iter()
+            .filter(|p| kept(&p.child) && kept(&p.parent))
+            .cloned()
+            .collect();
+        let links = self.links.iter().filter(|l| kept(&l.from) && kept(&l.to)).cloned().collect();
+        Self::new(units, parents, links).expect("a closed part of a checked register is itself valid")
+    }
+
     pub fn units(&self) -> &[AdminUnit] {
         &self.units
     }

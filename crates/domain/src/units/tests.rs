@@ -540,3 +540,48 @@ fn the_2022_plan_means_truc_bach_by_00004_and_it_cannot_report_for_2026() {
     );
     assert!(plan_unit_for(r, &plan, &ba_dinh, 2026).is_none());
 }
+
+// ----------------------------------------------- the part a server keeps
+
+/// The part around two plans' units answers every question the server asks
+/// of the register for those units exactly as the whole register does.
+#[test]
+fn the_part_around_plans_answers_as_the_whole() {
+    let whole = official();
+    let plans = [
+        plan::builtin(),
+        plan::load(plan::SAMPLE_WARD_BA_DINH).unwrap_or_else(|p| panic!("{p:?}")),
+    ];
+    let codes: Vec<&str> = plans
+        .iter()
+        .flat_map(|p| p.org_units.iter().filter_map(|u| u.gso_code.as_deref()))
+        .collect();
+    let part = whole.around(codes.iter().copied());
+    assert!(
+        part.units().len() < whole.units().len() / 20,
+        "{} of {} units kept",
+        part.units().len(),
+        whole.units().len()
+    );
+    let sorted = |s: Sources| {
+        let mut v: Vec<(UnitKey, u64)> = s.found.iter().map(|f| (f.unit.clone(), f.share.to_bits())).collect();
+        v.sort();
+        (v, s.no_share)
+    };
+    let mut carried = 0;
+    for p in &plans {
+        for u in &p.org_units {
+            let key = register_key(whole, p, u);
+            assert_eq!(register_key(&part, p, u), key, "{}", u.code);
+            let Some(key) = key else { continue };
+            assert_eq!(successor_names(&part, &key), successor_names(whole, &key), "{}", u.code);
+            for year in 2021..=2027 {
+                assert_eq!(reports_in(&part, p, u, year), reports_in(whole, p, u, year), "{} {year}", u.code);
+                let (a, b) = (sources(&part, &key, year, POPULATION), sources(whole, &key, year, POPULATION));
+                carried += usize::from(!b.found.iter().all(|f| f.unit == key));
+                assert_eq!(sorted(a), sorted(b), "{} {year}", u.code);
+            }
+        }
+    }
+    assert!(carried > 0, "the successor ward's history comes from other units");
+}
