@@ -86,7 +86,7 @@ pub async fn run(seconds: u32, connections: u32, rounds: u32) -> anyhow::Result<
     })
 }
 
-fn need(cmd: &str) -> anyhow::Result<()> {
+pub fn need(cmd: &str) -> anyhow::Result<()> {
     let found = Command::new("sh")
         .arg("-c")
         .arg(format!("command -v {cmd}"))
@@ -99,7 +99,7 @@ fn need(cmd: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn fetch(url: &str) -> anyhow::Result<Vec<u8>> {
+pub fn fetch(url: &str) -> anyhow::Result<Vec<u8>> {
     let out = Command::new("curl").args(["-sf", url]).output().context("curl")?;
     if !out.status.success() {
         bail!("GET {url} failed");
@@ -107,11 +107,11 @@ fn fetch(url: &str) -> anyhow::Result<Vec<u8>> {
     Ok(out.stdout)
 }
 
-fn free_port() -> anyhow::Result<u16> {
+pub fn free_port() -> anyhow::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-fn start_nginx(dir: &Path, port: u16) -> anyhow::Result<std::process::Child> {
+pub fn start_nginx(dir: &Path, port: u16) -> anyhow::Result<std::process::Child> {
     let conf = format!(
         "worker_processes 2;\ndaemon off;\npid {dir}/nginx.pid;\nerror_log {dir}/nginx-error.log;\n\
          events {{ worker_connections 1024; }}\n\
@@ -130,7 +130,7 @@ fn start_nginx(dir: &Path, port: u16) -> anyhow::Result<std::process::Child> {
         .context("start nginx")
 }
 
-fn wrk(what: &str, url: &str, seconds: u32, connections: u32) -> anyhow::Result<Load> {
+pub fn wrk(what: &str, url: &str, seconds: u32, connections: u32) -> anyhow::Result<Load> {
     run_wrk(what, url, seconds, connections, None)
 }
 

@@ -9,6 +9,7 @@ mod db;
 mod fixture;
 mod http;
 mod measure;
+mod memory;
 mod report;
 mod rush;
 
@@ -72,6 +73,10 @@ pub struct Args {
     /// Only the deadline rush (needs wrk): replaces that section of the --write file.
     #[arg(long)]
     only_rush: bool,
+    /// Only the server's own memory against nginx (needs the release xhht
+    /// binary beside this one, nginx-light and wrk).
+    #[arg(long)]
+    only_memory: bool,
     /// Reporter accounts in the rush, and its wrk connections and seconds.
     #[arg(long, default_value_t = 1_000)]
     rush_accounts: usize,
@@ -95,6 +100,8 @@ const BULK_START: &str = "<!-- bulk:start -->";
 const BULK_END: &str = "<!-- bulk:end -->";
 const RUSH_START: &str = "<!-- rush:start -->";
 const RUSH_END: &str = "<!-- rush:end -->";
+const MEMORY_START: &str = "<!-- memory:start -->";
+const MEMORY_END: &str = "<!-- memory:end -->";
 
 /// Runs the socket comparison and puts its section into `path` (replacing
 /// an earlier one), or prints it.
@@ -192,6 +199,10 @@ async fn main() -> anyhow::Result<()> {
     }
     if args.only_http {
         return http_section(&args, args.write.as_ref()).await;
+    }
+    if args.only_memory {
+        let report = memory::run(args.http_seconds, args.http_connections)?;
+        return put_section(args.write.as_ref(), MEMORY_START, MEMORY_END, &report.section());
     }
     let (fixture, facts) = build_fixture(&args)?;
     if args.only_bulk {

@@ -3,8 +3,8 @@
 mod audit;
 mod backup;
 mod cli;
-mod memory;
 mod commands;
+mod memory;
 mod plans;
 
 use clap::Parser;

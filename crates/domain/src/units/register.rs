@@ -189,19 +189,38 @@ impl Register {
                 continue;
             }
             let key = &self.units[i].key;
-            let linked = self.successors(key).map(|l| &l.to).chain(self.predecessors(key).map(|l| &l.from));
-            let parents = self.parents_of.get(key).into_iter().flatten().map(|&p| &self.parents[p].parent);
+            let linked = self
+                .successors(key)
+                .map(|l| &l.to)
+                .chain(self.predecessors(key).map(|l| &l.from));
+            let parents = self
+                .parents_of
+                .get(key)
+                .into_iter()
+                .flatten()
+                .map(|&p| &self.parents[p].parent);
             stack.extend(linked.chain(parents).filter_map(|k| self.by_key.get(k).copied()));
         }
         let kept = |k: &UnitKey| self.by_key.get(k).is_some_and(|&i| keep[i]);
-        let units = self.units.iter().zip(&keep).filter(|(_, k)| **k).map(|(u, _)| u.clone()).collect();
+        let units = self
+            .units
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(u, _)| u.clone())
+            .collect();
         let parents = self
             .parents
             .iter()
             .filter(|p| kept(&p.child) && kept(&p.parent))
             .cloned()
             .collect();
-        let links = self.links.iter().filter(|l| kept(&l.from) && kept(&l.to)).cloned().collect();
+        let links = self
+            .links
+            .iter()
+            .filter(|l| kept(&l.from) && kept(&l.to))
+            .cloned()
+            .collect();
         Self::new(units, parents, links).expect("a closed part of a checked register is itself valid")
     }
 

@@ -576,8 +576,16 @@ fn the_part_around_plans_answers_as_the_whole() {
             let Some(key) = key else { continue };
             assert_eq!(successor_names(&part, &key), successor_names(whole, &key), "{}", u.code);
             for year in 2021..=2027 {
-                assert_eq!(reports_in(&part, p, u, year), reports_in(whole, p, u, year), "{} {year}", u.code);
-                let (a, b) = (sources(&part, &key, year, POPULATION), sources(whole, &key, year, POPULATION));
+                assert_eq!(
+                    reports_in(&part, p, u, year),
+                    reports_in(whole, p, u, year),
+                    "{} {year}",
+                    u.code
+                );
+                let (a, b) = (
+                    sources(&part, &key, year, POPULATION),
+                    sources(whole, &key, year, POPULATION),
+                );
                 carried += usize::from(!b.found.iter().all(|f| f.unit == key));
                 assert_eq!(sorted(a), sorted(b), "{} {year}", u.code);
             }
