@@ -1,0 +1,60 @@
+//! The lists of errors and warnings at the top of the form: each message
+//! once, in the order of the form, linked to the first of its fields so that
+//! a person on a long form (or a screen reader) goes straight to it.
+
+use std::collections::HashMap;
+
+use super::form::FieldGroup;
+
+/// One line of a summary.
+pub struct Listed {
+    pub message: String,
+    /// The id of the field's input (`v_<element>`), when the message is
+    /// about a field of this form.
+    pub target: Option<String>,
+    /// The title of the field's group, to say where the field is.
+    pub group: String,
+}
+
+/// `items` are (message, elements it is about). Messages met before are
+/// dropped; the rest are sorted by the position of their first field in the
+/// form, those about no field of the form last.
+pub fn list(groups: &[FieldGroup], items: impl IntoIterator<Item = (String, Vec<String>)>) -> Vec<Listed> {
+    let position: HashMap<&str, (usize, &FieldGroup)> = groups
+        .iter()
+        .flat_map(|g| g.fields.iter().map(move |f| (f.code.as_str(), g)))
+        .enumerate()
+        .map(|(i, (code, g))| (code, (i, g)))
+        .collect();
+    let mut out: Vec<(usize, Listed)> = Vec::new();
+    for (message, elements) in items {
+        if out.iter().any(|(_, l)| l.message == message) {
+            continue;
+        }
+        let first = elements
+            .iter()
+            .filter_map(|e| position.get(e.as_str()).map(|(i, g)| (*i, e, *g)))
+            .min_by_key(|(i, _, _)| *i);
+        let listed = match first {
+            Some((i, code, g)) => (
+                i,
+                Listed {
+                    message,
+                    target: Some(format!("v_{code}")),
+                    group: g.title(),
+                },
+            ),
+            None => (
+                usize::MAX,
+                Listed {
+                    message,
+                    target: None,
+                    group: String::new(),
+                },
+            ),
+        };
+        out.push(listed);
+    }
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, l)| l).collect()
+}
