@@ -131,7 +131,7 @@ async fn every_page_kind(c: Client, base: String, _dir: PathBuf) -> Res {
 /// A reporter on a 390 × 844 screen sends the form with an impossible value;
 /// the summary at the top links to the field, and following the link puts
 /// the cursor in it, visible below the sticky list of parts.
-async fn error_summary_on_a_phone(c: Client, base: String, _dir: PathBuf) -> Res {
+async fn error_summary_on_a_phone(c: Client, base: String, dir: PathBuf) -> Res {
     let b = Browser { c, base };
     b.c.set_window_size(PHONE.0, PHONE.1).await?;
     b.login("vinhphuc").await?;
@@ -140,6 +140,9 @@ async fn error_summary_on_a_phone(c: Client, base: String, _dir: PathBuf) -> Res
     b.type_into("v_literate_15_60", "9.500").await?;
     b.click_and_load("button[name=action][value=submit]").await?;
 
+    b.c.execute("document.getElementById('loi').scrollIntoView()", vec![])
+        .await?;
+    std::fs::write(dir.join("form-error-summary-390px.png"), b.c.screenshot().await?)?;
     let link = b.find("#loi a[href^='#v_']").await?;
     let href = link.attr("href").await?.unwrap_or_default();
     let id = href.trim_start_matches('#').to_string();
@@ -182,10 +185,14 @@ async fn error_summary_on_a_phone(c: Client, base: String, _dir: PathBuf) -> Res
         top >= covered && bottom <= height,
         "the field is on screen below the list of parts: top {top}, bottom {bottom}, screen {height}, list ends at {covered}"
     );
+    // Kept for whoever wants to look at the layout.
+    let shot = dir.join("form-error-field-390px.png");
+    std::fs::write(&shot, b.c.screenshot().await?)?;
     let invalid = b.find(&href).await?.attr("aria-invalid").await?;
     assert_eq!(invalid.as_deref(), Some("true"), "the field says it is invalid");
     xhht_storage::test_support::say_uncaptured(&format!(
-        "error summary at 390 px: {href} focused, from {before:.0} px to {top:.0} px from the top\n"
+        "error summary at 390 px: {href} focused, from {before:.0} px to {top:.0} px from the top ({})\n",
+        shot.display()
     ));
     Ok(())
 }
