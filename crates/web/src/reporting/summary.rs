@@ -58,3 +58,60 @@ pub fn list(groups: &[FieldGroup], items: impl IntoIterator<Item = (String, Vec<
     out.sort_by_key(|(i, _)| *i);
     out.into_iter().map(|(_, l)| l).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reporting::form::{Field, FieldKind, anchor};
+
+    fn group(code: &str, fields: &[&str]) -> FieldGroup {
+        FieldGroup {
+            anchor: anchor("nhom", code),
+            code: code.into(),
+            name: format!("nhóm {code}"),
+            fields: fields
+                .iter()
+                .map(|c| Field {
+                    code: (*c).into(),
+                    label: String::new(),
+                    unit: String::new(),
+                    help: String::new(),
+                    kind: FieldKind::Count,
+                    input: String::new(),
+                    display: String::new(),
+                    prev: String::new(),
+                    options: Vec::new(),
+                    error: String::new(),
+                    warning: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn messages_follow_the_form_once_each_linked_to_their_first_field() {
+        let groups = [group("a", &["x", "y"]), group("III.4", &["z"])];
+        assert_eq!(groups[1].anchor, "nhom-III-4");
+        let listed = list(
+            &groups,
+            [
+                ("về z".to_string(), vec!["z".to_string()]),
+                ("về y và x".to_string(), vec!["y".to_string(), "x".to_string()]),
+                ("không thuộc ô nào".to_string(), vec!["khac".to_string()]),
+                ("về z".to_string(), vec!["z".to_string()]),
+            ],
+        );
+        let got: Vec<(&str, Option<&str>, &str)> = listed
+            .iter()
+            .map(|l| (l.message.as_str(), l.target.as_deref(), l.group.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("về y và x", Some("v_x"), "a) nhóm a"),
+                ("về z", Some("v_z"), "III.4) nhóm III.4"),
+                ("không thuộc ô nào", None, ""),
+            ]
+        );
+    }
+}
