@@ -3,106 +3,24 @@
 //! returns it with a comment, the ward fixes it, the reviewer approves it, and
 //! the public home page counts it.
 //!
-//! Runs only with `XHHT_BROWSER_TESTS=1`, and then needs `chromium` (or
-//! `chromium-browser` / `google-chrome`) and a matching `chromedriver` on the
-//! PATH (or their paths in `XHHT_CHROMIUM` / `XHHT_CHROMEDRIVER`).
+//! Runs only with `XHHT_BROWSER_TESTS=1` (see `browser_support`).
 
-use std::io::Write;
-use std::net::{Ipv4Addr, TcpListener as StdListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod browser_support;
 
-use fantoccini::elements::Element;
-use fantoccini::wd::Capabilities;
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
-use serde_json::json;
+use std::path::PathBuf;
+
+use browser_support::{Browser, DESKTOP, PHONE, Res};
+use fantoccini::Client;
 use xhht_domain::plan::{ValueType, builtin};
 
-const GATE_VAR: &str = "XHHT_BROWSER_TESTS";
 const FORM: &str = "/reports/2026/00006"; // Vĩnh Phúc: a 2026 draft in the sample
 const UNIT: &str = "00006";
 const COMMENT: &str = "Kiểm tra lại số người biết chữ";
-/// Longest wait for a page, an element or the driver.
-const TIMEOUT: Duration = Duration::from_secs(20);
-const POLL: Duration = Duration::from_millis(50);
-const DESKTOP: (u32, u32) = (1280, 1000);
-const PHONE: (u32, u32) = (390, 844);
-
-type Res<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_ward_report_goes_from_draft_to_approved_in_a_browser() {
-    if std::env::var(GATE_VAR).is_ok_and(|v| v == "1") {
-        run().await;
-    } else {
-        xhht_storage::test_support::say_uncaptured(
-            "SKIPPED: browser test (set XHHT_BROWSER_TESTS=1 with chromium and chromedriver installed)\n",
-        );
-    }
-}
-
-async fn run() {
-    let started = Instant::now();
-    let chromium = find_program("XHHT_CHROMIUM", &["chromium", "chromium-browser", "google-chrome"]);
-    let chromedriver = find_program("XHHT_CHROMEDRIVER", &["chromedriver"]);
-    let scratch = Scratch::new();
-
-    // The app, on a fresh SQLite database with the demo data.
-    let store = xhht_storage::test_support::sqlite("web_browser_journey").await;
-    xhht_sample::load_demo(&store, xhht_sample::SEED).await.unwrap();
-    let state = xhht_web::AppState::load(store).await.unwrap();
-    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(xhht_web::serve(state, listener));
-
-    // The driver and the browser.
-    let driver = Driver::start(&chromedriver, &scratch.path);
-    let mut caps = Capabilities::new();
-    caps.insert("browserName".into(), json!("chrome"));
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": chromium,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--lang=vi",
-                format!("--window-size={},{}", DESKTOP.0, DESKTOP.1),
-                format!("--user-data-dir={}", scratch.path.join("profile").display()),
-            ],
-        }),
-    );
-    let client = ClientBuilder::new(HttpConnector::new())
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .unwrap_or_else(|e| panic!("start a Chromium session through chromedriver at {}: {e}", driver.url));
-
-    // The journey runs in its own task so that a failed assertion still lets
-    // us keep evidence and close the browser before reporting it.
-    let outcome = tokio::spawn(journey(client.clone(), base, scratch.path.clone())).await;
-    if !matches!(outcome, Ok(Ok(()))) {
-        let _ = tokio::time::timeout(TIMEOUT, keep_evidence(&client, &scratch.path)).await;
-    }
-    // Ends the browser; killing chromedriver alone would leave it running.
-    let _ = tokio::time::timeout(TIMEOUT, client.close()).await;
-    drop(driver);
-    server.abort();
-    match outcome {
-        Ok(Ok(())) => xhht_storage::test_support::say_uncaptured(&format!(
-            "browser journey passed in {:.1} s\n",
-            started.elapsed().as_secs_f64()
-        )),
-        Ok(Err(e)) => panic!("browser journey failed: {e} (evidence in {})", scratch.path.display()),
-        Err(e) => {
-            xhht_storage::test_support::say_uncaptured(&format!(
-                "browser journey failed, evidence in {}\n",
-                scratch.path.display()
-            ));
-            std::panic::resume_unwind(e.into_panic())
-        }
+    if browser_support::enabled() {
+        browser_support::run("web_browser_journey", "browser journey", journey).await;
     }
 }
 
@@ -278,127 +196,8 @@ async fn journey(c: Client, base: String, dir: PathBuf) -> Res {
     Ok(())
 }
 
-/// The browser, with the app's address.
-struct Browser {
-    c: Client,
-    base: String,
-}
-
+/// The journey's own steps.
 impl Browser {
-    async fn open(&self, path: &str) -> Res {
-        self.c.goto(&format!("{}{path}", self.base)).await?;
-        self.c
-            .wait()
-            .at_most(TIMEOUT)
-            .for_element(Locator::Css("footer"))
-            .await?;
-        Ok(())
-    }
-
-    async fn path(&self) -> Res<String> {
-        Ok(self.c.current_url().await?.path().to_string())
-    }
-
-    async fn js<T: serde::de::DeserializeOwned>(&self, script: &str) -> Res<T> {
-        Ok(serde_json::from_value(self.c.execute(script, vec![]).await?)?)
-    }
-
-    async fn find(&self, css: &str) -> Res<Element> {
-        match self.c.wait().at_most(TIMEOUT).for_element(Locator::Css(css)).await {
-            Ok(e) => Ok(e),
-            Err(e) => {
-                let url = self
-                    .c
-                    .current_url()
-                    .await
-                    .map_or_else(|_| "?".into(), |u| u.to_string());
-                Err(format!("no “{css}” on {url}: {e}").into())
-            }
-        }
-    }
-
-    async fn all(&self, css: &str) -> Res<Vec<Element>> {
-        Ok(self.c.find_all(Locator::Css(css)).await?)
-    }
-
-    async fn text(&self, css: &str) -> Res<String> {
-        Ok(self.find(css).await?.text().await?.trim().to_string())
-    }
-
-    async fn value(&self, id: &str) -> Res<String> {
-        Ok(self
-            .find(&format!("#{id}"))
-            .await?
-            .prop("value")
-            .await?
-            .unwrap_or_default())
-    }
-
-    /// The state badge of the report page.
-    async fn state(&self) -> Res<String> {
-        self.text(".report-head .state").await
-    }
-
-    /// What the page shows as alerts and error lists, for failure messages.
-    async fn problems(&self) -> String {
-        let mut out = String::new();
-        for css in ["[role=alert]", ".findings"] {
-            for e in self.all(css).await.unwrap_or_default() {
-                out.push_str(&e.text().await.unwrap_or_default());
-                out.push('\n');
-            }
-        }
-        out
-    }
-
-    /// Replaces the text of the input or textarea with id `id`, as a person types it.
-    async fn type_into(&self, id: &str, text: &str) -> Res {
-        let field = self.find(&format!("#{id}")).await?;
-        field.clear().await?;
-        field.send_keys(text).await?;
-        assert_eq!(field.prop("value").await?.unwrap_or_default(), text, "typed into #{id}");
-        Ok(())
-    }
-
-    /// Clicks a button that leaves the page, and waits for the next page to load.
-    async fn click_and_load(&self, css: &str) -> Res {
-        let button = self.find(css).await?;
-        self.c.execute("window.__xhhtOldPage = true;", vec![]).await?;
-        button.click().await?;
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let loaded = self
-                .c
-                .execute(
-                    "return window.__xhhtOldPage !== true && document.readyState === 'complete';",
-                    vec![],
-                )
-                .await;
-            // Errors while the old page goes away are expected: poll again.
-            if matches!(loaded, Ok(serde_json::Value::Bool(true))) {
-                return Ok(());
-            }
-            if Instant::now() > deadline {
-                return Err(format!("clicking “{css}” did not load a new page within {TIMEOUT:?}").into());
-            }
-            tokio::time::sleep(POLL).await;
-        }
-    }
-
-    async fn login(&self, username: &str) -> Res {
-        self.open("/login").await?;
-        self.type_into("username", username).await?;
-        self.type_into("password", "xhht-demo").await?;
-        self.click_and_load("form[action='/login'] button[type=submit]").await?;
-        let who = self.text("header .who").await?;
-        assert!(
-            who.contains("Đăng xuất"),
-            "{username} is logged in: “{who}” {}",
-            self.problems().await
-        );
-        Ok(())
-    }
-
     /// The ward logs in, lands on its own form for the current year, and
     /// goes to the 2026 one if that is another.
     async fn ward_login(&self) -> Res {
@@ -412,16 +211,6 @@ impl Browser {
             // Only when the clock is past 2026: the sample's draft is the 2026 one.
             self.open(FORM).await?;
         }
-        Ok(())
-    }
-
-    async fn logout(&self) -> Res {
-        self.click_and_load("form[action='/logout'] button").await?;
-        let who = self.text("header .who").await?;
-        assert!(
-            who.contains("Đăng nhập") && !who.contains("Đăng xuất"),
-            "logged out: “{who}”"
-        );
         Ok(())
     }
 
@@ -469,122 +258,5 @@ impl Browser {
             .ok_or_else(|| format!("no “N/M” in “{coverage}”"))?;
         assert!(rest.contains("báo cáo đã được duyệt"), "coverage line: “{coverage}”");
         Ok(n.trim().parse()?)
-    }
-}
-
-/// A screenshot and the HTML of the page where the journey stopped.
-async fn keep_evidence(c: &Client, dir: &Path) {
-    if let Ok(png) = c.screenshot().await {
-        let _ = std::fs::write(dir.join("failure.png"), png);
-    }
-    if let Ok(html) = c.source().await {
-        let url = c.current_url().await.map_or_else(|_| "?".into(), |u| u.to_string());
-        let _ = std::fs::write(dir.join("failure.html"), format!("<!-- {url} -->\n{html}"));
-    }
-}
-
-/// A program named by `var`, or the first of `names` on the PATH.
-fn find_program(var: &str, names: &[&str]) -> PathBuf {
-    if let Some(p) = std::env::var_os(var).filter(|p| !p.is_empty()) {
-        let p = PathBuf::from(p);
-        assert!(p.is_file(), "{var}={} is not a file", p.display());
-        return p;
-    }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    names
-        .iter()
-        .flat_map(|n| std::env::split_paths(&path).map(move |d| d.join(n)))
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| {
-            panic!(
-                "{GATE_VAR}=1 but none of {names:?} is on the PATH (or set {var}): install chromium and chromedriver \
-                 (Debian: apt-get install chromium chromium-driver), or unset {GATE_VAR}"
-            )
-        })
-}
-
-/// A temporary directory for the browser profile, screenshots and logs;
-/// only the browser profile is removed at the end.
-struct Scratch {
-    path: PathBuf,
-}
-
-impl Scratch {
-    fn new() -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .subsec_nanos();
-        let path = std::env::temp_dir().join(format!("xhht-browser-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&path).expect("create a temporary directory");
-        Self { path }
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        // The screenshot (and any evidence of a failure) stays for
-        // inspection; the browser profile goes.
-        let _ = std::fs::remove_dir_all(self.path.join("profile"));
-    }
-}
-
-/// chromedriver on a free port, killed when dropped (also on a panic).
-struct Driver {
-    child: Child,
-    url: String,
-}
-
-impl Driver {
-    fn start(program: &Path, dir: &Path) -> Self {
-        let port = StdListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let child = Command::new(program)
-            .arg(format!("--port={port}"))
-            .arg(format!("--log-path={}", dir.join("chromedriver.log").display()))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("start {}: {e}", program.display()));
-        let mut driver = Driver {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        };
-        let deadline = Instant::now() + TIMEOUT;
-        while !driver.answers(port) {
-            if let Ok(Some(status)) = driver.child.try_wait() {
-                panic!(
-                    "{} exited at start ({status}); see {}",
-                    program.display(),
-                    dir.display()
-                );
-            }
-            assert!(Instant::now() < deadline, "chromedriver did not answer on port {port}");
-            std::thread::sleep(POLL);
-        }
-        driver
-    }
-
-    /// Whether `GET /status` gets an HTTP answer.
-    fn answers(&self, port: u16) -> bool {
-        use std::io::Read;
-        let Ok(mut s) = TcpStream::connect((Ipv4Addr::LOCALHOST, port)) else {
-            return false;
-        };
-        let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-        let mut answer = [0u8; 12];
-        s.write_all(b"GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-            .and_then(|()| s.read_exact(&mut answer))
-            .is_ok_and(|()| answer.starts_with(b"HTTP/1.1 200"))
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }

@@ -53,9 +53,72 @@ pub struct Field {
     pub warning: String,
 }
 
+impl Field {
+    /// Whether the field holds a value (as typed, or as stored).
+    pub fn filled(&self) -> bool {
+        !self.input.trim().is_empty()
+    }
+
+    /// The ids of the texts that describe the input, for `aria-describedby`:
+    /// its error and warning first, then its help and last year's value.
+    pub fn described_by(&self) -> String {
+        let mut ids = Vec::new();
+        if !self.error.is_empty() {
+            ids.push(format!("e_{}", self.code));
+        }
+        if !self.warning.is_empty() {
+            ids.push(format!("w_{}", self.code));
+        }
+        if !self.help.is_empty() {
+            ids.push(format!("h_{}", self.code));
+        }
+        ids.push(format!("p_{}", self.code));
+        ids.join(" ")
+    }
+}
+
+/// One of the plan's target groups with the unit's fields in it: a section
+/// of the form with its own anchor and progress.
 pub struct FieldGroup {
+    /// The section's id, from the group's code (`nhom-a`, `nhom-III-4`).
+    pub anchor: String,
+    /// The group's code as the plan numbers it (`a`, `III.4`), empty for
+    /// the fields of no group.
+    pub code: String,
     pub name: String,
     pub fields: Vec<Field>,
+}
+
+impl FieldGroup {
+    /// The heading: the plan's code and name, “a) Xóa mù chữ …”.
+    pub fn title(&self) -> String {
+        if self.code.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}) {}", self.code, self.name)
+        }
+    }
+
+    pub fn filled(&self) -> usize {
+        self.fields.iter().filter(|f| f.filled()).count()
+    }
+
+    pub fn errors(&self) -> usize {
+        self.fields.iter().filter(|f| !f.error.is_empty()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.fields.iter().filter(|f| !f.warning.is_empty()).count()
+    }
+}
+
+/// An id made of a plan code: letters and digits kept, anything else `-`.
+pub fn anchor(prefix: &str, code: &str) -> String {
+    let slug: String = code
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("{prefix}-{slug}")
 }
 
 pub struct NarrativeBlock {
@@ -111,11 +174,15 @@ pub fn groups(
         .target_groups
         .iter()
         .map(|g| FieldGroup {
-            name: format!("{}) {}", g.code, g.name),
+            anchor: anchor("nhom", &g.code),
+            code: g.code.clone(),
+            name: g.name.clone(),
             fields: Vec::new(),
         })
         .collect();
     groups.push(FieldGroup {
+        anchor: "nhom-khac".into(),
+        code: String::new(),
         name: "Số liệu khác".into(),
         fields: Vec::new(),
     });
@@ -128,12 +195,13 @@ pub fn groups(
                 .collect::<Vec<_>>()
                 .join(" ")
         };
+        let kind = FieldKind::of(el.value_type);
         let field = Field {
             code: el.code.clone(),
             label: el.name.clone(),
             unit: el.unit.clone().unwrap_or_default(),
             help: el.help.clone().unwrap_or_default(),
-            kind: FieldKind::of(el.value_type),
+            kind,
             input: inputs
                 .get(&el.code)
                 .cloned()
@@ -155,6 +223,12 @@ pub fn groups(
         groups[at].fields.push(field);
     }
     groups.retain(|g| !g.fields.is_empty());
+    // Two codes may make one slug (`III.4`, `III-4`): the later one is numbered.
+    for i in 1..groups.len() {
+        if groups[..i].iter().any(|g| g.anchor == groups[i].anchor) {
+            groups[i].anchor = format!("{}-{}", groups[i].anchor, i + 1);
+        }
+    }
     groups
 }
 

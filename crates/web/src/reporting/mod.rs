@@ -15,6 +15,7 @@ mod history;
 mod page;
 mod save;
 mod show;
+mod summary;
 
 use axum::Router;
 use axum::routing::{get, post};

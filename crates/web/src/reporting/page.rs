@@ -16,6 +16,7 @@ use xhht_storage::{ReportRow, StorageError};
 
 use super::form::{self, FieldGroup, FieldKind, NarrativeBlock};
 use super::history::{self, HistoryRow};
+use super::summary::{self, Listed};
 use crate::auth::ReadReport;
 use crate::calendar::{Timeliness, due_date};
 use crate::chrome::Chrome;
@@ -47,9 +48,14 @@ pub struct ReportPage {
     pub review_actions: Vec<ReviewButton>,
     pub groups: Vec<FieldGroup>,
     pub narratives: Vec<NarrativeBlock>,
-    pub errors: Vec<String>,
-    pub warnings: Vec<String>,
+    pub errors: Vec<Listed>,
+    pub warnings: Vec<Listed>,
+    /// What the warnings ask for, said by the state of the report.
+    pub warnings_say: WarningsSay,
     pub explanation: String,
+    /// Narrative texts written, of all the form asks for.
+    pub narratives_filled: usize,
+    pub narratives_total: usize,
     pub notice: String,
     pub alert: String,
     pub history: Vec<HistoryRow>,
@@ -58,6 +64,37 @@ pub struct ReportPage {
     /// The unit that reviews the report, in the plan's words.
     pub reviewer: String,
     pub csrf: String,
+}
+
+/// How the warnings' box speaks: to the unit that must explain them, of an
+/// explanation already sent, or of one not yet written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WarningsSay {
+    /// The unit may still edit: explain here before sending.
+    Explain,
+    /// Sent or approved: what the unit explained, read-only.
+    Explained,
+    /// Someone else looks at a report the unit has not sent.
+    NotYetExplained,
+}
+
+impl WarningsSay {
+    fn of(editable: bool, state: Option<ReportState>) -> Self {
+        match state {
+            _ if editable => Self::Explain,
+            Some(ReportState::Submitted | ReportState::Approved) => Self::Explained,
+            _ => Self::NotYetExplained,
+        }
+    }
+
+    pub fn heading(self, n: usize, explanation: &str) -> String {
+        match self {
+            Self::Explain => format!("Cảnh báo cần giải trình ({n})"),
+            Self::Explained if explanation.is_empty() => format!("Cảnh báo khi gửi ({n})"),
+            Self::Explained => format!("Cảnh báo đã được giải trình ({n})"),
+            Self::NotYetExplained => format!("Cảnh báo, đơn vị chưa gửi giải trình ({n})"),
+        }
+    }
 }
 
 /// `?msg=`: what the action that led here did.
@@ -162,15 +199,7 @@ pub fn build(state: &AppState, chrome: Chrome, at: &ReadReport, data: Loaded, se
         }],
         _ => vec![],
     };
-    let of = |sev: Severity| {
-        found
-            .iter()
-            .filter(move |f| f.severity == sev)
-            .map(|f| f.message.clone())
-    };
-    let mut errors: Vec<String> = sent.field_errors.values().cloned().collect();
-    errors.extend(of(Severity::Error));
-    let narratives = plan
+    let narratives: Vec<NarrativeBlock> = plan
         .task_groups
         .iter()
         .map(|g| NarrativeBlock {
@@ -195,6 +224,31 @@ pub fn build(state: &AppState, chrome: Chrome, at: &ReadReport, data: Loaded, se
         .clone()
         .or_else(|| data.row.as_ref().and_then(|r| r.explanation.clone()))
         .unwrap_or_default();
+    let groups = form::groups(
+        plan,
+        unit,
+        &data.values,
+        Some(&data.prev),
+        &sent.inputs,
+        &sent.field_errors,
+        &found,
+    );
+    let of = |sev: Severity| {
+        found
+            .iter()
+            .filter(move |f| f.severity == sev)
+            .map(|f| (f.message.clone(), f.elements.clone()))
+    };
+    let typed = sent
+        .field_errors
+        .iter()
+        .map(|(code, m)| (m.clone(), vec![code.clone()]));
+    let errors = summary::list(&groups, typed.chain(of(Severity::Error)));
+    let warnings = summary::list(&groups, of(Severity::Warning));
+    let texts = narratives.iter().flat_map(|n| &n.texts);
+    let narratives_total = texts.clone().count();
+    let narratives_filled = texts.filter(|(_, _, t)| !t.trim().is_empty()).count();
+    let editable = at.may_write && st.is_none_or(ReportState::is_editable);
     ReportPage {
         year: at.year,
         unit_code: unit.code.clone(),
@@ -203,21 +257,16 @@ pub fn build(state: &AppState, chrome: Chrome, at: &ReadReport, data: Loaded, se
         state_class,
         due: data.due.map(xhht_domain::text::date).unwrap_or_default(),
         timeliness: Timeliness::of(data.row.as_ref(), data.due).label(),
-        editable: at.may_write && st.is_none_or(ReportState::is_editable),
+        editable,
         review_actions,
-        groups: form::groups(
-            plan,
-            unit,
-            &data.values,
-            Some(&data.prev),
-            &sent.inputs,
-            &sent.field_errors,
-            &found,
-        ),
+        groups,
         narratives,
         errors,
-        warnings: of(Severity::Warning).collect(),
+        warnings,
+        warnings_say: WarningsSay::of(editable, st),
         explanation,
+        narratives_filled,
+        narratives_total,
         notice: sent.notice,
         alert: sent.alert,
         history: data.history,

@@ -118,7 +118,7 @@ fn not_sent_because(r: Refusal) -> &'static str {
     match r {
         Refusal::HasErrors => "Đã lưu nhưng chưa gửi: báo cáo còn lỗi, cần sửa các ô được đánh dấu.",
         Refusal::UnexplainedWarnings => {
-            "Đã lưu nhưng chưa gửi: cần ghi giải trình cho các cảnh báo (mục cuối biểu mẫu)."
+            "Đã lưu nhưng chưa gửi: cần ghi giải trình cho các cảnh báo (ô “Giải trình” ngay dưới danh sách cảnh báo ở đầu biểu mẫu)."
         }
         _ => "Đã lưu nhưng chưa gửi được: báo cáo không ở trạng thái cho phép gửi.",
     }
