@@ -6,6 +6,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use xhht_domain::access::Role;
+use xhht_domain::plan::Plan;
 
 use crate::chrome::Chrome;
 use crate::figures::shape;
@@ -27,7 +28,9 @@ pub struct HelpPage {
     pub due_this_year: String,
     pub year: i32,
     pub reviewer: String,
-    /// "các phường": the units that send reports.
+    /// "các phường và các trung tâm học tập cộng đồng": who sends reports.
+    pub reporters_label: String,
+    /// "các phường": the units the comparison page sets side by side.
     pub units_label: String,
     /// "100%": share of units approved before a figure gets a verdict.
     pub min_coverage: String,
@@ -56,6 +59,7 @@ pub async fn page(State(state): State<AppState>, chrome: Chrome) -> HelpPage {
             .unwrap_or_default(),
         year,
         reviewer: shape::reviewer_name(plan).to_string(),
+        reporters_label: reporters_label(plan),
         units_label: shape::plural(plan, shape::compared_type(&state, year)),
         min_coverage: xhht_domain::text::percent(r.min_coverage),
         reporter: i18n::role(Role::Reporter),
@@ -63,4 +67,17 @@ pub async fn page(State(state): State<AppState>, chrome: Chrome) -> HelpPage {
         leader: i18n::role(Role::Viewer),
         admin: i18n::role(Role::Admin),
     }
+}
+
+/// The kinds of unit that report, in the plan's plural words, in the order
+/// the plan lists its units.
+fn reporters_label(plan: &Plan) -> String {
+    let mut types = Vec::new();
+    for u in plan.org_units.iter().filter(|u| plan.is_reporting_unit(u)) {
+        if !types.contains(&u.unit_type) {
+            types.push(u.unit_type);
+        }
+    }
+    let words: Vec<String> = types.into_iter().map(|t| shape::plural(plan, Some(t))).collect();
+    words.join(" và ")
 }
