@@ -140,7 +140,7 @@ impl LineChart {
         }
         let last = self.years.len().saturating_sub(1);
         for (i, y) in self.years.iter().enumerate() {
-            if (last - i) % l.year_step != 0 {
+            if !(last - i).is_multiple_of(l.year_step) {
                 continue;
             }
             text(
