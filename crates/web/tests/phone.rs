@@ -212,13 +212,18 @@ const wide = [...document.querySelectorAll('body *')].filter(e => visible(e) && 
   .slice(0, 3).map(e => `${e.tagName.toLowerCase()}.${e.className} “${say(e)}”`);
 const main = document.querySelector('main');
 const skip = document.querySelector('a.skip');
+// Focused (as by the first Tab), the skip link comes on screen with a visible ring.
+skip && skip.focus();
+const ring = skip && getComputedStyle(skip);
+const skip_shown = !!skip && skip.getBoundingClientRect().left >= 0 && ring.outlineStyle !== 'none' && parseFloat(ring.outlineWidth) >= 2;
+skip && skip.blur();
 return {
   width: document.documentElement.clientWidth,
   scroll_width: document.documentElement.scrollWidth,
   header: document.querySelector('header').getBoundingClientRect().height,
   above_main: main.getBoundingClientRect().top + window.scrollY,
   small_text, unlabelled, small_targets, wide,
-  skip_link: !!skip && skip.getAttribute('href') === '#' + main.id && skip === document.querySelector('body a'),
+  skip_link: skip_shown && skip.getAttribute('href') === '#' + main.id && skip === document.querySelector('body a'),
   cards,
   charts: [...document.querySelectorAll('figure.chart svg')].filter(visible).length,
 };
@@ -287,7 +292,7 @@ impl Browser {
             ));
         }
         if !m.skip_link {
-            fail("no skip link to the main content first in the page".into());
+            fail("no skip link first in the page, on screen with a focus ring when focused".into());
         }
         for t in m.small_text {
             fail(format!("text under 12 px: {t}"));
