@@ -8,6 +8,8 @@
 //!   120 px), its links and every button at least
 //!   44 px high, and a skip link to the main content.
 //!
+//! The public dashboard and a ward's form are printed to PDF and read back.
+//!
 //! Runs only with `XHHT_BROWSER_TESTS=1` (see `chromium/mod.rs`).
 
 mod chromium;
@@ -130,14 +132,23 @@ async fn walk(c: Client, base: String, shots: PathBuf) -> Res<usize> {
         checked += 1;
         problems.extend(b.check(path, &shots).await?);
     }
-    problems.extend(
-        b.printed(
-            &format!("/cong-khai?year={YEAR}"),
-            "Kết quả thực hiện các chỉ tiêu",
-            &shots,
-        )
-        .await?,
-    );
+    let dashboard = Printed {
+        path: format!("/cong-khai?year={YEAR}"),
+        file: "print-cong-khai.pdf",
+        shown: &["Kết quả thực hiện các chỉ tiêu", "Trang lập ngày", "Tình trạng"],
+        hidden: &["Đăng nhập", "Bỏ qua đến nội dung chính", "So sánh các phường"],
+    };
+    problems.extend(b.printed(&dashboard, &shots).await?);
+    // The ward's form: its figures, not its buttons or the Excel box.
+    b.login("vinhphuc", "xhht-demo").await?;
+    let form = Printed {
+        path: "/reports/2026/00006".into(),
+        file: "print-bao-cao.pdf",
+        shown: &["Báo cáo năm 2026", "Trang lập ngày", "Giải trình các cảnh báo"],
+        hidden: &["Lưu nháp", "Làm báo cáo bằng Excel", "Đăng xuất", "Trợ giúp"],
+    };
+    problems.extend(b.printed(&form, &shots).await?);
+    b.logout().await?;
     if problems.is_empty() {
         Ok(checked)
     } else {
@@ -228,6 +239,14 @@ return {
   charts: [...document.querySelectorAll('figure.chart svg')].filter(visible).length,
 };
 "#;
+
+/// A page to print, where to keep the PDF, and words it must and must not show.
+struct Printed {
+    path: String,
+    file: &'static str,
+    shown: &'static [&'static str],
+    hidden: &'static [&'static str],
+}
 
 struct Browser {
     c: Client,
@@ -321,10 +340,11 @@ impl Browser {
     /// `pdftotext` is installed, reads it back: the page's title, heading
     /// and date are printed; the header's links, the skip link and the
     /// year picker are not.
-    async fn printed(&self, path: &str, heading: &str, shots: &Path) -> Res<Vec<String>> {
+    async fn printed(&self, p: &Printed, shots: &Path) -> Res<Vec<String>> {
+        let path = &p.path;
         self.open(path).await?;
         let pdf = self.c.print(fantoccini::wd::PrintConfiguration::default()).await?;
-        let file = shots.join("print-cong-khai.pdf");
+        let file = shots.join(p.file);
         std::fs::write(&file, &pdf)?;
         let Ok(out) = std::process::Command::new("pdftotext")
             .args(["-layout", &file.to_string_lossy(), "-"])
@@ -335,12 +355,12 @@ impl Browser {
         };
         let text = String::from_utf8_lossy(&out.stdout);
         let mut problems = Vec::new();
-        for shown in [heading, "Trang lập ngày", "Tình trạng"] {
+        for shown in p.shown {
             if !text.contains(shown) {
                 problems.push(format!("{path} printed: “{shown}” missing"));
             }
         }
-        for hidden in ["Đăng nhập", "Bỏ qua đến nội dung chính", "So sánh các phường"] {
+        for hidden in p.hidden {
             if text.contains(hidden) {
                 problems.push(format!("{path} printed: “{hidden}” should not print"));
             }
