@@ -20,23 +20,87 @@ pub struct LineChart {
     pub provisional: Vec<bool>,
 }
 
-const W: f64 = 720.0;
-const LEFT: f64 = 64.0;
-const RIGHT: f64 = 24.0;
-/// Height of the plotting area; the chart grows with its title instead.
-const PLOT: f64 = 202.0;
-const BOTTOM: f64 = 56.0;
-/// Room above the plot for the labels of the highest points.
-const HEADROOM: f64 = 30.0;
+/// Where things go: the wide layout (pages on a computer, the Word report's
+/// PNG) and the narrow one (phones), which keeps its text at 12 px or more
+/// when drawn about 320-360 px wide, with fewer labels.
+struct Layout {
+    w: f64,
+    /// Room left of the plot for the axis's labels; `None`: fit them.
+    left: Option<f64>,
+    right: f64,
+    /// Height of the plotting area; the chart grows with its title instead.
+    plot: f64,
+    /// Room above the plot for the labels of the highest points.
+    headroom: f64,
+    /// Size of the labels of values and targets.
+    label: f64,
+    /// Label every `year_step`-th year, counted back from the last.
+    year_step: usize,
+    /// Every value labelled; else only the first and the last known one.
+    every_value: bool,
+    /// The legend on one line; else one entry a line.
+    legend_in_line: bool,
+}
+
+const WIDE: Layout = Layout {
+    w: 720.0,
+    left: Some(64.0),
+    right: 24.0,
+    plot: 202.0,
+    headroom: 30.0,
+    label: 11.0,
+    year_step: 1,
+    every_value: true,
+    legend_in_line: true,
+};
+
+const NARROW: Layout = Layout {
+    w: 320.0,
+    left: None,
+    right: 18.0,
+    plot: 190.0,
+    headroom: 46.0,
+    label: 12.0,
+    year_step: 2,
+    every_value: false,
+    legend_in_line: false,
+};
+
+const W: f64 = WIDE.w;
+/// Height of a legend line in the narrow layout.
+const LEGEND_LINE: f64 = 18.0;
 
 impl LineChart {
+    /// The chart for wide screens and for the Word report.
     pub fn svg(&self) -> String {
+        self.draw(&WIDE)
+    }
+
+    /// The same chart laid out for a phone: 320 units wide, every text at
+    /// least 12 px, years every other one, only the first and latest values
+    /// labelled (the page's table beside it has them all), the legend one
+    /// entry a line.
+    pub fn svg_narrow(&self) -> String {
+        self.draw(&NARROW)
+    }
+
+    fn legend_entries(&self) -> usize {
+        if self.any_provisional() { 3 } else { 2 }
+    }
+
+    fn draw(&self, l: &Layout) -> String {
+        let w = l.w;
         let mut out = String::new();
         let desc = self.describe();
-        let title = wrap(&self.title, TITLE_SIZE, W - 32.0);
-        let top = 22.0 + TITLE_LINE * (title.len().max(1) - 1) as f64 + HEADROOM;
-        let h = top + PLOT + BOTTOM;
-        open(&mut out, W as u32, h as u32, &self.title, &desc);
+        let title = wrap(&self.title, TITLE_SIZE, w - 32.0);
+        let top = 22.0 + TITLE_LINE * (title.len().max(1) - 1) as f64 + l.headroom;
+        let bottom = if l.legend_in_line {
+            56.0
+        } else {
+            30.0 + LEGEND_LINE * self.legend_entries() as f64
+        };
+        let h = top + l.plot + bottom;
+        open(&mut out, w as u32, h as u32, &self.title, &desc);
         svg::title(&mut out, 16.0, &title);
         let max_v = self
             .values
@@ -45,51 +109,64 @@ impl LineChart {
             .chain(self.targets.iter().map(|t| &t.1))
             .fold(0.0_f64, |a, b| a.max(*b));
         let y_max = nice_max(max_v, self.unit);
+        let ticks: Vec<f64> = (0..=4).map(|k| y_max * f64::from(k) / 4.0).collect();
+        let left = l.left.unwrap_or_else(|| {
+            let widest = ticks
+                .iter()
+                .map(|v| svg::text_width(&self.unit.format(*v), 12.0, false))
+                .fold(0.0, f64::max);
+            widest + 30.0
+        });
         let n = self.years.len().max(2);
-        let x_of = |i: usize| LEFT + (W - LEFT - RIGHT) * i as f64 / (n - 1) as f64;
-        let y_of = |v: f64| top + PLOT * (1.0 - v / y_max);
-        for k in 0..=4 {
-            let v = y_max * f64::from(k) / 4.0;
+        let x_of = |i: usize| left + (w - left - l.right) * i as f64 / (n - 1) as f64;
+        let y_of = |v: f64| top + l.plot * (1.0 - v / y_max);
+        for v in &ticks {
             line(
                 &mut out,
-                LEFT,
-                y_of(v),
-                W - RIGHT,
-                y_of(v),
+                left,
+                y_of(*v),
+                w - l.right,
+                y_of(*v),
                 r##"stroke="#d8dde3" stroke-width="1""##,
             );
             text(
                 &mut out,
-                LEFT - 8.0,
-                y_of(v) + 4.0,
+                left - 8.0,
+                y_of(*v) + 4.0,
                 "end",
                 r##"fill="#444""##,
-                &self.unit.format(v),
+                &self.unit.format(*v),
             );
         }
+        let last = self.years.len().saturating_sub(1);
         for (i, y) in self.years.iter().enumerate() {
+            if !(last - i).is_multiple_of(l.year_step) {
+                continue;
+            }
             text(
                 &mut out,
                 x_of(i),
-                h - BOTTOM + 18.0,
+                h - bottom + 18.0,
                 "middle",
                 r##"fill="#444""##,
                 &y.to_string(),
             );
         }
-        text(
-            &mut out,
-            (LEFT + W - RIGHT) / 2.0,
-            h - 12.0,
-            "middle",
-            r##"fill="#444""##,
-            "Năm",
-        );
+        if l.legend_in_line {
+            text(
+                &mut out,
+                (left + w - l.right) / 2.0,
+                h - 12.0,
+                "middle",
+                r##"fill="#444""##,
+                "Năm",
+            );
+        }
         let _ = write!(
             out,
             r##"<text x="16" y="{:.1}" text-anchor="middle" fill="#444" transform="rotate(-90 16 {:.1})">{}</text>"##,
-            top + PLOT / 2.0,
-            top + PLOT / 2.0,
+            top + l.plot / 2.0,
+            top + l.plot / 2.0,
             esc(&self.y_label)
         );
         // The value line: solid, broken where a year has no data.
@@ -114,7 +191,8 @@ impl LineChart {
             out,
             r##"<path d="{path}" fill="none" stroke="#0b5cab" stroke-width="2.5"/>"##
         );
-        let last = self.years.len().saturating_sub(1);
+        let known: Vec<usize> = (0..self.values.len()).filter(|i| self.values[*i].is_some()).collect();
+        let labelled = |i: usize| l.every_value || known.first() == Some(&i) || known.last() == Some(&i);
         // Value labels go above their point, inside the plot's width: the first
         // starts at its point (clear of the axis's labels), the last ends there.
         let mut taken: Vec<[f64; 4]> = Vec::new();
@@ -131,15 +209,18 @@ impl LineChart {
                     x_of(i),
                     y_of(*v)
                 );
+                if !labelled(i) {
+                    continue;
+                }
                 let (x, anchor) = edge_anchor(x_of(i), i, last);
                 let label = self.unit.format(*v);
-                taken.push(label_box(x, y_of(*v) - 9.0, anchor, &label));
+                taken.push(label_box(x, y_of(*v) - 9.0, anchor, &label, l.label));
                 text(
                     &mut out,
                     x,
                     y_of(*v) - 9.0,
                     anchor,
-                    r##"font-size="11" fill="#0b3d73""##,
+                    &format!(r##"font-size="{}" fill="#0b3d73""##, l.label),
                     &label,
                 );
             }
@@ -161,10 +242,10 @@ impl LineChart {
             // else above it, higher still if a value's label is in the way.
             let label = format!("Mục tiêu {}", self.unit.format(*t));
             let (lx, anchor) = edge_anchor(x, i, last);
-            let fits = |ly: f64| ly <= top + PLOT - 4.0 && ly - 11.0 >= top - HEADROOM + 4.0;
+            let fits = |ly: f64| ly <= top + l.plot - 4.0 && ly - l.label >= top - l.headroom + 4.0;
             let candidates = [y + 20.0, y - 12.0, y - 26.0, y + 34.0];
             let free = |ly: &f64| {
-                let b = label_box(lx, *ly, anchor, &label);
+                let b = label_box(lx, *ly, anchor, &label, l.label);
                 !taken
                     .iter()
                     .any(|t| b[0] < t[2] && t[0] < b[2] && b[1] < t[3] && t[1] < b[3])
@@ -175,10 +256,27 @@ impl LineChart {
                 .filter(|ly| fits(*ly))
                 .find(free)
                 .unwrap_or(candidates[1]);
-            taken.push(label_box(lx, ly, anchor, &label));
-            text(&mut out, lx, ly, anchor, r##"font-size="11" fill="#b3261e""##, &label);
+            taken.push(label_box(lx, ly, anchor, &label, l.label));
+            text(
+                &mut out,
+                lx,
+                ly,
+                anchor,
+                &format!(r##"font-size="{}" fill="#b3261e""##, l.label),
+                &label,
+            );
         }
-        // Legend: shapes, not colours, tell the two apart.
+        if l.legend_in_line {
+            self.legend_in_line(&mut out, h, left);
+        } else {
+            self.legend_stacked(&mut out, h - bottom + 30.0);
+        }
+        out.push_str("</svg>");
+        out
+    }
+
+    /// Legend: shapes, not colours, tell the two apart.
+    fn legend_in_line(&self, out: &mut String, h: f64, left: f64) {
         let ly = h - 8.0;
         let _ = write!(
             out,
@@ -186,35 +284,50 @@ impl LineChart {
             W - 270.0,
             ly - 4.0
         );
-        text(&mut out, W - 260.0, ly, "start", "", "Kết quả (đã duyệt)");
+        text(out, W - 260.0, ly, "start", "", "Kết quả (đã duyệt)");
         let (x, y) = (W - 130.0, ly - 4.0);
-        let _ = write!(
-            out,
-            r##"<path d="M{x:.1},{:.1} L{:.1},{y:.1} L{x:.1},{:.1} L{:.1},{y:.1} Z" fill="#ffffff" stroke="#b3261e" stroke-width="2"/>"##,
-            y - 6.0,
-            x + 6.0,
-            y + 6.0,
-            x - 6.0
-        );
-        text(&mut out, W - 118.0, ly, "start", "", "Mục tiêu");
+        diamond(out, x, y);
+        text(out, W - 118.0, ly, "start", "", "Mục tiêu");
         if self.any_provisional() {
             let _ = write!(
                 out,
                 r##"<circle cx="{:.1}" cy="{:.1}" r="4" fill="#ffffff" stroke="#0b5cab" stroke-width="2"/>"##,
-                LEFT + 6.0,
+                left + 6.0,
                 ly - 4.0
             );
             text(
-                &mut out,
-                LEFT + 16.0,
+                out,
+                left + 16.0,
                 ly,
                 "start",
                 "",
                 "Tạm tính (chưa đủ báo cáo được duyệt)",
             );
         }
-        out.push_str("</svg>");
-        out
+    }
+
+    /// The legend one entry a line, from `y0` down (phones).
+    fn legend_stacked(&self, out: &mut String, y0: f64) {
+        let (mx, tx) = (18.0, 30.0);
+        let mut y = y0 + 12.0;
+        let _ = write!(
+            out,
+            r##"<circle cx="{mx:.1}" cy="{:.1}" r="4" fill="#0b5cab"/>"##,
+            y - 4.0
+        );
+        text(out, tx, y, "start", "", "Kết quả (đã duyệt)");
+        y += LEGEND_LINE;
+        diamond(out, mx, y - 4.0);
+        text(out, tx, y, "start", "", "Mục tiêu");
+        if self.any_provisional() {
+            y += LEGEND_LINE;
+            let _ = write!(
+                out,
+                r##"<circle cx="{mx:.1}" cy="{:.1}" r="4" fill="#ffffff" stroke="#0b5cab" stroke-width="2"/>"##,
+                y - 4.0
+            );
+            text(out, tx, y, "start", "", "Tạm tính (chưa đủ báo cáo được duyệt)");
+        }
     }
 
     fn is_provisional(&self, i: usize) -> bool {
@@ -245,15 +358,27 @@ impl LineChart {
     }
 }
 
-/// The box [x0, y0, x1, y1] an 11 px label takes with its baseline at `y`.
-fn label_box(x: f64, y: f64, anchor: &str, s: &str) -> [f64; 4] {
-    let w = svg::text_width(s, 11.0, false);
+/// The legend's target mark: a small hollow diamond centred on (x, y).
+fn diamond(out: &mut String, x: f64, y: f64) {
+    let _ = write!(
+        out,
+        r##"<path d="M{x:.1},{:.1} L{:.1},{y:.1} L{x:.1},{:.1} L{:.1},{y:.1} Z" fill="#ffffff" stroke="#b3261e" stroke-width="2"/>"##,
+        y - 6.0,
+        x + 6.0,
+        y + 6.0,
+        x - 6.0
+    );
+}
+
+/// The box [x0, y0, x1, y1] a label of `size` px takes with its baseline at `y`.
+fn label_box(x: f64, y: f64, anchor: &str, s: &str, size: f64) -> [f64; 4] {
+    let w = svg::text_width(s, size, false);
     let x0 = match anchor {
         "end" => x - w,
         "middle" => x - w / 2.0,
         _ => x,
     };
-    [x0, y - 11.0, x0 + w, y + 2.0]
+    [x0, y - size, x0 + w, y + 2.0]
 }
 
 /// Where a label over point `i` of `0..=last` sits: the first starts at its
@@ -314,7 +439,7 @@ pub fn sparkline(values: &[Option<f64>], unit: Unit, label: &str, last_provision
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -486,6 +611,60 @@ mod tests {
             !solid.svg().contains("Tạm tính"),
             "no legend entry without a provisional point"
         );
+    }
+
+    /// Every font size named in `svg` (the root's 12 included).
+    pub(crate) fn font_sizes(svg: &str) -> Vec<f64> {
+        svg.split("font-size=\"")
+            .skip(1)
+            .map(|r| r.split('"').next().unwrap().parse().unwrap())
+            .collect()
+    }
+
+    /// On a phone the chart is drawn about 350 px wide: a 320-unit chart
+    /// whose text is all 12 or more stays at least 12 px, labels apart.
+    #[test]
+    fn the_narrow_chart_keeps_text_at_12_px_and_apart() {
+        let c = LineChart {
+            title: "Tỷ lệ người trong độ tuổi từ 15 đến 60 biết chữ mức độ 2 — quận Ba Đình".into(),
+            y_label: "%".into(),
+            unit: Unit::Percent,
+            years: (2021..=2030).collect(),
+            values: vec![
+                Some(97.1),
+                Some(97.8),
+                Some(98.2),
+                Some(98.9),
+                Some(99.2),
+                Some(99.4),
+                None,
+                None,
+                None,
+                None,
+            ],
+            targets: vec![(2025, 99.0), (2030, 99.6)],
+            provisional: vec![false, false, false, false, false, true],
+        };
+        let narrow = c.svg_narrow();
+        assert!(narrow.contains(r#"viewBox="0 0 320 "#), "{narrow}");
+        let sizes = font_sizes(&narrow);
+        assert!(sizes.iter().all(|s| *s >= 12.0), "{sizes:?}");
+        assert!(
+            font_sizes(&c.svg()).contains(&11.0),
+            "the wide chart (and the Word PNG) keeps its 11 px labels"
+        );
+        let outside: Vec<_> = boxes(&narrow)
+            .into_iter()
+            .filter(|b| b.0 < 0.0 || b.2 > 320.0)
+            .collect();
+        assert!(outside.is_empty(), "inside the chart: {outside:?}");
+        assert!(overlaps(&narrow).is_empty(), "{:?}", overlaps(&narrow));
+        for shown in ["97,1%", "99,4%", "Mục tiêu 99,6%", "2030", "2028", "Tạm tính"] {
+            assert!(narrow.contains(&format!(">{shown}")), "{shown} shown");
+        }
+        assert!(!narrow.contains(">98,2%<"), "middle values are left to the table");
+        assert!(!narrow.contains(">2029<"), "every other year");
+        assert!(narrow.contains("2023: 98,2%"), "the description has every value");
     }
 
     #[test]

@@ -16,6 +16,11 @@ pub fn today() -> NaiveDate {
     (Utc::now() + Duration::hours(7)).date_naive()
 }
 
+/// Today in Vietnam as dd/mm/yyyy, printed at the foot of a printed page.
+pub fn today_text() -> String {
+    today().format("%d/%m/%Y").to_string()
+}
+
 /// The date of a stored UTC timestamp in Vietnam.
 pub fn local_date(stamp: &str) -> Option<NaiveDate> {
     parse_time(stamp).map(|t| (t + Duration::hours(7)).date_naive())

@@ -226,9 +226,12 @@ async fn an_old_plan_year_is_re_cut_to_todays_wards() {
             .unwrap_or_else(|| panic!("{b:?}: no re-cut view"));
         let section = &page[at..];
         for ward in ["Phường Ba Đình", "Phường Ngọc Hà", "Phường Giảng Võ"] {
-            assert!(section.contains(&format!("<td>{ward}</td>")), "{b:?}: {ward} missing");
+            assert!(
+                section.contains(&format!("<td class=\"name\">{ward}</td>")),
+                "{b:?}: {ward} missing"
+            );
         }
-        let row = &section[section.find("<td>Phường Ba Đình</td>").unwrap()..];
+        let row = &section[section.find("<td class=\"name\">Phường Ba Đình</td>").unwrap()..];
         let row = &row[..row.find("</tr>").unwrap()];
         let api = json(
             &visitor

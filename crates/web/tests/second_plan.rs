@@ -223,7 +223,7 @@ async fn every_page_speaks_from_the_second_plan() {
             assert_eq!(body.matches("<th scope=\"row\">").count(), 2, "one row per cluster");
             assert!(body.contains("Cụm dân cư số 1") && body.contains("Cụm dân cư số 2"));
             // Cluster 2 has one of its two groups approved: its cells are provisional.
-            assert!(body.contains(r#"<td class="st-provisional" title="Tạm tính">"#));
+            assert!(body.contains(r#"<td class="st-provisional" title="Tạm tính" data-label="#));
             assert_no_leak("so-sanh", &body);
 
             for ind in &plan.indicators {
@@ -257,6 +257,13 @@ async fn every_page_speaks_from_the_second_plan() {
         assert!(svg.body.contains("Tạm tính") && svg.body.contains("Mục tiêu"));
         assert_no_leak("bieu-do.svg", &svg.body);
 
+        // Help speaks of this plan's deadline, reviewer and units.
+        let help = page(&anon.get(&app, "/tro-giup").await.body);
+        assert!(
+            help.contains("05/12") && help.contains(REVIEWER),
+            "help speaks from the plan"
+        );
+        assert_no_leak("tro-giup", &help);
         let reviewer = Client::login(&app, "vanphong", PASSWORD).await;
         let list = reviewer.get(&app, &format!("/review/{YEAR}?state=all")).await;
         assert_eq!(list.status, StatusCode::OK);

@@ -70,8 +70,12 @@ pub struct IndicatorPage {
     pub year: i32,
     pub years: Vec<i32>,
     pub by_name: bool,
+    /// Each chart twice: wide, and laid out for a phone (the stylesheet
+    /// shows one of them).
     pub line_svg: String,
+    pub line_svg_narrow: String,
     pub bar_svg: String,
+    pub bar_svg_narrow: String,
     pub year_rows: Vec<YearRow>,
     pub units: Vec<UnitLine>,
     /// The year's figure re-cut to today's units (after the 2025 change of map).
@@ -139,6 +143,18 @@ pub async fn page(
                 .unwrap_or_default(),
         })
         .collect();
+    let (line_svg, line_svg_narrow) = if ind.is_status() {
+        Default::default()
+    } else {
+        let chart = line_chart(plan, ind, &area.name, values);
+        (chart.svg(), chart.svg_narrow())
+    };
+    let (bar_svg, bar_svg_narrow) = if ind.is_status() || units.is_empty() {
+        Default::default()
+    } else {
+        let chart = bar_chart(plan, ind, year, &units);
+        (chart.svg(), chart.svg_narrow())
+    };
     let group = plan
         .target_groups
         .iter()
@@ -159,16 +175,10 @@ pub async fn page(
         year,
         years,
         by_name,
-        line_svg: if ind.is_status() {
-            String::new()
-        } else {
-            line_chart(plan, ind, &area.name, values).svg()
-        },
-        bar_svg: if ind.is_status() || units.is_empty() {
-            String::new()
-        } else {
-            bar_chart(plan, ind, year, &units).svg()
-        },
+        line_svg,
+        line_svg_narrow,
+        bar_svg,
+        bar_svg_narrow,
         year_rows,
         units,
         today,

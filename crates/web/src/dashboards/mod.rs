@@ -7,8 +7,10 @@
 //! |---------------------------------------|----------------|
 //! | every route, at `/` and `/cong-khai`  | anyone, no login |
 //! | `/ke-hoach` (pick the plan)           | anyone, no login |
+//! | `/tro-giup` (help for each role)      | anyone, no login |
 
 mod compare;
+mod help;
 mod indicator;
 mod overview;
 mod plans;
@@ -27,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .merge(pages(Site::INTERNAL))
         .nest("/cong-khai", pages(Site::PUBLIC))
         .route("/ke-hoach", get(plans::page))
+        .route("/tro-giup", get(help::page))
 }
 
 /// The pages, mounted twice: internal and public.
