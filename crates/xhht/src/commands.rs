@@ -101,6 +101,8 @@ async fn demo(args: DemoArgs) -> Result<ExitCode> {
         .with_context(|| format!("không lắng nghe được trên {}", args.listen))?;
     let addr = listener.local_addr()?;
     print_demo_logins(&state, addr);
+    // Reminders and digests of today, as `serve` does.
+    let _scheduler = xhht_web::spawn_scheduler(&state);
     xhht_web::serve(state, listener).await?;
     Ok(ExitCode::SUCCESS)
 }
