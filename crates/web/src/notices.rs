@@ -45,13 +45,16 @@ async fn load(state: &AppState, user: &CurrentUser) -> Result<Vec<NoticeView>, S
         let view = match n.kind {
             NoticeKind::Reminder => {
                 let Some(unit) = n.unit.as_deref() else { continue };
-                if !years.contains_key(&n.year) {
-                    let ext = state.store.deadline_extensions(n.year).await?.get(unit).copied();
-                    let report = state.store.report(unit, n.year).await?;
-                    let owed = is_missing(report.map(|r| r.state));
-                    years.insert(n.year, (due_date(&state.plan, n.year, ext).or(n.due), owed));
-                }
-                let (due, owed) = years[&n.year];
+                let (due, owed) = match years.get(&n.year) {
+                    Some(known) => *known,
+                    None => {
+                        let ext = state.store.deadline_extensions(n.year).await?.get(unit).copied();
+                        let report = state.store.report(unit, n.year).await?;
+                        let owed = is_missing(report.map(|r| r.state));
+                        let known = (due_date(&state.plan, n.year, ext).or(n.due), owed);
+                        *years.entry(n.year).or_insert(known)
+                    }
+                };
                 match due.filter(|_| owed) {
                     Some(due) => reminder_view(&n, due, today),
                     None => continue,
