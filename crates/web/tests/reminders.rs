@@ -423,3 +423,61 @@ async fn a_refusing_mail_server_is_recorded_and_the_run_goes_on() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_admin_sets_an_accounts_email_and_a_bad_one_is_refused_at_its_field() {
+    for w in worlds("web_remind_email_field", false).await {
+        let b = w.store.backend();
+        let app = w.app(day(12, 7));
+        let user = w
+            .store
+            .users()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|u| u.username == "phucxa")
+            .unwrap();
+        let admin = Client::login(&app, "admin", xhht_sample::DEMO_ADMIN_PASSWORD).await;
+        let uri = format!("/admin/users/{}/email", user.id);
+        let r = admin.post(&app, &uri, &[("email", "không phải e-mail")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b:?}");
+        assert!(
+            r.body.contains("“không phải e-mail” không phải địa chỉ e-mail")
+                && r.body.contains("value=\"không phải e-mail\"")
+                && r.body.contains("aria-invalid=\"true\""),
+            "{b:?}: {}",
+            r.body
+        );
+        assert_eq!(
+            w.store
+                .account_emails()
+                .await
+                .unwrap()
+                .get(&user.id)
+                .map(String::as_str),
+            Some("phucxa@test.vn")
+        );
+        let r = admin.post(&app, &uri, &[("email", " canbo@phucxa.gov.vn ")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{b:?}");
+        assert!(
+            r.body.contains("Đã lưu e-mail của “phucxa”: canbo@phucxa.gov.vn."),
+            "{b:?}"
+        );
+        assert_eq!(
+            w.store
+                .account_emails()
+                .await
+                .unwrap()
+                .get(&user.id)
+                .map(String::as_str),
+            Some("canbo@phucxa.gov.vn")
+        );
+        let r = admin.post(&app, &uri, &[("email", "")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{b:?}");
+        assert!(!w.store.account_emails().await.unwrap().contains_key(&user.id), "{b:?}");
+        // Only administrators.
+        let reviewer = Client::login(&app, "chuyenvien", DEMO_PASSWORD).await;
+        let r = reviewer.post(&app, &uri, &[("email", "x@y.vn")]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{b:?}");
+    }
+}
