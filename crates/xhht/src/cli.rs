@@ -168,16 +168,17 @@ pub struct DemoArgs {
     #[command(flatten)]
     pub proxies: ProxyArgs,
     #[command(flatten)]
-    pub smtp: SmtpArgs,
+    pub remind: RemindArgs,
+}
+
+/// Reminders and digests: their "today", and their e-mail through an SMTP
+/// server (none without a host).
+#[derive(Debug, Args)]
+pub struct RemindArgs {
     /// Ngày "hôm nay" của bộ nhắc hạn, dd/mm/yyyy (để xem thử nhắc hạn trong bản demo;
     /// mặc định: ngày hiện tại ở Việt Nam) (the reminders' today, for a demo).
     #[arg(long, env = "XHHT_REMINDER_TODAY")]
     pub reminder_today: Option<String>,
-}
-
-/// E-mail of reminders and digests through an SMTP server (none when no host).
-#[derive(Debug, Args)]
-pub struct SmtpArgs {
     /// Máy chủ SMTP; bỏ trống thì không gửi e-mail, chỉ thông báo trên hệ thống (SMTP host).
     #[arg(long, env = "XHHT_SMTP_HOST")]
     pub smtp_host: Option<String>,
@@ -221,6 +222,8 @@ pub struct ServeArgs {
     pub db: DbArgs,
     #[command(flatten)]
     pub proxies: ProxyArgs,
+    #[command(flatten)]
+    pub remind: RemindArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -89,19 +89,13 @@ async fn demo(args: DemoArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut state = serving_state(store, &args.proxies).await?;
-    state.mailer = mailer(&args.smtp)?;
-    if let Some(day) = &args.reminder_today {
-        let day = xhht_domain::text::parse_date(day).map_err(|e| anyhow::anyhow!("--reminder-today “{day}”: {e}"))?;
-        state.clock = xhht_web::Clock(Some(day));
-    }
-    // Reminders and digests: at start, then every hour, beside the server.
-    let _scheduler = xhht_web::spawn_scheduler(&state);
+    reminding(&mut state, &args.remind)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("không lắng nghe được trên {}", args.listen))?;
     let addr = listener.local_addr()?;
     print_demo_logins(&state, addr);
-    // Reminders and digests of today, as `serve` does.
+    // Reminders and digests: at start, then every hour, beside the server.
     let _scheduler = xhht_web::spawn_scheduler(&state);
     xhht_web::serve(state, listener).await?;
     Ok(ExitCode::SUCCESS)
@@ -165,17 +159,31 @@ async fn init(args: InitArgs) -> Result<ExitCode> {
 
 async fn serve(args: ServeArgs) -> Result<ExitCode> {
     let store = open_scoped(&args.db).await?;
-    let state = serving_state(store, &args.proxies).await?;
+    let mut state = serving_state(store, &args.proxies).await?;
+    reminding(&mut state, &args.remind)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("không lắng nghe được trên {}", args.listen))?;
     println!("XHHT đang chạy tại http://{}/", listener.local_addr()?);
+    // Reminders and digests: at start, then every hour, beside the server.
+    let _scheduler = xhht_web::spawn_scheduler(&state);
     xhht_web::serve(state, listener).await?;
     Ok(ExitCode::SUCCESS)
 }
 
+/// The reminders' "today" (`--reminder-today`) and e-mail sender.
+fn reminding(state: &mut AppState, args: &crate::cli::RemindArgs) -> Result<()> {
+    state.mailer = mailer(args)?;
+    if let Some(day) = &args.reminder_today {
+        let day = xhht_domain::text::parse_date(day).map_err(|e| anyhow::anyhow!("--reminder-today “{day}”: {e}"))?;
+        println!("Bộ nhắc hạn coi hôm nay là {}.", xhht_domain::text::date(day));
+        state.clock = xhht_web::Clock(Some(day));
+    }
+    Ok(())
+}
+
 /// The e-mail sender `--smtp-*` describe, or none without a host.
-fn mailer(args: &crate::cli::SmtpArgs) -> Result<Option<std::sync::Arc<xhht_web::Mailer>>> {
+fn mailer(args: &crate::cli::RemindArgs) -> Result<Option<std::sync::Arc<xhht_web::Mailer>>> {
     let Some(host) = args.smtp_host.clone().filter(|h| !h.trim().is_empty()) else {
         return Ok(None);
     };
