@@ -171,6 +171,24 @@ pub enum Change {
         number: String,
         sha256: String,
     },
+    /// Units that still owed their report of `year` were reminded: on a
+    /// reminder day the plan sets (`days_before`), or by a reviewer's
+    /// button (`None`). The units, by code.
+    RemindersSent {
+        year: i32,
+        days_before: Option<u32>,
+        units: Vec<String>,
+    },
+    /// The reviewers' daily digest of `year` was posted to these accounts.
+    DigestSent {
+        year: i32,
+        usernames: Vec<String>,
+    },
+    /// An administrator set or cleared an account's e-mail address.
+    EmailSet {
+        username: String,
+        email: Option<String>,
+    },
     /// The events written before the hash chain existed were chained once,
     /// as they stood then (`events` rows, the last one's hash `through`):
     /// the chain proves they have not changed since, not before.
@@ -219,6 +237,9 @@ impl Change {
             Self::ReportDraftSaved { .. } => "report_draft_saved",
             Self::ReportIssued { .. } => "report_issued",
             Self::AuditSealed { .. } => "audit_sealed",
+            Self::RemindersSent { .. } => "reminders_sent",
+            Self::DigestSent { .. } => "digest_sent",
+            Self::EmailSet { .. } => "email_set",
             Self::Unrecognised { .. } => "unrecognised",
         }
     }
@@ -372,6 +393,19 @@ mod tests {
                 kind: "so-ket".into(),
                 number: "12".into(),
                 sha256: "ab".repeat(32),
+            },
+            Change::RemindersSent {
+                year: 2026,
+                days_before: Some(7),
+                units: vec!["00001".into()],
+            },
+            Change::DigestSent {
+                year: 2026,
+                usernames: vec!["chuyenvien".into()],
+            },
+            Change::EmailSet {
+                username: "x".into(),
+                email: Some("x@example.vn".into()),
             },
             Change::AuditSealed {
                 events: 12,

@@ -8,6 +8,7 @@ pub mod formula;
 pub mod indicator;
 pub mod narrative;
 pub mod plan;
+pub mod reminders;
 pub mod text;
 pub mod units;
 pub mod validation;

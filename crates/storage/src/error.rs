@@ -96,6 +96,10 @@ pub enum Missing {
         kind: String,
         version: i32,
     },
+    /// No notice with this id addressed to the account.
+    Notice {
+        id: i64,
+    },
 }
 
 impl From<Conflict> for StorageError {

@@ -73,3 +73,14 @@ impl Timeliness {
         }
     }
 }
+
+/// "Today" for the reminders: Vietnam's date, or a fixed day (tests, and a
+/// demo that wants to show the reminders of a given day).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Clock(pub Option<NaiveDate>);
+
+impl Clock {
+    pub fn today(self) -> NaiveDate {
+        self.0.unwrap_or_else(today)
+    }
+}

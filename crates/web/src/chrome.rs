@@ -27,6 +27,10 @@ pub struct Chrome {
     pub audit_alarm: Option<String>,
     pub user: Option<NavUser>,
     pub plan: PlanBar,
+    /// The signed-in account's unread notices (reminders, digests).
+    pub notices: Vec<crate::notices::NoticeView>,
+    /// This page's path, where marking a notice read comes back to.
+    pub here: String,
 }
 
 /// The plan the page speaks for, under the header: its number and body,
@@ -83,6 +87,8 @@ impl Chrome {
             audit_alarm,
             user,
             plan: PlanBar::of(state),
+            notices: Vec::new(),
+            here: "/".into(),
         }
     }
 }
@@ -92,6 +98,11 @@ impl FromRequestParts<AppState> for Chrome {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let user = parts.extensions.get::<MaybeUser>().and_then(|m| m.0.as_ref());
-        Ok(Chrome::new(state, user))
+        let mut chrome = Chrome::new(state, user);
+        if let Some(user) = user {
+            chrome.notices = crate::notices::unread(state, user).await;
+            chrome.here = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
+        }
+        Ok(chrome)
     }
 }

@@ -37,6 +37,10 @@ pub struct AppState {
     /// every page. Cached: a full check reads the whole trail, so it is not
     /// run per request. Shared by every plan's state.
     pub audit_alarm: Arc<std::sync::RwLock<Option<String>>>,
+    /// "Today" for reminders and their wording (fixed in tests).
+    pub clock: crate::calendar::Clock,
+    /// E-mail sender, when SMTP is configured (`xhht serve --smtp-host`).
+    pub mailer: Option<Arc<crate::mailer::Mailer>>,
 }
 
 /// One installed plan: its handle, its parsed text and how it is listed.
@@ -134,6 +138,8 @@ impl AppState {
             register: Arc::new(register),
             page_cache: Arc::default(),
             audit_alarm: Arc::default(),
+            clock: crate::calendar::Clock::default(),
+            mailer: None,
         })
     }
 

@@ -167,6 +167,39 @@ pub struct DemoArgs {
     pub no_serve: bool,
     #[command(flatten)]
     pub proxies: ProxyArgs,
+    #[command(flatten)]
+    pub remind: RemindArgs,
+}
+
+/// Reminders and digests: their "today", and their e-mail through an SMTP
+/// server (none without a host).
+#[derive(Debug, Args)]
+pub struct RemindArgs {
+    /// Ngày "hôm nay" của bộ nhắc hạn, dd/mm/yyyy (để xem thử nhắc hạn trong bản demo;
+    /// mặc định: ngày hiện tại ở Việt Nam) (the reminders' today, for a demo).
+    #[arg(long, env = "XHHT_REMINDER_TODAY")]
+    pub reminder_today: Option<String>,
+    /// Máy chủ SMTP; bỏ trống thì không gửi e-mail, chỉ thông báo trên hệ thống (SMTP host).
+    #[arg(long, env = "XHHT_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    /// Cổng SMTP (587 cho starttls, 465 cho tls).
+    #[arg(long, env = "XHHT_SMTP_PORT", default_value_t = 587)]
+    pub smtp_port: u16,
+    /// Địa chỉ gửi, ví dụ "XHHT <xhht@phuong.gov.vn>" (sender).
+    #[arg(long, env = "XHHT_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+    /// Tên đăng nhập SMTP, nếu máy chủ yêu cầu.
+    #[arg(long, env = "XHHT_SMTP_USER")]
+    pub smtp_user: Option<String>,
+    /// Mật khẩu SMTP (nên đặt qua biến môi trường XHHT_SMTP_PASSWORD).
+    #[arg(long, env = "XHHT_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+    /// Bảo mật kết nối: starttls (mặc định), tls, hoặc none (chỉ cho máy chủ thư trên chính máy này).
+    #[arg(long, env = "XHHT_SMTP_SECURITY", default_value = "starttls")]
+    pub smtp_security: String,
+    /// Địa chỉ trang web như người dùng mở, để ghi đường dẫn trong e-mail (https://xhht.example.vn).
+    #[arg(long, env = "XHHT_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -189,6 +222,8 @@ pub struct ServeArgs {
     pub db: DbArgs,
     #[command(flatten)]
     pub proxies: ProxyArgs,
+    #[command(flatten)]
+    pub remind: RemindArgs,
 }
 
 #[derive(Debug, Subcommand)]

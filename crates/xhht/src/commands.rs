@@ -89,12 +89,15 @@ async fn demo(args: DemoArgs) -> Result<ExitCode> {
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
-    let state = serving_state(store, &args.proxies).await?;
+    let mut state = serving_state(store, &args.proxies).await?;
+    reminding(&mut state, &args.remind)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("không lắng nghe được trên {}", args.listen))?;
     let addr = listener.local_addr()?;
     print_demo_logins(&state, addr);
+    // Reminders and digests: at start, then every hour, beside the server.
+    let _scheduler = xhht_web::spawn_scheduler(&state);
     xhht_web::serve(state, listener).await?;
     Ok(ExitCode::SUCCESS)
 }
@@ -157,13 +160,56 @@ async fn init(args: InitArgs) -> Result<ExitCode> {
 
 async fn serve(args: ServeArgs) -> Result<ExitCode> {
     let store = open_scoped(&args.db).await?;
-    let state = serving_state(store, &args.proxies).await?;
+    let mut state = serving_state(store, &args.proxies).await?;
+    reminding(&mut state, &args.remind)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("không lắng nghe được trên {}", args.listen))?;
     println!("XHHT đang chạy tại http://{}/", listener.local_addr()?);
+    // Reminders and digests: at start, then every hour, beside the server.
+    let _scheduler = xhht_web::spawn_scheduler(&state);
     xhht_web::serve(state, listener).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The reminders' "today" (`--reminder-today`) and e-mail sender.
+fn reminding(state: &mut AppState, args: &crate::cli::RemindArgs) -> Result<()> {
+    state.mailer = mailer(args)?;
+    if let Some(day) = &args.reminder_today {
+        let day = xhht_domain::text::parse_date(day).map_err(|e| anyhow::anyhow!("--reminder-today “{day}”: {e}"))?;
+        println!("Bộ nhắc hạn coi hôm nay là {}.", xhht_domain::text::date(day));
+        state.clock = xhht_web::Clock(Some(day));
+    }
+    Ok(())
+}
+
+/// The e-mail sender `--smtp-*` describe, or none without a host.
+fn mailer(args: &crate::cli::RemindArgs) -> Result<Option<std::sync::Arc<xhht_web::Mailer>>> {
+    let Some(host) = args.smtp_host.clone().filter(|h| !h.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let security = xhht_web::SmtpSecurity::parse(&args.smtp_security)
+        .with_context(|| format!("--smtp-security “{}”: chọn starttls, tls hoặc none", args.smtp_security))?;
+    let from = args
+        .smtp_from
+        .clone()
+        .context("--smtp-from: cần địa chỉ gửi khi có --smtp-host")?;
+    let credentials = match (&args.smtp_user, &args.smtp_password) {
+        (Some(u), Some(p)) => Some((u.clone(), p.clone())),
+        (None, None) => None,
+        _ => bail!("--smtp-user và --smtp-password phải đi cùng nhau"),
+    };
+    let settings = xhht_web::SmtpSettings {
+        host,
+        port: args.smtp_port,
+        from,
+        credentials,
+        security,
+        site_url: args.public_url.clone(),
+    };
+    let mailer = xhht_web::Mailer::new(&settings).map_err(anyhow::Error::msg)?;
+    println!("Gửi e-mail nhắc hạn qua {}:{}.", settings.host, settings.port);
+    Ok(Some(std::sync::Arc::new(mailer)))
 }
 
 async fn user_add(args: UserAddArgs) -> Result<ExitCode> {

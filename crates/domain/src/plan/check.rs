@@ -1189,6 +1189,7 @@ impl Checker<'_> {
                 signer_title: info.signer_title.clone(),
                 signer_name: info.signer_name.clone(),
                 recipients: info.recipients.clone(),
+                reminder_days: crate::reminders::DEFAULT_DAYS.to_vec(),
             };
         };
         let symbol = r.symbol.get_ref().trim();
@@ -1222,7 +1223,41 @@ impl Checker<'_> {
             signer_title: nfc(r.signer_title.get_ref()),
             signer_name: nfc(r.signer_name.get_ref()),
             recipients: r.recipients.get_ref().iter().map(|x| nfc(x)).collect(),
+            reminder_days: self.reminder_days(r.reminder_days),
         }
+    }
+
+    /// `reminder_days`: whole days before the deadline, 0 (the day itself)
+    /// to [`crate::reminders::MAX_DAYS`], each once; the default when absent.
+    fn reminder_days(&mut self, days: Option<Spanned<Vec<i64>>>) -> Vec<u32> {
+        use crate::reminders::{DEFAULT_DAYS, MAX_DAYS};
+        let Some(days) = days else {
+            return DEFAULT_DAYS.to_vec();
+        };
+        let mut out: Vec<u32> = Vec::new();
+        for d in days.get_ref() {
+            match u32::try_from(*d).ok().filter(|d| *d <= MAX_DAYS) {
+                Some(d) if out.contains(&d) => self.err(
+                    days.span(),
+                    format!("[report] reminder_days: ngày {d} được ghi hai lần"),
+                ),
+                Some(d) => out.push(d),
+                None => self.err(
+                    days.span(),
+                    format!(
+                        "[report] reminder_days: {d} không hợp lệ; mỗi giá trị là số ngày trước hạn nộp, từ 0 (ngày hết hạn) đến {MAX_DAYS}"
+                    ),
+                ),
+            }
+        }
+        if days.get_ref().is_empty() {
+            self.err(
+                days.span(),
+                "[report] reminder_days cần ít nhất một ngày nhắc (ví dụ [14, 7, 3, 1]); bỏ trường này để dùng mặc định",
+            );
+        }
+        out.sort_unstable_by(|a, b| b.cmp(a));
+        out
     }
 
     fn task_groups(&mut self, entries: Vec<file::TaskGroupEntry>, units: &HashMap<String, usize>) -> Vec<TaskGroup> {

@@ -119,6 +119,10 @@ pub struct ReportEntry {
     pub signer_title: SStr,
     pub signer_name: SStr,
     pub recipients: Spanned<Vec<String>>,
+    /// Days before the deadline on which units still owing their report
+    /// are reminded (`[14, 7, 3, 1]` when absent).
+    #[serde(default)]
+    pub reminder_days: Option<Spanned<Vec<i64>>>,
 }
 
 #[derive(Debug, Deserialize)]

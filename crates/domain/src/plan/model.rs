@@ -265,6 +265,9 @@ pub struct ReportInfo {
     pub signer_name: String,
     /// "Nơi nhận".
     pub recipients: Vec<String>,
+    /// Days before a unit's deadline on which it is reminded while its
+    /// report is still missing, largest first (see `crate::reminders`).
+    pub reminder_days: Vec<u32>,
 }
 
 /// A unit type the plan uses and its Vietnamese names.

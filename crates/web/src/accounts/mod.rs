@@ -8,9 +8,11 @@
 //! | `GET/POST /account/password`   | signed in (`CurrentUser`) |
 //! | `/admin/users…`                | `Admin`                   |
 //! | `POST /admin/audit/verify`     | `Admin`                   |
+//! | `POST /thong-bao/{id}/da-doc`  | signed in: its own or its unit's notice |
 
 mod login;
 mod next;
+mod notices;
 mod password;
 mod users;
 
@@ -37,5 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(users::list).post(users::create::create))
         .route("/admin/users/import", post(users::import::import))
         .route("/admin/users/{id}", post(users::act::act))
+        .route("/admin/users/{id}/email", post(users::email::set))
         .route("/admin/audit/verify", post(users::audit::verify))
+        .route("/thong-bao/{id}/da-doc", post(notices::mark_read))
 }

@@ -95,6 +95,27 @@ fn describe(plan: &Plan, change: &Change) -> String {
         },
         Change::ReportIssued { year, number, .. } => format!("Ban hành báo cáo năm {year}, số {number}"),
         Change::AuditSealed { events, .. } => format!("Niêm phong {events} sự kiện ghi trước khi có chuỗi mã băm"),
+        Change::RemindersSent {
+            year,
+            days_before,
+            units,
+        } => match days_before {
+            Some(d) => format!(
+                "Nhắc {} đơn vị nộp báo cáo năm {year} ({d} ngày trước hạn)",
+                units.len()
+            ),
+            None => format!("Nhắc {} đơn vị còn thiếu báo cáo năm {year}", units.len()),
+        },
+        Change::DigestSent { year, usernames } => {
+            format!(
+                "Gửi tin tổng hợp báo cáo năm {year} cho {} chuyên viên",
+                usernames.len()
+            )
+        }
+        Change::EmailSet { username, email } => match email {
+            Some(e) => format!("Đặt e-mail của “{username}”: {e}"),
+            None => format!("Xóa e-mail của “{username}”"),
+        },
         Change::Unrecognised { action, .. } => action.clone(),
     }
 }

@@ -259,6 +259,7 @@ fn missing_text(m: &Missing) -> String {
         Missing::DraftVersion { year, version, .. } => {
             format!("Dự thảo báo cáo năm {year} không có phiên bản {version}.")
         }
+        Missing::Notice { .. } => "Không có thông báo này.".into(),
     }
 }
 
@@ -287,6 +288,8 @@ impl IntoResponse for AppError {
             audit_alarm: None,
             user: None,
             plan: Default::default(),
+            notices: Vec::new(),
+            here: "/".into(),
         };
         let mut res = self.page(chrome);
         res.extensions_mut().insert(self);

@@ -93,6 +93,10 @@ pub struct ReviewPage {
 #[serde(rename_all = "snake_case")]
 pub enum ListNotice {
     Extended,
+    /// Units still missing were reminded (`count`).
+    Reminded,
+    /// The reminder button found nobody to remind.
+    NothingMissing,
 }
 
 #[derive(Deserialize)]
@@ -102,6 +106,8 @@ pub struct ListQuery {
     msg: Option<ListNotice>,
     /// The unit the notice is about.
     unit: Option<String>,
+    /// How many units were reminded.
+    count: Option<usize>,
 }
 
 pub async fn page(
@@ -111,7 +117,10 @@ pub async fn page(
     PlanYear(year): PlanYear,
     Query(q): Query<ListQuery>,
 ) -> Result<ReviewPage, AppError> {
-    let notice = q.msg.map(|m| (m, q.unit.unwrap_or_default()));
+    let notice = q.msg.map(|m| match m {
+        ListNotice::Reminded => (m, q.count.unwrap_or_default().to_string()),
+        _ => (m, q.unit.unwrap_or_default()),
+    });
     build(&state, chrome, &viewer, year, q.params, notice, None).await
 }
 
@@ -222,6 +231,13 @@ pub async fn build(
             ),
             _ => "Đã gia hạn.".into(),
         },
+        Some((ListNotice::Reminded, count)) => format!(
+            "Đã nhắc {count} đơn vị còn thiếu báo cáo năm {year} (thông báo trên hệ thống{}).",
+            if state.mailer.is_some() { " và e-mail" } else { "" }
+        ),
+        Some((ListNotice::NothingMissing, _)) => {
+            format!("Không có đơn vị nào còn thiếu báo cáo năm {year}: không cần nhắc.")
+        }
         None => String::new(),
     };
     let issued = state

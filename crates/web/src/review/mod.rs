@@ -8,6 +8,7 @@
 //! | `GET /lanh-dao/{year}`                       | `AreaViewer`: the leader's page, read-only, their units |
 //! | `POST /reports/{year}/{unit}/review`         | `ReviewReport`: reviewers and admins, units of the area |
 //! | `POST /review/{year}/{unit}/deadline`        | `Admin`                      |
+//! | `POST /review/{year}/nhac-nho`               | `Reviewer`: remind the units still missing |
 //! | `GET /review/{year}/bao-cao.docx`            | `AreaReader` (not reporters) |
 //! | `GET /review/{year}/phu-luc.xlsx`            | `AreaReader`                 |
 //! | `GET /review/{year}/mau-tong-hop.xlsx`       | `AreaReader`                 |
@@ -21,6 +22,7 @@ mod drafts;
 mod filter;
 mod leader;
 mod list;
+mod remind;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -33,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/lanh-dao/{year}", get(leader::page))
         .route("/reports/{year}/{unit}/review", post(actions::act))
         .route("/review/{year}/{unit}/deadline", post(deadline::extend))
+        .route("/review/{year}/nhac-nho", post(remind::remind))
         .route("/review/{year}/bao-cao.docx", get(documents::report_docx))
         .route("/review/{year}/phu-luc.xlsx", get(documents::annex_xlsx))
         .route("/review/{year}/mau-tong-hop.xlsx", get(documents::district_template))

@@ -1,6 +1,8 @@
 //! A small browser-like client over the real router: cookies, CSRF tokens, forms.
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

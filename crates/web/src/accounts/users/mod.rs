@@ -5,6 +5,7 @@
 pub mod act;
 pub mod audit;
 pub mod create;
+pub mod email;
 pub mod import;
 
 use askama::Template;
@@ -28,6 +29,10 @@ pub struct UserLine {
     pub role: &'static str,
     pub unit: String,
     pub disabled: bool,
+    /// The account's e-mail for reminders (or what was typed, when refused).
+    pub email: String,
+    /// Why the e-mail typed for this account was refused.
+    pub email_error: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -52,6 +57,8 @@ pub struct Outcome {
     error: String,
     problems: Vec<String>,
     passwords: Vec<(String, String)>,
+    /// An e-mail refused: (account, what was typed, why).
+    email_error: Option<(i64, String, String)>,
 }
 
 impl Outcome {
@@ -81,6 +88,7 @@ async fn render(
 ) -> Result<Response, AppError> {
     let plan = &state.plan;
     let users = state.store.users().await?;
+    let mut emails = state.store.account_emails().await?;
     let unit_name = |c: &str| plan.unit(c).map_or_else(|| c.to_string(), |u| u.name.clone());
     let page = UsersPage {
         chrome,
@@ -94,6 +102,15 @@ async fn render(
                 username: u.username,
                 display_name: u.display_name,
                 disabled: u.disabled,
+                email: match &out.email_error {
+                    Some((id, typed, _)) if *id == u.id => typed.clone(),
+                    _ => emails.remove(&u.id).unwrap_or_default(),
+                },
+                email_error: out
+                    .email_error
+                    .as_ref()
+                    .filter(|(id, ..)| *id == u.id)
+                    .map(|(.., why)| why.clone()),
             })
             .collect(),
         units: plan
