@@ -23,6 +23,7 @@ mod figures;
 mod health;
 mod i18n;
 mod narrative;
+mod paging;
 mod params;
 mod plan_pick;
 mod present;

@@ -6,7 +6,7 @@
 //! | `GET/POST /login`              | anyone                    |
 //! | `POST /logout`                 | anyone (ends its session) |
 //! | `GET/POST /account/password`   | signed in (`CurrentUser`) |
-//! | `/admin/users…`                | `Admin`                   |
+//! | `/admin/users…` (list, create, import, act, `/{id}/sua`) | `Admin` |
 //! | `POST /admin/audit/verify`     | `Admin`                   |
 
 mod login;
@@ -37,5 +37,6 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(users::list).post(users::create::create))
         .route("/admin/users/import", post(users::import::import))
         .route("/admin/users/{id}", post(users::act::act))
+        .route("/admin/users/{id}/sua", post(users::edit::edit))
         .route("/admin/audit/verify", post(users::audit::verify))
 }

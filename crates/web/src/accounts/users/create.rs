@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Outcome, check, create_all, render};
+use super::{ListQuery, Outcome, check, create_all, render};
 use crate::auth::Admin;
 use crate::chrome::Chrome;
 use crate::respond::{AppError, ErrorKind, Form};
@@ -34,6 +34,7 @@ pub async fn create(
                 &admin,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Outcome::error(msg),
+                &ListQuery::default(),
             )
             .await;
         }
@@ -48,7 +49,7 @@ pub async fn create(
                 checked.username
             );
             let out = Outcome::notice(notice, vec![(checked.username, checked.password)]);
-            render(&state, chrome, &admin, StatusCode::OK, out).await
+            render(&state, chrome, &admin, StatusCode::OK, out, &ListQuery::default()).await
         }
         // A taken username is shown above the list, with the form still there.
         Err(e) if e.kind == ErrorKind::Conflict => {
@@ -58,6 +59,7 @@ pub async fn create(
                 &admin,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Outcome::error(e.message),
+                &ListQuery::default(),
             )
             .await
         }
