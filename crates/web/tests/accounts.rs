@@ -223,6 +223,28 @@ async fn an_administrator_edits_role_and_unit_and_refusals_change_nothing() {
             .await;
         assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(own.body.contains("Không thể tự đổi vai trò"));
+        // The create form comes back as typed, the message beside its field.
+        for name in ["tên có dấu", "phucxa"] {
+            let r = admin
+                .post(
+                    &app,
+                    "/admin/users",
+                    &[
+                        ("username", name),
+                        ("display_name", "Cán bộ giữ nguyên"),
+                        ("role", "viewer"),
+                        ("org_unit", "00004"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{b:?} {name}");
+            assert!(r.body.contains("id=\"username-error\""), "{b:?} {name}: {}", r.body);
+            assert!(r.body.contains("value=\"Cán bộ giữ nguyên\"") && r.body.contains("<details class=\"card\" open>"));
+            assert!(
+                r.body.contains("<option value=\"00004\" selected>"),
+                "the chosen unit is kept"
+            );
+        }
         assert_eq!(
             snapshot(&store, "phucxa").await,
             before,
@@ -465,5 +487,43 @@ async fn the_excel_box_is_for_the_units_reporter_only() {
                 "{name} sees no Excel box"
             );
         }
+    }
+}
+
+#[tokio::test]
+async fn the_draft_versions_come_in_pages() {
+    for (store, app) in demo_apps("web_draft_pages").await {
+        let b = store.backend();
+        let reviewer = Client::login(&app, "chuyenvien", "xhht-demo").await;
+        for i in 0..55 {
+            let text = format!("Phiên bản thử số {i}.");
+            let r = reviewer
+                .post(&app, "/review/2026/bao-cao/luu", &[("loai", "nam"), ("s1", &text)])
+                .await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{b:?}: {}", r.body);
+        }
+        let first = reviewer.get(&app, "/review/2026/bao-cao?loai=nam").await;
+        assert!(
+            first.body.contains("phien-ban=55\"") && !first.body.contains("phien-ban=5\""),
+            "{b:?}"
+        );
+        assert!(
+            first
+                .body
+                .contains("href=\"/review/2026/bao-cao?loai=nam&amp;trang=2\"")
+        );
+        let second = reviewer.get(&app, "/review/2026/bao-cao?loai=nam&trang=2").await;
+        assert!(
+            second.body.contains("phien-ban=5\"") && !second.body.contains("phien-ban=55\""),
+            "{b:?}"
+        );
+        assert!(
+            second.body.contains("name=\"khoi_phuc\" value=\"1\""),
+            "older versions can be restored from any page"
+        );
+        assert!(
+            !second.body.contains("name=\"khoi_phuc\" value=\"55\""),
+            "not the latest"
+        );
     }
 }

@@ -55,6 +55,8 @@ pub struct UsersPage {
     pub pager: Pager,
     /// The account being edited (`?sua=ID`, or a refused edit), if any.
     pub editing: Option<EditCard>,
+    /// The create form (as typed, after a refusal).
+    pub create: CreateCard,
 }
 
 /// The list's query string: filter by name, unit and role, and the page.
@@ -126,6 +128,7 @@ pub struct Outcome {
     problems: Vec<String>,
     passwords: Vec<(String, String)>,
     editing: Option<EditCard>,
+    create: CreateCard,
 }
 
 impl Outcome {
@@ -202,6 +205,7 @@ async fn render(
         list: list.clone(),
         pager,
         editing,
+        create: out.create,
     };
     Ok((status, page).into_response())
 }
@@ -239,16 +243,75 @@ struct Checked {
     password: String,
 }
 
+/// The field of the create form a problem stands beside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewField {
+    Username,
+    DisplayName,
+    Role,
+    Unit,
+}
+
+/// The create form as typed, with the message beside its field after a
+/// refusal (open then).
+#[derive(Debug, Clone, Default)]
+pub struct CreateCard {
+    pub open: bool,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub unit: String,
+    pub username_error: String,
+    pub display_name_error: String,
+    pub role_error: String,
+    pub unit_error: String,
+}
+
+impl CreateCard {
+    /// The form as typed, `message` beside `field`.
+    fn refused(username: &str, display_name: &str, role: &str, unit: &str, field: NewField, message: String) -> Self {
+        let mut card = Self {
+            open: true,
+            username: username.into(),
+            display_name: display_name.into(),
+            role: role.trim().into(),
+            unit: unit.trim().into(),
+            ..Self::default()
+        };
+        *match field {
+            NewField::Username => &mut card.username_error,
+            NewField::DisplayName => &mut card.display_name_error,
+            NewField::Role => &mut card.role_error,
+            NewField::Unit => &mut card.unit_error,
+        } = message;
+        card
+    }
+}
+
 fn check(state: &AppState, username: &str, display_name: &str, role: &str, unit: &str) -> Result<Checked, String> {
-    let username = xhht_domain::access::username(username)?;
-    let role = Role::parse(role.trim())
-        .ok_or_else(|| format!("Vai trò “{role}” không hợp lệ (có: admin, reviewer, reporter, viewer)"))?;
+    check_fields(state, username, display_name, role, unit).map_err(|(_, message)| message)
+}
+
+fn check_fields(
+    state: &AppState,
+    username: &str,
+    display_name: &str,
+    role: &str,
+    unit: &str,
+) -> Result<Checked, (NewField, String)> {
+    let username = xhht_domain::access::username(username).map_err(|m| (NewField::Username, m))?;
+    let role = Role::parse(role.trim()).ok_or_else(|| {
+        (
+            NewField::Role,
+            format!("Vai trò “{role}” không hợp lệ (có: admin, reviewer, reporter, viewer)"),
+        )
+    })?;
     let unit = unit.trim();
     if state.plan.unit(unit).is_none() {
-        return Err(format!("Không có đơn vị “{unit}” trong kế hoạch"));
+        return Err((NewField::Unit, format!("Không có đơn vị “{unit}” trong kế hoạch")));
     }
-    let display_name =
-        xhht_domain::text::clean(xhht_domain::text::TextKind::DisplayName, display_name).map_err(|p| p.message())?;
+    let display_name = xhht_domain::text::clean(xhht_domain::text::TextKind::DisplayName, display_name)
+        .map_err(|p| (NewField::DisplayName, p.message()))?;
     Ok(Checked {
         username,
         display_name,
