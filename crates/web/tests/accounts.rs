@@ -498,23 +498,34 @@ async fn the_draft_versions_come_in_pages() {
         for i in 0..55 {
             let text = format!("Phiên bản thử số {i}.");
             let r = reviewer
-                .post(&app, "/review/2026/bao-cao/luu", &[("loai", "nam"), ("s1", &text)])
+                .post(
+                    &app,
+                    "/review/2026/bao-cao/luu",
+                    &[
+                        ("loai", "nam"),
+                        ("s1", &text),
+                        ("issuing_body", "ỦY BAN NHÂN DÂN QUẬN BA ĐÌNH"),
+                        ("symbol", "BC-UBND"),
+                        ("place", "Ba Đình"),
+                        ("signer_title", "CHỦ TỊCH"),
+                    ],
+                )
                 .await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{b:?}: {}", r.body);
         }
         let first = reviewer.get(&app, "/review/2026/bao-cao?loai=nam").await;
         assert!(
-            first.body.contains("phien-ban=55\"") && !first.body.contains("phien-ban=5\""),
+            first.body.contains("phien-ban=55\">55</a>") && !first.body.contains("phien-ban=5\">5</a>"),
             "{b:?}"
         );
+        let pager = &first.body[first.body.find("class=\"pager\"").unwrap_or(0)..];
         assert!(
-            first
-                .body
-                .contains("href=\"/review/2026/bao-cao?loai=nam&amp;trang=2\"")
+            pager.contains("href=\"/review/2026/bao-cao?loai=nam&#38;trang=2\""),
+            "{b:?}: {pager}"
         );
         let second = reviewer.get(&app, "/review/2026/bao-cao?loai=nam&trang=2").await;
         assert!(
-            second.body.contains("phien-ban=5\"") && !second.body.contains("phien-ban=55\""),
+            second.body.contains("phien-ban=5\">5</a>") && !second.body.contains("phien-ban=55\">55</a>"),
             "{b:?}"
         );
         assert!(
