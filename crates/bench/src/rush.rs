@@ -156,6 +156,7 @@ async fn create_accounts(store: &Store, stamp: &Stamp, units: &[&OrgUnit]) -> an
             password: PASSWORD,
             role: Role::Reporter,
             org_unit: &u.code,
+            must_change_password: false,
         })
         .collect();
     for chunk in users.chunks(200) {

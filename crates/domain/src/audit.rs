@@ -90,6 +90,14 @@ pub enum Change {
     PasswordReset {
         username: String,
     },
+    /// An administrator moved an account to another role or unit.
+    AccountEdited {
+        username: String,
+        old_role: Role,
+        new_role: Role,
+        old_unit: String,
+        new_unit: String,
+    },
     PlanInstalled {
         code: String,
         number: String,
@@ -222,6 +230,7 @@ impl Change {
             Self::UserDisabled { .. } => "user_disabled",
             Self::UserEnabled { .. } => "user_enabled",
             Self::PasswordReset { .. } => "password_reset",
+            Self::AccountEdited { .. } => "account_edited",
             Self::PlanInstalled { .. } => "plan_installed",
             Self::PlanUpgraded { .. } => "plan_upgraded",
             Self::PlanEnded { .. } => "plan_ended",
@@ -354,6 +363,13 @@ mod tests {
             Change::UserDisabled { username: "x".into() },
             Change::UserEnabled { username: "x".into() },
             Change::PasswordReset { username: "x".into() },
+            Change::AccountEdited {
+                username: "x".into(),
+                old_role: Role::Reporter,
+                new_role: Role::Viewer,
+                old_unit: "00001".into(),
+                new_unit: "001".into(),
+            },
             Change::PlanInstalled {
                 code: "p".into(),
                 number: "56/KH".into(),

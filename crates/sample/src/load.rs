@@ -28,6 +28,7 @@ pub async fn load_demo(store: &Store, seed: u64) -> Result<bool, xhht_storage::S
             password: a.password,
             role: a.role,
             org_unit: &a.org_unit,
+            must_change_password: false,
         };
         store.create_user(&stamp, &user).await?;
     }
@@ -88,6 +89,7 @@ async fn add_accounts(
             password: a.password,
             role: a.role,
             org_unit: &a.org_unit,
+            must_change_password: false,
         };
         store.create_user(stamp, &user).await?;
     }

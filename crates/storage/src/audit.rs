@@ -56,6 +56,44 @@ impl Store {
         rows.into_iter().map(read).collect()
     }
 
+    /// One page of a report's trail, newest first, and how many events it
+    /// has in all: the page reads `limit` rows from `offset` in SQL.
+    pub async fn audit_events_page(
+        &self,
+        unit: &str,
+        year: i32,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<AuditEvent>, i64)> {
+        let plan = self.plan_id().await?;
+        let sql = format!(
+            "{SELECT} WHERE a.org_unit_code = $1 AND a.year = $2 AND a.plan_id = $3 ORDER BY a.id DESC LIMIT $4 OFFSET $5"
+        );
+        let count = "SELECT COUNT(*) FROM audit_events WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3";
+        let (rows, total): (Vec<StoredRow>, (i64,)) = with_db!(&self.db, pool => {
+            let rows = sqlx::query_as(&sql).bind(unit).bind(year).bind(plan).bind(limit).bind(offset).fetch_all(pool).await?;
+            let total = sqlx::query_as(count).bind(unit).bind(year).bind(plan).fetch_one(pool).await?;
+            (rows, total)
+        });
+        let events = rows.into_iter().map(read).collect::<Result<_>>()?;
+        Ok((events, total.0))
+    }
+
+    /// The report's latest workflow move (sent, approved, returned,
+    /// reopened; earlier releases' `report.state`), whatever page of the
+    /// history it falls on: the page shows the comment of a return.
+    pub async fn last_move(&self, unit: &str, year: i32) -> Result<Option<AuditEvent>> {
+        let plan = self.plan_id().await?;
+        let sql = format!(
+            "{SELECT} WHERE a.org_unit_code = $1 AND a.year = $2 AND a.plan_id = $3 \
+             AND a.action IN ('submitted', 'approved', 'returned', 'reopened', 'report.state') ORDER BY a.id DESC LIMIT 1"
+        );
+        let row: Option<StoredRow> = with_db!(&self.db, pool => {
+            sqlx::query_as(&sql).bind(unit).bind(year).bind(plan).fetch_optional(pool).await?
+        });
+        row.map(read).transpose()
+    }
+
     /// The whole trail, oldest first (for checks over every event).
     pub async fn audit_trail(&self) -> Result<Vec<AuditEvent>> {
         let sql = format!("{SELECT} ORDER BY a.id");

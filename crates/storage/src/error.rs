@@ -69,6 +69,19 @@ pub enum Conflict {
         kind: String,
         number: String,
     },
+    /// The account's role or unit changed since the administrator's page
+    /// showed it (another administrator edited it first): now these.
+    AccountChanged {
+        username: String,
+        role: xhht_domain::access::Role,
+        unit: String,
+    },
+    /// An administrator may not change their own role.
+    OwnRole,
+    /// The plan's last enabled administrator would lose the role.
+    LastAdmin {
+        username: String,
+    },
     /// An administrator's split of a unit among its successors does not add up.
     InvalidSplit {
         problem: xhht_domain::units::SplitProblem,

@@ -32,7 +32,7 @@ pub use report_drafts::{DraftRow, DraftVersion, IssueFacts, IssuedReport};
 pub use reports::{FormChanges, ReportRow, Stamp};
 pub use sessions::NewSession;
 pub use units::ImportCounts;
-pub use users::{NewUser, UserRow, hash_password, random_password, verify_password};
+pub use users::{AccountEdit, NewUser, UserFilter, UserRow, hash_password, random_password, verify_password};
 
 /// The two concrete pools. (sqlx's `Any` driver cannot decode what
 /// PostgreSQL's aggregates return, so we keep the real drivers.)

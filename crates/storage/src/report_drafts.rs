@@ -111,6 +111,26 @@ impl Store {
         }))
     }
 
+    /// One page of the saved versions, newest first: `limit` rows from
+    /// `offset` in SQL, with the number of versions and the latest one.
+    pub async fn report_draft_versions_page(
+        &self,
+        year: i32,
+        kind: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<DraftVersion>, i64, i32)> {
+        let plan = self.plan_id().await?;
+        let (rows, (total, latest)): (Vec<DraftVersion>, (i64, Option<i32>)) = with_db!(&self.db, pool => {
+            let rows = sqlx::query_as("SELECT version, saved_at, saved_by FROM report_drafts WHERE plan_id = $1 AND year = $2 AND kind = $3 ORDER BY version DESC LIMIT $4 OFFSET $5")
+                .bind(plan).bind(year).bind(kind).bind(limit).bind(offset).fetch_all(pool).await?;
+            let count = sqlx::query_as("SELECT COUNT(*), MAX(version) FROM report_drafts WHERE plan_id = $1 AND year = $2 AND kind = $3")
+                .bind(plan).bind(year).bind(kind).fetch_one(pool).await?;
+            (rows, count)
+        });
+        Ok((rows, total, latest.unwrap_or(0)))
+    }
+
     /// One version, or the latest with `None`; `Ok(None)` when nothing was
     /// saved yet (asked for a version that does not exist: `Missing`).
     pub async fn report_draft(&self, year: i32, kind: &str, version: Option<i32>) -> Result<Option<DraftRow>> {

@@ -56,12 +56,14 @@ impl Store {
     pub async fn session_user(&self, token: &str) -> Result<Option<(UserRow, String)>> {
         let row: Option<SessionRow> = with_db!(&self.db, pool => {
             sqlx::query_as(
-                "SELECT u.id, u.username, u.display_name, u.role, u.org_unit_code, u.disabled, u.plan_id, s.csrf_token \
+                "SELECT u.id, u.username, u.display_name, u.role, u.org_unit_code, u.disabled, u.plan_id, u.must_change_password, s.csrf_token \
                  FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
             )
             .bind(token_hash(token)).bind(ts(Utc::now())).fetch_optional(pool).await?
         });
-        let Some((id, username, display_name, role, org_unit_code, disabled, plan_id, csrf)) = row else {
+        let Some((id, username, display_name, role, org_unit_code, disabled, plan_id, must_change_password, csrf)) =
+            row
+        else {
             return Ok(None);
         };
         if disabled {
@@ -75,6 +77,7 @@ impl Store {
             org_unit_code,
             disabled,
             plan_id,
+            must_change_password,
         };
         Ok(Some((UserRow::try_from(user)?, csrf)))
     }
@@ -107,5 +110,5 @@ impl Store {
 }
 
 /// An account and its session's CSRF token: id, username, display name,
-/// role, unit, disabled, plan, CSRF token.
-type SessionRow = (i64, String, String, String, String, bool, i64, String);
+/// role, unit, disabled, plan, must change its password, CSRF token.
+type SessionRow = (i64, String, String, String, String, bool, i64, bool, String);

@@ -19,6 +19,19 @@ pub struct NewUser<'a> {
     pub password: &'a str,
     pub role: Role,
     pub org_unit: &'a str,
+    /// The password was generated for someone else to read (an
+    /// administrator's creation or import, the CLI): its owner must choose
+    /// their own at the first login. Sample accounts are not forced.
+    pub must_change_password: bool,
+}
+
+/// Which accounts a page of the list shows; empty fields filter nothing.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    /// Part of the username or the display name.
+    pub name: String,
+    pub unit: String,
+    pub role: Option<Role>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +44,8 @@ pub struct UserRow {
     pub disabled: bool,
     /// The plan the account's unit belongs to: it acts in that plan only.
     pub plan_id: i64,
+    /// Holds a password an administrator generated (see [`NewUser`]).
+    pub must_change_password: bool,
 }
 
 pub fn hash_password(password: &str) -> Result<String> {
@@ -156,9 +171,9 @@ impl Store {
             }
             let id: Option<(i64,)> = w
                 .fetch_optional(
-                    "INSERT INTO users (username, display_name, password_hash, role, org_unit_code, disabled, created_at, plan_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                     ON CONFLICT (username) DO NOTHING RETURNING id",
-                    args![&username, user.display_name, hash, user.role.as_str(), user.org_unit, false, stamp.at_text(), w.plan],
+                    "INSERT INTO users (username, display_name, password_hash, role, org_unit_code, disabled, created_at, plan_id, must_change_password) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (username) DO NOTHING RETURNING id",
+                    args![&username, user.display_name, hash, user.role.as_str(), user.org_unit, false, stamp.at_text(), w.plan, user.must_change_password],
                 )
                 .await?;
             let Some((id,)) = id else {
@@ -183,7 +198,7 @@ impl Store {
 
     pub async fn user(&self, id: i64) -> Result<Option<UserRow>> {
         let row: Option<StoredUser> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT id, username, display_name, role, org_unit_code, disabled, plan_id FROM users WHERE id = $1").bind(id).fetch_optional(pool).await?
+            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(pool).await?
         });
         row.map(UserRow::try_from).transpose()
     }
@@ -196,10 +211,20 @@ impl Store {
         verify_bounded(password, row.map(|(h,)| h)).await
     }
 
-    /// Sets a new password and ends the account's sessions, with an audit event.
+    /// The account's own new password: ends its sessions (and the duty to
+    /// change a generated one), with an audit event.
     pub async fn set_password(&self, stamp: &Stamp, id: i64, password: &str) -> Result<()> {
         let hash = hash_password(password)?;
-        self.account_change(stamp, id, AccountChange::Password(hash)).await
+        self.account_change(stamp, id, AccountChange::Password { hash, temporary: false })
+            .await
+    }
+
+    /// An administrator's reset to a generated `password`: its owner must
+    /// change it at the next login.
+    pub async fn reset_password(&self, stamp: &Stamp, id: i64, password: &str) -> Result<()> {
+        let hash = hash_password(password)?;
+        self.account_change(stamp, id, AccountChange::Password { hash, temporary: true })
+            .await
     }
 
     /// Disables or re-enables an account; disabling ends its sessions.
@@ -219,9 +244,12 @@ impl Store {
             return Err(Missing::Account { id }.into());
         };
         let change = match what {
-            AccountChange::Password(hash) => {
-                w.execute("UPDATE users SET password_hash = $1 WHERE id = $2", args![hash, id])
-                    .await?;
+            AccountChange::Password { hash, temporary } => {
+                w.execute(
+                    "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3",
+                    args![hash, temporary, id],
+                )
+                .await?;
                 Change::PasswordReset { username }
             }
             AccountChange::Disabled(disabled) => {
@@ -242,10 +270,108 @@ impl Store {
     pub async fn users(&self) -> Result<Vec<UserRow>> {
         let plan = self.plan_id().await?;
         let rows: Vec<StoredUser> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT id, username, display_name, role, org_unit_code, disabled, plan_id FROM users WHERE plan_id = $1 ORDER BY id")
+            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE plan_id = $1 ORDER BY id"))
                 .bind(plan).fetch_all(pool).await?
         });
         rows.into_iter().map(UserRow::try_from).collect()
+    }
+
+    /// One page of the plan's accounts that pass `filter`, by username, and
+    /// how many pass in all. The filter's clauses are in the SQL text only
+    /// when given; the page is `LIMIT`/`OFFSET` in SQL.
+    pub async fn users_page(&self, filter: &UserFilter, offset: i64, limit: i64) -> Result<(Vec<UserRow>, i64)> {
+        let plan = self.plan_id().await?;
+        let (sql_where, binds) = user_filter(filter);
+        let n = binds.len();
+        let list = format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE plan_id = $1{sql_where} ORDER BY username LIMIT ${} OFFSET ${}",
+            n + 2,
+            n + 3
+        );
+        let count = format!("SELECT COUNT(*) FROM users WHERE plan_id = $1{sql_where}");
+        let (rows, total): (Vec<StoredUser>, (i64,)) = with_db!(&self.db, pool => {
+            let mut q = sqlx::query_as(&list).bind(plan);
+            let mut c = sqlx::query_as(&count).bind(plan);
+            for b in &binds {
+                q = q.bind(b.clone());
+                c = c.bind(b.clone());
+            }
+            (q.bind(limit).bind(offset).fetch_all(pool).await?, c.fetch_one(pool).await?)
+        });
+        let users = rows.into_iter().map(UserRow::try_from).collect::<Result<_>>()?;
+        Ok((users, total.0))
+    }
+
+    /// An administrator moves an account to `role` and `unit`, as one
+    /// locked write with its audit event. `seen` is the role and unit the
+    /// administrator's page showed: if another administrator changed them
+    /// since, nothing is written. Refused: one's own role, a unit the plan
+    /// does not have, the plan's last enabled administrator losing the role.
+    pub async fn edit_account(&self, stamp: &Stamp, id: i64, edit: &AccountEdit<'_>) -> Result<()> {
+        let mut w = self.begin_write().await?;
+        // Every account edit of the plan takes its turn: two administrators
+        // demoting each other cannot both see the other still in place.
+        w.lock_table("users").await?;
+        let sql = format!(
+            "SELECT username, role, org_unit_code FROM users WHERE id = $1 AND plan_id = $2{}",
+            w.for_update()
+        );
+        let Some((username, role, unit)) = w
+            .fetch_optional::<(String, String, String)>(&sql, args![id, w.plan])
+            .await?
+        else {
+            return Err(Missing::Account { id }.into());
+        };
+        let old_role =
+            Role::parse(&role).ok_or_else(|| StorageError::Corrupt(format!("role “{role}” of account {id}")))?;
+        if (old_role, unit.as_str()) != (edit.seen_role, edit.seen_unit) {
+            return Err(Conflict::AccountChanged {
+                username,
+                role: old_role,
+                unit,
+            }
+            .into());
+        }
+        if username == stamp.actor && edit.role != old_role {
+            return Err(Conflict::OwnRole.into());
+        }
+        let known: Option<(String,)> = w
+            .fetch_optional(
+                "SELECT code FROM org_units WHERE code = $1 AND plan_id = $2",
+                args![edit.unit, w.plan],
+            )
+            .await?;
+        if known.is_none() {
+            return Err(Conflict::UnknownUnit {
+                code: edit.unit.to_string(),
+            }
+            .into());
+        }
+        if old_role == Role::Admin && edit.role != Role::Admin {
+            let others: (i64,) = w
+                .fetch_one(
+                    "SELECT COUNT(*) FROM users WHERE plan_id = $1 AND role = $2 AND disabled = $3 AND id <> $4",
+                    args![w.plan, Role::Admin.as_str(), false, id],
+                )
+                .await?;
+            if others.0 == 0 {
+                return Err(Conflict::LastAdmin { username }.into());
+            }
+        }
+        w.execute(
+            "UPDATE users SET role = $1, org_unit_code = $2 WHERE id = $3",
+            args![edit.role.as_str(), edit.unit, id],
+        )
+        .await?;
+        let change = Change::AccountEdited {
+            username,
+            old_role,
+            new_role: edit.role,
+            old_unit: unit,
+            new_unit: edit.unit.to_string(),
+        };
+        w.audit(stamp, Some(edit.unit), None, &change).await?;
+        w.commit().await
     }
 
     /// Display names of the given accounts (the actors of a history), read
@@ -277,11 +403,11 @@ impl Store {
             return verify_bounded(password, None).await.map(|_| None);
         };
         let row: Option<(StoredUser, String)> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT id, username, display_name, role, org_unit_code, disabled, plan_id, password_hash FROM users WHERE username = $1")
+            sqlx::query_as(&format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1"))
                 .bind(&username).fetch_optional(pool).await?
-                .map(|r: (i64, String, String, String, String, bool, i64, String)| {
-                    let (id, username, display_name, role, org_unit_code, disabled, plan_id, hash) = r;
-                    (StoredUser { id, username, display_name, role, org_unit_code, disabled, plan_id }, hash)
+                .map(|r: (i64, String, String, String, String, bool, i64, bool, String)| {
+                    let (id, username, display_name, role, org_unit_code, disabled, plan_id, must_change_password, hash) = r;
+                    (StoredUser { id, username, display_name, role, org_unit_code, disabled, plan_id, must_change_password }, hash)
                 })
         });
         let (user, hash) = match row {
@@ -304,8 +430,54 @@ impl Store {
 }
 
 enum AccountChange {
-    Password(String),
+    /// A new hash; `temporary` when an administrator generated it.
+    Password {
+        hash: String,
+        temporary: bool,
+    },
     Disabled(bool),
+}
+
+/// An administrator's edit of an account: the new role and unit, and what
+/// the page showed before (to notice another administrator's edit).
+pub struct AccountEdit<'a> {
+    pub role: Role,
+    pub unit: &'a str,
+    pub seen_role: Role,
+    pub seen_unit: &'a str,
+}
+
+/// The columns of [`StoredUser`], in its order.
+pub(crate) const USER_COLUMNS: &str =
+    "id, username, display_name, role, org_unit_code, disabled, plan_id, must_change_password";
+
+/// The `AND …` clauses of a [`UserFilter`] (binds from `$2`, after the
+/// plan) and their values, in order.
+fn user_filter(f: &UserFilter) -> (String, Vec<String>) {
+    let mut sql = String::new();
+    let mut binds = Vec::new();
+    let name = f.name.trim();
+    if !name.is_empty() {
+        // LIKE's own characters are matched as typed. LOWER folds ASCII on
+        // both databases (PostgreSQL folds more), so the typed text is also
+        // tried as it is.
+        let escaped = name.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let (a, b) = (binds.len() + 2, binds.len() + 3);
+        binds.push(format!("%{}%", escaped.to_lowercase()));
+        binds.push(format!("%{escaped}%"));
+        sql.push_str(&format!(
+            " AND (LOWER(username) LIKE ${a} ESCAPE '\\' OR LOWER(display_name) LIKE ${a} ESCAPE '\\' OR display_name LIKE ${b} ESCAPE '\\')"
+        ));
+    }
+    if !f.unit.trim().is_empty() {
+        binds.push(f.unit.trim().to_string());
+        sql.push_str(&format!(" AND org_unit_code = ${}", binds.len() + 1));
+    }
+    if let Some(role) = f.role {
+        binds.push(role.as_str().to_string());
+        sql.push_str(&format!(" AND role = ${}", binds.len() + 1));
+    }
+    (sql, binds)
 }
 
 /// A `users` row as stored; [`UserRow`] once its role is read.
@@ -318,6 +490,7 @@ pub(crate) struct StoredUser {
     pub org_unit_code: String,
     pub disabled: bool,
     pub plan_id: i64,
+    pub must_change_password: bool,
 }
 
 impl TryFrom<StoredUser> for UserRow {
@@ -334,6 +507,7 @@ impl TryFrom<StoredUser> for UserRow {
             org_unit_code: u.org_unit_code,
             disabled: u.disabled,
             plan_id: u.plan_id,
+            must_change_password: u.must_change_password,
         })
     }
 }

@@ -189,6 +189,7 @@ async fn accounts_and_passwords() {
             password: "mật khẩu dài",
             role: Role::Reporter,
             org_unit: "00001",
+            must_change_password: false,
         };
         store.create_user(&Stamp::now("admin"), &user).await.unwrap();
         let ok = store

@@ -25,6 +25,7 @@ mod i18n;
 mod mailer;
 mod narrative;
 mod notices;
+mod paging;
 mod params;
 mod plan_pick;
 mod present;

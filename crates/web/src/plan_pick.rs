@@ -52,28 +52,25 @@ impl PlanRouters {
         Router::new().fallback_service(svc)
     }
 
-    async fn dispatch(&self, req: Request) -> Response {
+    async fn dispatch(&self, mut req: Request) -> Response {
         let asked = query_plan(req.uri().query());
         let remembered = crate::auth::cookie(req.headers(), PLAN_COOKIE);
         let index = match (&asked, &remembered) {
             (Some(code), _) => match self.position(code) {
                 Some(i) => i,
-                None => return self.unknown(code, req.uri().path().starts_with("/api/")),
+                None if req.uri().path().starts_with("/api/") => return self.unknown_json(code),
+                // A page: the default plan's app answers with the refusal, so
+                // the page has the site's frame and the signed-in account.
+                None => {
+                    req.extensions_mut().insert(UnknownPlan(self.unknown_text(code)));
+                    return self.send(self.default, req).await;
+                }
             },
             // A remembered plan that is gone (or a stale cookie): the default.
             (None, Some(code)) => self.position(code).unwrap_or(self.default),
             (None, None) => self.default,
         };
-        let app = &self.routers[index];
-        let router = app.router.clone();
-        let mut res = if crate::cache::cacheable(req.method(), req.uri().path(), req.headers()) {
-            crate::cache::serve(&app.cache, app.store.data_version(), router, req).await
-        } else {
-            match router.oneshot(req).await {
-                Ok(r) => r,
-                Err(never) => match never {},
-            }
-        };
+        let mut res = self.send(index, req).await;
         if let Some(code) = asked
             && remembered.as_deref() != Some(code.as_str())
             && let Ok(v) = HeaderValue::from_str(&format!("{PLAN_COOKIE}={code}; Path=/; SameSite=Lax; HttpOnly"))
@@ -83,26 +80,52 @@ impl PlanRouters {
         res
     }
 
+    /// `req` answered by app `index`, from its page cache when it may be.
+    async fn send(&self, index: usize, req: Request) -> Response {
+        let app = &self.routers[index];
+        let router = app.router.clone();
+        if crate::cache::cacheable(req.method(), req.uri().path(), req.headers()) {
+            crate::cache::serve(&app.cache, app.store.data_version(), router, req).await
+        } else {
+            match router.oneshot(req).await {
+                Ok(r) => r,
+                Err(never) => match never {},
+            }
+        }
+    }
+
     fn position(&self, code: &str) -> Option<usize> {
         self.routers.iter().position(|a| a.code == code)
     }
 
-    fn unknown(&self, code: &str, api: bool) -> Response {
+    fn unknown_text(&self, code: &str) -> String {
         let known: Vec<&str> = self.routers.iter().map(|a| a.code.as_str()).collect();
-        let message = format!(
+        format!(
             "Không có kế hoạch mã “{code}”. Các kế hoạch đang có: {}.",
             known.join(", ")
-        );
-        if api {
-            let body = serde_json::json!({"error": {"code": "unknown_plan", "message": message}});
-            return (StatusCode::NOT_FOUND, axum::Json(body)).into_response();
-        }
-        let page = format!(
-            "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Không có kế hoạch này</title></head>\
-             <body><h1>Không có kế hoạch này</h1><p>{}</p><p><a href=\"/ke-hoach\">Chọn kế hoạch</a></p></body></html>",
-            escape(&message)
-        );
-        (StatusCode::NOT_FOUND, axum::response::Html(page)).into_response()
+        )
+    }
+
+    fn unknown_json(&self, code: &str) -> Response {
+        let body = serde_json::json!({"error": {"code": "unknown_plan", "message": self.unknown_text(code)}});
+        (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
+    }
+}
+
+/// Put on a page request whose `?plan=` names no installed plan: the
+/// [`refuse_unknown_plan`] layer answers it as a not-found page.
+#[derive(Clone)]
+pub struct UnknownPlan(String);
+
+/// Middleware (inside the session layer, so the page keeps the header):
+/// a request marked [`UnknownPlan`] gets the refusal, nothing else runs.
+pub async fn refuse_unknown_plan(req: Request, next: axum::middleware::Next) -> Response {
+    match req.extensions().get::<UnknownPlan>() {
+        Some(UnknownPlan(message)) => crate::respond::AppError::not_found(message.clone())
+            .titled("Không có kế hoạch này")
+            .back_to("/ke-hoach", "Chọn kế hoạch")
+            .into_response(),
+        None => next.run(req).await,
     }
 }
 
@@ -112,10 +135,6 @@ fn query_plan(query: Option<&str>) -> Option<String> {
     let value = query?.split('&').find_map(|kv| kv.strip_prefix("plan="))?;
     let value: String = value.chars().take(80).collect();
     Some(value).filter(|v| !v.is_empty())
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -69,6 +69,7 @@ fn with_layers(state: AppState, routes: Router<AppState>) -> Router {
     let mut router = routes
         .fallback(not_found)
         .layer(CatchPanicLayer::custom(crate::respond::panicked))
+        .layer(axum::middleware::from_fn(crate::plan_pick::refuse_unknown_plan))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::auth::session,

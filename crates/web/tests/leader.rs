@@ -172,6 +172,7 @@ async fn a_ward_leader_sees_the_ward_only() {
                     password: "mat-khau-dai-1",
                     role: Role::Viewer,
                     org_unit: &own.code,
+                    must_change_password: false,
                 }],
             )
             .await

@@ -103,6 +103,7 @@ async fn ward_apps(name: &str) -> Vec<(Store, Router)> {
                 password: PASSWORD,
                 role,
                 org_unit: unit,
+                must_change_password: false,
             };
             store.create_user(&stamp(), &user).await.unwrap();
         }

@@ -274,7 +274,12 @@ async fn accounts_are_managed_by_administrators() {
         let start = r.body.find("<code>").unwrap() + 6;
         let password = r.body[start..].split('<').next().unwrap().to_string();
         let tk = Client::login(&app, "ba-dinh.tk", &password).await;
-        assert_eq!(tk.get(&app, "/").await.status, StatusCode::OK);
+        let home = tk.get(&app, "/").await;
+        assert_eq!(
+            (home.status, home.location.as_str()),
+            (StatusCode::SEE_OTHER, "/account/password"),
+            "a generated password is changed first"
+        );
         // Disable: the session ends and login is refused.
         let id = store
             .users()

@@ -149,12 +149,13 @@ async fn init(args: InitArgs) -> Result<ExitCode> {
         password: &password,
         role: Role::Admin,
         org_unit: &plan.reporting.submit_to,
+        must_change_password: true,
     };
     store.create_user(&stamp, &admin).await?;
     println!("Đã nạp kế hoạch {} vào {url}.", plan.info.number);
     load_units(&store, "xhht init").await?;
     println!("Quản trị viên: {}  mật khẩu: {password}", args.admin);
-    println!("Hãy đổi mật khẩu sau lần đăng nhập đầu tiên. Chạy: xhht serve --database-url {url}");
+    println!("Lần đăng nhập đầu tiên sẽ yêu cầu đổi mật khẩu này. Chạy: xhht serve --database-url {url}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -238,13 +239,14 @@ async fn user_add(args: UserAddArgs) -> Result<ExitCode> {
         password: &password,
         role,
         org_unit: &unit.code,
+        must_change_password: true,
     };
     match store.create_user(&Stamp::now("xhht user add"), &user).await {
         Err(StorageError::Conflict(Conflict::UsernameTaken { username })) => bail!("tên đăng nhập “{username}” đã có"),
         done => done?,
     };
     println!("Đã tạo tài khoản {username} ({}, {}).", role.as_str(), unit.name);
-    println!("Mật khẩu: {password}   (chỉ hiện một lần; người dùng nên đổi sau khi đăng nhập)");
+    println!("Mật khẩu: {password}   (chỉ hiện một lần; người dùng phải đổi ở lần đăng nhập đầu tiên)");
     Ok(ExitCode::SUCCESS)
 }
 

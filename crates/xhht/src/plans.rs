@@ -46,9 +46,10 @@ pub async fn add(file: &Path, admin: Option<&str>, db: &DbArgs) -> Result<ExitCo
             password: &password,
             role: Role::Admin,
             org_unit: &plan.reporting.submit_to,
+            must_change_password: true,
         };
         scoped.create_user(&stamp, &user).await?;
-        println!("Quản trị viên: {username}  mật khẩu: {password}");
+        println!("Quản trị viên: {username}  mật khẩu: {password}  (phải đổi ở lần đăng nhập đầu tiên)");
     }
     println!(
         "Các trang chọn kế hoạch tại /ke-hoach; lệnh dòng dùng --plan {}.",

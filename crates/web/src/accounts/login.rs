@@ -26,6 +26,9 @@ pub struct LoginPage {
     pub next: String,
     pub username: String,
     pub error: String,
+    /// The unit whose administrators reset passwords, when the plan's
+    /// administrators all belong to one (see [`admin_office`]).
+    pub admin_office: String,
 }
 
 #[derive(Deserialize)]
@@ -33,12 +36,37 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-pub async fn form(chrome: Chrome, Query(q): Query<NextQuery>) -> LoginPage {
+pub async fn form(State(state): State<AppState>, chrome: Chrome, Query(q): Query<NextQuery>) -> LoginPage {
     LoginPage {
         chrome,
         next: safe_next(q.next.as_deref()),
         username: String::new(),
         error: String::new(),
+        admin_office: admin_office(&state).await,
+    }
+}
+
+/// Who resets a forgotten password: the unit of the plan's enabled
+/// administrators when they all belong to one (the office that runs the
+/// plan), else nothing and the page says "the administrator".
+async fn admin_office(state: &AppState) -> String {
+    let admins = xhht_storage::UserFilter {
+        role: Some(xhht_domain::access::Role::Admin),
+        ..Default::default()
+    };
+    let Ok((rows, _)) = state.store.users_page(&admins, 0, crate::paging::PAGE_SIZE).await else {
+        return String::new();
+    };
+    let mut units: Vec<&str> = rows
+        .iter()
+        .filter(|u| !u.disabled)
+        .map(|u| u.org_unit_code.as_str())
+        .collect();
+    units.sort_unstable();
+    units.dedup();
+    match units.as_slice() {
+        [one] => state.plan.unit(one).map(|u| u.name.clone()).unwrap_or_default(),
+        _ => String::new(),
     }
 }
 
@@ -62,6 +90,7 @@ pub async fn submit(
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, AppError> {
+    let office = admin_office(&state).await;
     let refuse = |status: StatusCode, error: String| {
         let page = LoginPage {
             chrome: chrome.clone(),
@@ -69,6 +98,7 @@ pub async fn submit(
             // Echo what a username can be, not what was typed (maybe a megabyte).
             username: name_start(&f.username),
             error,
+            admin_office: office.clone(),
         };
         Ok((status, page).into_response())
     };
@@ -108,6 +138,7 @@ pub async fn submit(
         org_unit: user.org_unit_code,
         csrf: session.csrf_token,
         session_token: session.token.clone(),
+        must_change_password: user.must_change_password,
     };
     // The account works in its own plan: the site switches to it.
     let own = state.plans.iter().find(|p| p.store.scope() == user.plan_id);
@@ -117,8 +148,9 @@ pub async fn submit(
         username: current.username.clone(),
     };
     audit(own_store, &current.username, Some(&current.org_unit), &change).await;
-    let target = if f.next.is_empty() || f.next == "/" || own.is_some_and(|p| p.plan.info.code != state.plan.info.code)
-    {
+    let target = if current.must_change_password {
+        crate::auth::PASSWORD_PAGE.to_string()
+    } else if f.next.is_empty() || f.next == "/" || own.is_some_and(|p| p.plan.info.code != state.plan.info.code) {
         home_of(plan, &current)
     } else {
         safe_next(Some(&f.next))

@@ -6,7 +6,7 @@
 //! | `GET/POST /login`              | anyone                    |
 //! | `POST /logout`                 | anyone (ends its session) |
 //! | `GET/POST /account/password`   | signed in (`CurrentUser`) |
-//! | `/admin/users…`                | `Admin`                   |
+//! | `/admin/users…` (list, create, import, act, `/{id}/sua`) | `Admin` |
 //! | `POST /admin/audit/verify`     | `Admin`                   |
 //! | `POST /thong-bao/{id}/da-doc`  | signed in: its own or its unit's notice |
 
@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/import", post(users::import::import))
         .route("/admin/users/{id}", post(users::act::act))
         .route("/admin/users/{id}/email", post(users::email::set))
+        .route("/admin/users/{id}/sua", post(users::edit::edit))
         .route("/admin/audit/verify", post(users::audit::verify))
         .route("/thong-bao/{id}/da-doc", post(notices::mark_read))
 }

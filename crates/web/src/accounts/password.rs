@@ -22,13 +22,17 @@ pub struct PasswordPage {
     pub chrome: Chrome,
     pub error: String,
     pub done: bool,
+    /// The account holds a generated password and is kept here until it
+    /// changes it.
+    pub forced: bool,
 }
 
-pub async fn form(chrome: Chrome, _: CurrentUser) -> PasswordPage {
+pub async fn form(chrome: Chrome, user: CurrentUser) -> PasswordPage {
     PasswordPage {
         chrome,
         error: String::new(),
         done: false,
+        forced: user.must_change_password,
     }
 }
 
@@ -50,6 +54,7 @@ pub async fn change(
             chrome: chrome.clone(),
             error,
             done: false,
+            forced: user.must_change_password,
         };
         Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
     };
@@ -59,6 +64,9 @@ pub async fn change(
     }
     if let Err(msg) = check_new_password(&f.new, &f.confirm) {
         return refuse(msg);
+    }
+    if f.new == f.current {
+        return refuse("Mật khẩu mới phải khác mật khẩu đang dùng.".into());
     }
     state
         .store
@@ -70,6 +78,7 @@ pub async fn change(
         chrome,
         error: String::new(),
         done: true,
+        forced: false,
     };
     done.chrome.user = None;
     Ok(done.into_response())

@@ -37,6 +37,9 @@ pub struct CurrentUser {
     pub org_unit: String,
     pub csrf: String,
     pub session_token: String,
+    /// Holds a password an administrator generated: every page but the
+    /// password page sends it there until it is changed ([`first_login`]).
+    pub must_change_password: bool,
 }
 
 impl CurrentUser {
@@ -73,10 +76,13 @@ pub async fn session(State(state): State<AppState>, req: Request, next: Next) ->
         Err(e) => return e.into_response(),
     };
     let mut res = match guard(req, user.0.as_ref()).await {
-        Ok(mut req) => {
-            req.extensions_mut().insert(user.clone());
-            next.run(req).await
-        }
+        Ok(mut req) => match first_login(&req, user.0.as_ref()) {
+            Some(to_password_page) => to_password_page,
+            None => {
+                req.extensions_mut().insert(user.clone());
+                next.run(req).await
+            }
+        },
         Err(e) => e.into_response(),
     };
     res.extensions_mut().insert(user);
@@ -111,8 +117,31 @@ async fn load_user(state: &AppState, headers: &HeaderMap) -> Result<Option<Curre
         org_unit: unit,
         csrf,
         session_token: token,
+        must_change_password: u.must_change_password,
     }))
 }
+
+/// Where an account that must change its generated password may go: the
+/// password page, logging out or in again, the static files, the health
+/// check. Anything else is sent to the password page (the API answers 403).
+fn first_login(req: &Request, user: Option<&CurrentUser>) -> Option<Response> {
+    if !user?.must_change_password {
+        return None;
+    }
+    let path = req.uri().path();
+    let open = [PASSWORD_PAGE, "/logout", "/login", "/healthz"].contains(&path) || path.starts_with("/static/");
+    if open {
+        return None;
+    }
+    if path == "/api" || path.starts_with("/api/") {
+        let e = AppError::forbidden("Tài khoản cần đổi mật khẩu tạm trước khi dùng tiếp (trang /account/password).");
+        return Some(e.into_response());
+    }
+    Some(axum::response::Redirect::to(PASSWORD_PAGE).into_response())
+}
+
+/// The page an account with a generated password is sent to.
+pub const PASSWORD_PAGE: &str = "/account/password";
 
 /// The Origin and CSRF checks of a state-changing request.
 async fn guard(req: Request, user: Option<&CurrentUser>) -> Result<Request, AppError> {

@@ -64,6 +64,17 @@ fn describe(plan: &Plan, change: &Change) -> String {
         Change::UserDisabled { username } => format!("Khóa tài khoản “{username}”"),
         Change::UserEnabled { username } => format!("Mở khóa tài khoản “{username}”"),
         Change::PasswordReset { username } => format!("Đặt lại mật khẩu “{username}”"),
+        Change::AccountEdited {
+            username,
+            old_role,
+            new_role,
+            old_unit,
+            new_unit,
+        } => format!(
+            "Đổi tài khoản “{username}”: vai trò {} → {}, đơn vị {old_unit} → {new_unit}",
+            crate::i18n::role(*old_role),
+            crate::i18n::role(*new_role)
+        ),
         Change::PlanInstalled { number, .. } => format!("Cài kế hoạch {number}"),
         Change::PlanEnded { code, on, .. } => format!("Kết thúc kế hoạch “{code}” ngày {}", on.format("%d/%m/%Y")),
         Change::PlanUpgraded { code, version } => format!("Cập nhật kế hoạch “{code}” lên phiên bản {version}"),

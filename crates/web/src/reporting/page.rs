@@ -23,6 +23,7 @@ use crate::chrome::Chrome;
 use crate::figures::shape;
 use crate::i18n;
 use crate::narrative::NarrativeKind;
+use crate::paging::{PAGE_SIZE, PageNo, Pager};
 use crate::respond::AppError;
 use crate::state::AppState;
 
@@ -59,6 +60,10 @@ pub struct ReportPage {
     pub notice: String,
     pub alert: String,
     pub history: Vec<HistoryRow>,
+    /// The history's pages (`?trang=`), newest first.
+    pub history_pager: Pager,
+    /// The account is the unit's reporter: the Excel box is for it alone.
+    pub may_write: bool,
     /// (comment, who, when) of the latest return, while the report is returned.
     pub return_note: Option<(String, String, String)>,
     /// The unit that reviews the report, in the plan's words.
@@ -130,6 +135,7 @@ pub struct Loaded {
     row: Option<ReportRow>,
     narratives: HashMap<(i64, NarrativeKind), String>,
     history: Vec<HistoryRow>,
+    history_pager: Pager,
     return_note: Option<(String, String, String)>,
     due: Option<chrono::NaiveDate>,
 }
@@ -139,27 +145,58 @@ pub async fn previous_year(state: &AppState, unit: &str, year: i32) -> Result<Un
     state.store.approved_unit_values(&state.plan, unit, year - 1).await
 }
 
-pub async fn load(state: &AppState, unit: &OrgUnit, year: i32) -> Result<Loaded, StorageError> {
+/// The report's data, with page `page` of its history.
+pub async fn load(state: &AppState, unit: &OrgUnit, year: i32, page: PageNo) -> Result<Loaded, StorageError> {
     let plan = &state.plan;
     let values = state.store.working_values(plan, &unit.code, year).await?;
     let prev = previous_year(state, &unit.code, year).await?;
     let row = state.store.report(&unit.code, year).await?;
     let narratives = state.store.narratives(&unit.code, year).await?.into_iter().collect();
-    let events = state.store.audit_events(&unit.code, year).await?;
-    let mut actors: Vec<&str> = events.iter().map(|e| e.event.actor.as_str()).collect();
+    let (events, pager) = history_page(state, &unit.code, year, page).await?;
+    let last_move: Vec<_> = state.store.last_move(&unit.code, year).await?.into_iter().collect();
+    let mut actors: Vec<&str> = events
+        .iter()
+        .chain(&last_move)
+        .map(|e| e.event.actor.as_str())
+        .collect();
     actors.sort_unstable();
     actors.dedup();
     let names: HashMap<String, String> = state.store.display_names(&actors).await?;
     let extension = state.store.deadline_extensions(year).await?.remove(&unit.code);
     Ok(Loaded {
         history: history::history(plan, &events, &names),
-        return_note: history::return_note(&events, &names),
+        history_pager: pager,
+        return_note: history::return_note(&last_move, &names),
         due: due_date(plan, year, extension),
         values,
         prev,
         row,
         narratives,
     })
+}
+
+/// Page `page` of the report's history (oldest first, as `history` reads
+/// it) and its links; a page past the end is the last page.
+async fn history_page(
+    state: &AppState,
+    unit: &str,
+    year: i32,
+    page: PageNo,
+) -> Result<(Vec<xhht_storage::AuditEvent>, Pager), StorageError> {
+    let (mut events, total) = state
+        .store
+        .audit_events_page(unit, year, page.offset(), PAGE_SIZE)
+        .await?;
+    let pager = Pager::new(page, total, |n| format!("/reports/{year}/{unit}?trang={n}#lich-su"));
+    if pager.page() != page {
+        events = state
+            .store
+            .audit_events_page(unit, year, pager.page().offset(), PAGE_SIZE)
+            .await?
+            .0;
+    }
+    events.reverse();
+    Ok((events, pager))
 }
 
 /// What the form sent, when it comes back with problems.
@@ -270,6 +307,8 @@ pub fn build(state: &AppState, chrome: Chrome, at: &ReadReport, data: Loaded, se
         notice: sent.notice,
         alert: sent.alert,
         history: data.history,
+        history_pager: data.history_pager,
+        may_write: at.may_write,
         return_note: data.return_note,
         reviewer: shape::reviewer_name(plan).to_string(),
         csrf: at.user.csrf.clone(),
@@ -285,7 +324,7 @@ pub async fn rerender(
     sent: Sent,
     alert: &str,
 ) -> Result<Response, AppError> {
-    let data = load(state, &at.unit, at.year).await?;
+    let data = load(state, &at.unit, at.year, PageNo::default()).await?;
     let sent = Sent {
         alert: alert.to_string(),
         ..sent

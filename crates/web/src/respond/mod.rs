@@ -241,6 +241,15 @@ fn conflict(c: &Conflict) -> AppError {
         )),
         Conflict::UsernameTaken { username } => AppError::conflict(format!("Tên đăng nhập “{username}” đã có.")),
         Conflict::UnknownUnit { code } => AppError::conflict(format!("Không có đơn vị “{code}”.")),
+        Conflict::AccountChanged { username, role, unit } => AppError::conflict(format!(
+            "Tài khoản “{username}” vừa được người khác sửa (nay là {}, đơn vị {unit}); chưa lưu gì, tải lại trang để xem.",
+            crate::i18n::role(*role)
+        ))
+        .titled("Tài khoản đã thay đổi"),
+        Conflict::OwnRole => AppError::invalid("Không thể tự đổi vai trò của mình; nhờ một quản trị viên khác."),
+        Conflict::LastAdmin { username } => AppError::invalid(format!(
+            "“{username}” là quản trị viên cuối cùng của kế hoạch: cần một quản trị viên khác trước khi đổi vai trò."
+        )),
         Conflict::InvalidSplit { problem } => AppError::invalid(format!("Chưa lưu tỷ lệ: {problem}.")),
         Conflict::ReportIssued { year, number, .. } => AppError::conflict(format!(
             "Báo cáo năm {year} loại này đã ban hành (số {number}); văn bản đã ban hành không sửa và không ban hành lại được. \

@@ -6,10 +6,10 @@ use axum::response::Response;
 use serde::Deserialize;
 use xhht_storage::{Stamp, random_password};
 
-use super::{Outcome, render};
+use super::{ListQuery, Outcome, render};
 use crate::auth::Admin;
 use crate::chrome::Chrome;
-use crate::respond::{AppError, Form, Path};
+use crate::respond::{AppError, Form, Path, Query};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -43,16 +43,21 @@ pub async fn act(
     chrome: Chrome,
     admin: Admin,
     Path(id): Path<i64>,
+    Query(list): Query<ListQuery>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, AppError> {
+    // An account of another plan is not this administrator's.
     let target = state
         .store
         .user(id)
         .await?
-        .ok_or_else(|| AppError::not_found("Không có tài khoản này."))?;
+        .filter(|u| u.plan_id == state.store.scope())
+        .ok_or_else(|| {
+            AppError::not_found("Không có tài khoản này.").back_to("/admin/users", "Về danh sách tài khoản")
+        })?;
     if target.id == admin.0.id && f.action == UserAction::Disable {
         let out = Outcome::error("Không thể tự khóa tài khoản của mình.");
-        return render(&state, chrome, &admin, StatusCode::UNPROCESSABLE_ENTITY, out).await;
+        return render(&state, chrome, &admin, StatusCode::UNPROCESSABLE_ENTITY, out, &list).await;
     }
     let stamp = Stamp::now(&admin.0.username);
     let name = &target.username;
@@ -67,12 +72,14 @@ pub async fn act(
         }
         UserAction::Reset => {
             let password = random_password();
-            state.store.set_password(&stamp, id, &password).await?;
+            state.store.reset_password(&stamp, id, &password).await?;
             Outcome::notice(
-                format!("Đã đặt lại mật khẩu “{name}”. Mật khẩu chỉ hiện một lần."),
+                format!(
+                    "Đã đặt lại mật khẩu “{name}”. Mật khẩu chỉ hiện một lần; người dùng phải đổi nó ở lần đăng nhập đầu tiên."
+                ),
                 vec![(name.clone(), password)],
             )
         }
     };
-    render(&state, chrome, &admin, StatusCode::OK, out).await
+    render(&state, chrome, &admin, StatusCode::OK, out, &list).await
 }

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::{Outcome, render};
+use super::{ListQuery, Outcome, render};
 use crate::auth::Admin;
 use crate::chrome::Chrome;
 use crate::respond::AppError;
@@ -23,5 +23,5 @@ pub async fn verify(State(state): State<AppState>, mut chrome: Chrome, admin: Ad
         ),
         Some(problem) => Outcome::error(problem),
     };
-    render(&state, chrome, &admin, StatusCode::OK, out).await
+    render(&state, chrome, &admin, StatusCode::OK, out, &ListQuery::default()).await
 }

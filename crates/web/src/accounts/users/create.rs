@@ -4,11 +4,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
+use xhht_storage::{Conflict, StorageError};
 
-use super::{Outcome, check, create_all, render};
+use super::{CreateCard, ListQuery, NewField, Outcome, check_fields, create_all, render};
 use crate::auth::Admin;
 use crate::chrome::Chrome;
-use crate::respond::{AppError, ErrorKind, Form};
+use crate::respond::{AppError, Form};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -25,42 +26,34 @@ pub async fn create(
     admin: Admin,
     Form(f): Form<CreateForm>,
 ) -> Result<Response, AppError> {
-    let checked = match check(&state, &f.username, &f.display_name, &f.role, &f.org_unit) {
-        Ok(c) => c,
-        Err(msg) => {
-            return render(
-                &state,
-                chrome,
-                &admin,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Outcome::error(msg),
-            )
-            .await;
-        }
+    let refused = |field: NewField, message: String| Outcome {
+        create: CreateCard::refused(&f.username, &f.display_name, &f.role, &f.org_unit, field, message),
+        ..Outcome::default()
     };
-    match create_all(&state, &admin, std::slice::from_ref(&checked))
-        .await
-        .map_err(AppError::from)
-    {
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    let list = ListQuery::default();
+    let checked = match check_fields(&state, &f.username, &f.display_name, &f.role, &f.org_unit) {
+        Ok(c) => c,
+        Err((field, msg)) => return render(&state, chrome, &admin, status, refused(field, msg), &list).await,
+    };
+    match create_all(&state, &admin, std::slice::from_ref(&checked)).await {
         Ok(()) => {
             let notice = format!(
-                "Đã tạo tài khoản “{}”. Mật khẩu chỉ hiện một lần, hãy gửi cho người dùng.",
+                "Đã tạo tài khoản “{}”. Mật khẩu chỉ hiện một lần, hãy gửi cho người dùng; người dùng phải đổi nó ở lần đăng nhập đầu tiên.",
                 checked.username
             );
             let out = Outcome::notice(notice, vec![(checked.username, checked.password)]);
-            render(&state, chrome, &admin, StatusCode::OK, out).await
+            render(&state, chrome, &admin, StatusCode::OK, out, &list).await
         }
-        // A taken username is shown above the list, with the form still there.
-        Err(e) if e.kind == ErrorKind::Conflict => {
-            render(
-                &state,
-                chrome,
-                &admin,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Outcome::error(e.message),
-            )
-            .await
+        // A taken username (or a unit gone meanwhile): beside its field, the form as typed.
+        Err(StorageError::Conflict(c @ (Conflict::UsernameTaken { .. } | Conflict::UnknownUnit { .. }))) => {
+            let field = match c {
+                Conflict::UsernameTaken { .. } => NewField::Username,
+                _ => NewField::Unit,
+            };
+            let message = AppError::from(StorageError::Conflict(c)).message;
+            render(&state, chrome, &admin, status, refused(field, message), &list).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }

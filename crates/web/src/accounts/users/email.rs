@@ -8,11 +8,11 @@ use axum::response::Response;
 use serde::Deserialize;
 use xhht_storage::Stamp;
 
-use super::{Outcome, render};
+use super::{ListQuery, Outcome, render};
 use crate::auth::Admin;
 use crate::chrome::Chrome;
 use crate::mailer::valid_address;
-use crate::respond::{AppError, Form, Path};
+use crate::respond::{AppError, Form, Path, Query};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -26,6 +26,7 @@ pub async fn set(
     chrome: Chrome,
     admin: Admin,
     Path(id): Path<i64>,
+    Query(list): Query<ListQuery>,
     Form(f): Form<EmailForm>,
 ) -> Result<Response, AppError> {
     let target = state
@@ -41,7 +42,7 @@ pub async fn set(
             email_error: Some((id, f.email.clone(), why)),
             ..Outcome::default()
         };
-        return render(&state, chrome, &admin, StatusCode::UNPROCESSABLE_ENTITY, out).await;
+        return render(&state, chrome, &admin, StatusCode::UNPROCESSABLE_ENTITY, out, &list).await;
     }
     let stamp = Stamp::now(&admin.0.username);
     let email = (!email.is_empty()).then_some(email);
@@ -51,5 +52,13 @@ pub async fn set(
         Some(e) => format!("Đã lưu e-mail của “{name}”: {e}."),
         None => format!("Đã xóa e-mail của “{name}”."),
     };
-    render(&state, chrome, &admin, StatusCode::OK, Outcome::notice(notice, vec![])).await
+    render(
+        &state,
+        chrome,
+        &admin,
+        StatusCode::OK,
+        Outcome::notice(notice, vec![]),
+        &list,
+    )
+    .await
 }

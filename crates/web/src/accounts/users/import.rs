@@ -7,7 +7,7 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::{Checked, Outcome, check, create_all, render};
+use super::{Checked, ListQuery, Outcome, check, create_all, render};
 use crate::auth::Admin;
 use crate::chrome::Chrome;
 use crate::respond::{AppError, ErrorKind};
@@ -38,12 +38,13 @@ pub async fn import(
             &admin,
             status,
             refused(vec!["Chưa chọn tệp CSV.".into()]),
+            &ListQuery::default(),
         )
         .await;
     };
     let (accounts, problems) = parse_csv(&state, &bytes);
     if !problems.is_empty() {
-        return render(&state, chrome, &admin, status, refused(problems)).await;
+        return render(&state, chrome, &admin, status, refused(problems), &ListQuery::default()).await;
     }
     match create_all(&state, &admin, &accounts).await.map_err(AppError::from) {
         Ok(()) => {
@@ -55,11 +56,20 @@ pub async fn import(
                 &admin,
                 StatusCode::OK,
                 Outcome::notice(notice, passwords),
+                &ListQuery::default(),
             )
             .await
         }
         Err(e) if e.kind == ErrorKind::Conflict => {
-            render(&state, chrome, &admin, status, refused(vec![e.message])).await
+            render(
+                &state,
+                chrome,
+                &admin,
+                status,
+                refused(vec![e.message]),
+                &ListQuery::default(),
+            )
+            .await
         }
         Err(e) => Err(e),
     }

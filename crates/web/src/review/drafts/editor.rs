@@ -10,6 +10,7 @@ use super::{VersionQuery, app_error, compose, editor_url, kind_in, kind_label};
 use crate::auth::{PlanYear, Reviewer};
 use crate::calendar::local_time;
 use crate::chrome::Chrome;
+use crate::paging::{PAGE_SIZE, Pager};
 use crate::respond::{AppError, Query};
 use crate::state::AppState;
 
@@ -52,6 +53,8 @@ pub struct EditorPage {
     pub sections: Vec<SectionField>,
     pub issuing: compose::IssuingText,
     pub versions: Vec<VersionRow>,
+    /// The version list's pages (`?trang=`), newest first.
+    pub versions_pager: Pager,
     pub issued: Option<IssuedView>,
     pub today: String,
     pub notice: &'static str,
@@ -71,7 +74,22 @@ pub async fn page(
     let (draft, _) = compose::load(&state, year, kind, q.version)
         .await
         .map_err(|e| back(app_error(e)))?;
-    let versions = state.store.report_draft_versions(year, kind.code()).await?;
+    let offset = q.trang.offset();
+    let (mut versions, total, latest) = state
+        .store
+        .report_draft_versions_page(year, kind.code(), offset, PAGE_SIZE)
+        .await?;
+    let pager = Pager::new(q.trang, total, |n| {
+        format!("/review/{year}/bao-cao?loai={}&trang={n}", kind.code())
+    });
+    if pager.page() != q.trang {
+        let offset = pager.page().offset();
+        versions = state
+            .store
+            .report_draft_versions_page(year, kind.code(), offset, PAGE_SIZE)
+            .await?
+            .0;
+    }
     let issued = state
         .store
         .issued_report(year, kind.code())
@@ -90,7 +108,7 @@ pub async fn page(
         kind: kind.code(),
         label: kind_label(&state, year, kind),
         version: draft.version,
-        latest: versions.first().map_or(0, |v| v.version),
+        latest,
         sections: draft
             .sections
             .iter()
@@ -112,6 +130,7 @@ pub async fn page(
                 saved_by: v.saved_by,
             })
             .collect(),
+        versions_pager: pager,
         issued,
         today: (Utc::now() + Duration::hours(7)).date_naive().to_string(),
         notice: match q.msg.as_deref() {

@@ -42,6 +42,9 @@ pub struct VersionQuery {
     #[serde(rename = "phien-ban")]
     version: Option<i32>,
     msg: Option<String>,
+    /// The page of the version list.
+    #[serde(default)]
+    trang: crate::paging::PageNo,
 }
 
 /// The kind asked for (yearly by default), refused in a year the plan holds
