@@ -1,7 +1,6 @@
 //! Accessibility in a real browser (headless Chromium over WebDriver):
-//! axe-core finds nothing serious or critical on any kind of page, and on a
-//! 390 px phone a link of the form's error summary takes the reporter to the
-//! field. Runs only with `XHHT_BROWSER_TESTS=1` and axe-core at
+//! axe-core finds nothing serious or critical on any kind of page (the
+//! phone journey of the error summary is in `roles.rs`). Runs only with `XHHT_BROWSER_TESTS=1` and axe-core at
 //! `XHHT_AXE_JS` (see `browser_support`).
 
 mod browser_support;
@@ -19,18 +18,6 @@ const YEAR: i32 = 2026;
 async fn no_page_kind_has_serious_accessibility_findings() {
     if browser_support::enabled() {
         browser_support::run("web_browser_axe", "axe-core check of every page kind", every_page_kind).await;
-    }
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn on_a_phone_an_error_summary_link_takes_the_reporter_to_the_field() {
-    if browser_support::enabled() {
-        browser_support::run(
-            "web_browser_summary",
-            "error summary on a phone",
-            error_summary_on_a_phone,
-        )
-        .await;
     }
 }
 
@@ -126,73 +113,4 @@ async fn every_page_kind(c: Client, base: String, _dir: PathBuf) -> Res {
     } else {
         Err(failures.join("\n").into())
     }
-}
-
-/// A reporter on a 390 × 844 screen sends the form with an impossible value;
-/// the summary at the top links to the field, and following the link puts
-/// the cursor in it, visible below the sticky list of parts.
-async fn error_summary_on_a_phone(c: Client, base: String, dir: PathBuf) -> Res {
-    let b = Browser { c, base };
-    b.c.set_window_size(PHONE.0, PHONE.1).await?;
-    b.login("vinhphuc").await?;
-    b.open(FORM).await?;
-    b.type_into("v_pop_15_60", "9.000").await?;
-    b.type_into("v_literate_15_60", "9.500").await?;
-    b.click_and_load("button[name=action][value=submit]").await?;
-
-    b.c.execute("document.getElementById('loi').scrollIntoView()", vec![])
-        .await?;
-    std::fs::write(dir.join("form-error-summary-390px.png"), b.c.screenshot().await?)?;
-    let link = b.find("#loi a[href^='#v_']").await?;
-    let href = link.attr("href").await?.unwrap_or_default();
-    let id = href.trim_start_matches('#').to_string();
-    assert!(
-        link.text().await?.contains("không được lớn hơn"),
-        "the summary names the error"
-    );
-    let before: f64 = b
-        .js(&format!(
-            "return document.getElementById('{id}').getBoundingClientRect().top"
-        ))
-        .await?;
-    assert!(before > 844.0, "the field starts below the first screen ({before} px)");
-    // A person scrolls the link out from under the sticky buttons, then taps it.
-    b.c.execute(
-        "arguments[0].scrollIntoView({block: 'center'})",
-        vec![serde_json::to_value(&link)?],
-    )
-    .await?;
-    link.click().await?;
-    let deadline = std::time::Instant::now() + browser_support::TIMEOUT;
-    let focused = loop {
-        let active: String = b
-            .js("return document.activeElement ? document.activeElement.id : ''")
-            .await?;
-        if active == id || std::time::Instant::now() > deadline {
-            break active;
-        }
-        tokio::time::sleep(browser_support::POLL).await;
-    };
-    assert_eq!(focused, id, "the link puts the cursor in the field");
-    let (top, bottom, height, covered): (f64, f64, f64, f64) = b
-        .js(&format!(
-            "const r = document.getElementById('{id}').getBoundingClientRect();
-             const nav = document.querySelector('.form-progress').getBoundingClientRect();
-             return [r.top, r.bottom, window.innerHeight, nav.bottom];"
-        ))
-        .await?;
-    assert!(
-        top >= covered && bottom <= height,
-        "the field is on screen below the list of parts: top {top}, bottom {bottom}, screen {height}, list ends at {covered}"
-    );
-    // Kept for whoever wants to look at the layout.
-    let shot = dir.join("form-error-field-390px.png");
-    std::fs::write(&shot, b.c.screenshot().await?)?;
-    let invalid = b.find(&href).await?.attr("aria-invalid").await?;
-    assert_eq!(invalid.as_deref(), Some("true"), "the field says it is invalid");
-    xhht_storage::test_support::say_uncaptured(&format!(
-        "error summary at 390 px: {href} focused, from {before:.0} px to {top:.0} px from the top ({})\n",
-        shot.display()
-    ));
-    Ok(())
 }

@@ -50,6 +50,16 @@ where
     F: FnOnce(Client, String, PathBuf) -> Fut,
     Fut: Future<Output = Res> + Send + 'static,
 {
+    run_with(db, name, |_| {}, steps).await
+}
+
+/// [`run`], with the app's state set up by `configure` first (a mailer, a
+/// fixed day).
+pub async fn run_with<F, Fut>(db: &str, name: &str, configure: impl FnOnce(&mut xhht_web::AppState), steps: F)
+where
+    F: FnOnce(Client, String, PathBuf) -> Fut,
+    Fut: Future<Output = Res> + Send + 'static,
+{
     let started = Instant::now();
     let chromium = find_program("XHHT_CHROMIUM", &["chromium", "chromium-browser", "google-chrome"]);
     let chromedriver = find_program("XHHT_CHROMEDRIVER", &["chromedriver"]);
@@ -58,7 +68,8 @@ where
     // The app, on a fresh SQLite database with the demo data.
     let store = xhht_storage::test_support::sqlite(db).await;
     xhht_sample::load_demo(&store, xhht_sample::SEED).await.unwrap();
-    let state = xhht_web::AppState::load(store).await.unwrap();
+    let mut state = xhht_web::AppState::load(store).await.unwrap();
+    configure(&mut state);
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let server = tokio::spawn(xhht_web::serve(state, listener));
@@ -364,4 +375,66 @@ impl Drop for Driver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// On a form sent back with errors: the summary's first link to a field,
+/// tapped, puts the cursor in that field and shows it on screen below the
+/// list of parts (Chrome only scrolls to a fragment; `report.js` focuses).
+/// Keeps screenshots in `dir`.
+pub async fn error_summary_link_focuses_its_field(b: &Browser, dir: &Path) -> Res {
+    b.c.execute("document.getElementById('loi').scrollIntoView()", vec![])
+        .await?;
+    std::fs::write(dir.join("form-error-summary-390px.png"), b.c.screenshot().await?)?;
+    let link = b.find("#loi a[href^='#v_']").await?;
+    let href = link.attr("href").await?.unwrap_or_default();
+    let id = href.trim_start_matches('#').to_string();
+    assert!(
+        link.text().await?.contains("không được lớn hơn"),
+        "the summary names the error"
+    );
+    let before: f64 = b
+        .js(&format!(
+            "return document.getElementById('{id}').getBoundingClientRect().top"
+        ))
+        .await?;
+    assert!(before > 844.0, "the field starts below the first screen ({before} px)");
+    // A person scrolls the link out from under the sticky buttons, then taps it.
+    b.c.execute(
+        "arguments[0].scrollIntoView({block: 'center'})",
+        vec![serde_json::to_value(&link)?],
+    )
+    .await?;
+    link.click().await?;
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    let focused = loop {
+        let active: String = b
+            .js("return document.activeElement ? document.activeElement.id : ''")
+            .await?;
+        if active == id || std::time::Instant::now() > deadline {
+            break active;
+        }
+        tokio::time::sleep(POLL).await;
+    };
+    assert_eq!(focused, id, "the link puts the cursor in the field");
+    let (top, bottom, height, covered): (f64, f64, f64, f64) = b
+        .js(&format!(
+            "const r = document.getElementById('{id}').getBoundingClientRect();
+             const nav = document.querySelector('.form-progress').getBoundingClientRect();
+             return [r.top, r.bottom, window.innerHeight, nav.bottom];"
+        ))
+        .await?;
+    assert!(
+        top >= covered && bottom <= height,
+        "the field is on screen below the list of parts: top {top}, bottom {bottom}, screen {height}, list ends at {covered}"
+    );
+    // Kept for whoever wants to look at the layout.
+    let shot = dir.join("form-error-field-390px.png");
+    std::fs::write(&shot, b.c.screenshot().await?)?;
+    let invalid = b.find(&href).await?.attr("aria-invalid").await?;
+    assert_eq!(invalid.as_deref(), Some("true"), "the field says it is invalid");
+    xhht_storage::test_support::say_uncaptured(&format!(
+        "error summary at 390 px: {href} focused, from {before:.0} px to {top:.0} px from the top ({})\n",
+        shot.display()
+    ));
+    Ok(())
 }
