@@ -234,6 +234,50 @@ async fn authorization_matrix() {
                 .await
                 .status;
             assert_eq!(create == StatusCode::OK, role == "admin", "{user} creates an account");
+            // The writes added with reminders and account editing: refused
+            // ones change nothing.
+            let leader = store
+                .users()
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|u| u.username == "lanhdao")
+                .unwrap();
+            let (target, unit) = (leader.id, leader.org_unit_code.as_str());
+            for (uri, fields, allowed) in [
+                (
+                    "/review/2026/nhac-nho".to_string(),
+                    vec![],
+                    matches!(role, "admin" | "reviewer"),
+                ),
+                (
+                    format!("/admin/users/{target}/email"),
+                    vec![("email", "lanhdao@phuong.test")],
+                    role == "admin",
+                ),
+                (
+                    format!("/admin/users/{target}/sua"),
+                    vec![
+                        ("role", "viewer"),
+                        ("org_unit", unit),
+                        ("seen_role", "viewer"),
+                        ("seen_unit", unit),
+                    ],
+                    role == "admin",
+                ),
+            ] {
+                let events = store.audit_count().await.unwrap();
+                let status = c.post(&app, &uri, &fields).await.status;
+                if allowed {
+                    assert!(
+                        status.is_success() || status.is_redirection(),
+                        "{user} POST {uri}: {status}"
+                    );
+                } else {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "{user} POST {uri}");
+                    assert_eq!(store.audit_count().await.unwrap(), events, "{user} POST {uri} wrote");
+                }
+            }
         }
         // Without a login, every protected page sends to /login and no write happens.
         let anon = Client::default();
