@@ -1,6 +1,8 @@
 //! What the browser tests share: Chromium driven over WebDriver by
 //! chromedriver, the app on a fresh demo database, a `Browser` with the
-//! steps a person takes, and the axe-core check of a page (`axe`).
+//! steps a person takes (on a desktop screen or an emulated phone), the
+//! screenshots and printed pages it keeps, and the axe-core check of a
+//! page (`axe`).
 //!
 //! Runs only with `XHHT_BROWSER_TESTS=1`, and then needs `chromium` (or
 //! `chromium-browser` / `google-chrome`) and a matching `chromedriver` on the
@@ -50,6 +52,25 @@ where
     F: FnOnce(Client, String, PathBuf) -> Fut,
     Fut: Future<Output = Res> + Send + 'static,
 {
+    run_on(db, name, None, steps).await;
+}
+
+/// `run` on a phone of `screen` CSS pixels: Chromium's device emulation
+/// (touch, pixel ratio 1, no scrollbars), so the page is laid out as a
+/// phone lays it out, not merely in a narrow window.
+pub async fn run_on_phone<F, Fut>(db: &str, name: &str, screen: (u32, u32), steps: F)
+where
+    F: FnOnce(Client, String, PathBuf) -> Fut,
+    Fut: Future<Output = Res> + Send + 'static,
+{
+    run_on(db, name, Some(screen), steps).await;
+}
+
+async fn run_on<F, Fut>(db: &str, name: &str, phone: Option<(u32, u32)>, steps: F)
+where
+    F: FnOnce(Client, String, PathBuf) -> Fut,
+    Fut: Future<Output = Res> + Send + 'static,
+{
     let started = Instant::now();
     let chromium = find_program("XHHT_CHROMIUM", &["chromium", "chromium-browser", "google-chrome"]);
     let chromedriver = find_program("XHHT_CHROMEDRIVER", &["chromedriver"]);
@@ -65,21 +86,28 @@ where
 
     // The driver and the browser.
     let driver = Driver::start(&chromedriver, &scratch.path);
+    let mut options = json!({
+        "binary": chromium,
+        "args": [
+            "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--lang=vi",
+            format!("--window-size={},{}", DESKTOP.0, DESKTOP.1),
+            format!("--user-data-dir={}", scratch.path.join("profile").display()),
+        ],
+    });
+    if let Some((width, height)) = phone {
+        options["args"]
+            .as_array_mut()
+            .expect("the args list")
+            .push(json!("--hide-scrollbars"));
+        options["mobileEmulation"] = json!({
+            "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0, "touch": true },
+        });
+    }
     let mut caps = Capabilities::new();
     caps.insert("browserName".into(), json!("chrome"));
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": chromium,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--lang=vi",
-                format!("--window-size={},{}", DESKTOP.0, DESKTOP.1),
-                format!("--user-data-dir={}", scratch.path.join("profile").display()),
-            ],
-        }),
-    );
+    caps.insert("goog:chromeOptions".into(), options);
     let client = ClientBuilder::new(HttpConnector::new())
         .capabilities(caps)
         .connect(&driver.url)
@@ -168,6 +196,27 @@ impl Browser {
             .unwrap_or_default())
     }
 
+    /// Keeps a screenshot of what the browser shows as `file`.
+    pub async fn screenshot(&self, file: &Path) -> Res {
+        std::fs::write(file, self.c.screenshot().await?)?;
+        Ok(())
+    }
+
+    /// Prints the page to PDF into `file` and reads its text back with
+    /// `pdftotext`; `None` when `pdftotext` is not installed.
+    pub async fn print_to_pdf(&self, file: &Path) -> Res<Option<String>> {
+        let pdf = self.c.print(fantoccini::wd::PrintConfiguration::default()).await?;
+        std::fs::write(file, &pdf)?;
+        let Ok(out) = Command::new("pdftotext")
+            .args(["-layout", &file.to_string_lossy(), "-"])
+            .output()
+        else {
+            xhht_storage::test_support::say_uncaptured("pdftotext not installed: the printed page is kept, not read\n");
+            return Ok(None);
+        };
+        Ok(Some(String::from_utf8_lossy(&out.stdout).into_owned()))
+    }
+
     /// The state badge of the report page.
     pub async fn state(&self) -> Res<String> {
         self.text(".report-head .state").await
@@ -247,6 +296,19 @@ impl Browser {
         );
         Ok(())
     }
+}
+
+/// `target/<name>` (beside the test binary's `debug` directory), created:
+/// where screenshots and printed pages are kept for people to look at.
+pub fn kept_dir(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let target = exe
+        .ancestors()
+        .nth(3)
+        .map_or_else(std::env::temp_dir, Path::to_path_buf);
+    let dir = target.join(name);
+    std::fs::create_dir_all(&dir).expect("create a directory for kept screenshots");
+    dir
 }
 
 /// A screenshot and the HTML of the page where the journey stopped.
