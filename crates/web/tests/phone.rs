@@ -93,6 +93,12 @@ async fn walk(c: Client, base: String, _dir: PathBuf) -> Res {
         checked += 1;
         problems.extend(check(&b, path, &shots).await?);
     }
+    // The report form empty, as the reviewer sees a unit that has not started.
+    b.login("chuyenvien").await?;
+    let empty = b.form_not_started(2026).await?;
+    checked += 1;
+    problems.extend(check(&b, &empty, &shots).await?);
+    b.logout().await?;
     let dashboard = Printed {
         path: format!("/cong-khai?year={YEAR}"),
         file: "print-cong-khai.pdf",
@@ -109,6 +115,12 @@ async fn walk(c: Client, base: String, _dir: PathBuf) -> Res {
         hidden: &["Lưu nháp", "Làm báo cáo bằng Excel", "Đăng xuất", "Trợ giúp"],
     };
     problems.extend(printed(&b, &form, &shots).await?);
+    // The form sent back with errors: the summaries at the top, the messages by the fields.
+    b.type_impossible_literacy().await?;
+    b.type_into("v_pop_15_plus", "mười hai").await?;
+    b.send_report().await?;
+    checked += 1;
+    problems.extend(inspect(&b, "/reports/2026/00006 sent with errors", &shots).await?);
     b.logout().await?;
     if problems.is_empty() {
         xhht_storage::test_support::say_uncaptured(&format!(
@@ -220,6 +232,13 @@ struct Printed {
 /// chart), and says what is wrong with the page on a phone.
 async fn check(b: &Browser, path: &str, shots: &Path) -> Res<Vec<String>> {
     b.open(path).await?;
+    inspect(b, path, shots).await
+}
+
+/// Keeps the screenshots of the page the browser shows and says what is
+/// wrong with it on a phone; `page` names it (and its screenshots).
+async fn inspect(b: &Browser, page: &str, shots: &Path) -> Res<Vec<String>> {
+    let path = page;
     let name: String = path
         .trim_start_matches('/')
         .chars()

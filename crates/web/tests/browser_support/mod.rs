@@ -217,6 +217,32 @@ impl Browser {
         Ok(Some(String::from_utf8_lossy(&out.stdout).into_owned()))
     }
 
+    /// The path of the first form on the reviewer's list for `year` whose
+    /// unit has not started its report (needs a reviewer logged in).
+    pub async fn form_not_started(&self, year: i32) -> Res<String> {
+        self.open(&format!("/review/{year}")).await?;
+        let path: String = self
+            .js("const row = [...document.querySelectorAll('tr')].find(r => r.innerText.includes('Chưa báo cáo') && r.querySelector('a[href^=\"/reports/\"]'));
+                 return row ? row.querySelector('a[href^=\"/reports/\"]').getAttribute('href') : '';")
+            .await?;
+        if path.is_empty() {
+            return Err(format!("the review list of {year} shows no unit that has not started").into());
+        }
+        Ok(path)
+    }
+
+    /// Types into the open report form more literate people (9 500) than
+    /// people aged 15–60 (9 000): sent, the form comes back with an error.
+    pub async fn type_impossible_literacy(&self) -> Res {
+        self.type_into("v_pop_15_60", "9.000").await?;
+        self.type_into("v_literate_15_60", "9.500").await
+    }
+
+    /// Sends the open report form (its “Gửi báo cáo” button).
+    pub async fn send_report(&self) -> Res {
+        self.click_and_load("button[name=action][value=submit]").await
+    }
+
     /// The state badge of the report page.
     pub async fn state(&self) -> Res<String> {
         self.text(".report-head .state").await
