@@ -112,7 +112,13 @@ async fn walk(c: Client, base: String, _dir: PathBuf) -> Res {
         path: "/reports/2026/00006".into(),
         file: "print-bao-cao.pdf",
         shown: &["Báo cáo năm 2026", "Trang lập ngày", "Giải trình các cảnh báo"],
-        hidden: &["Lưu nháp", "Làm báo cáo bằng Excel", "Đăng xuất", "Trợ giúp"],
+        hidden: &[
+            "Lưu nháp",
+            "Làm báo cáo bằng Excel",
+            "Đăng xuất",
+            "Trợ giúp",
+            "Xem thêm",
+        ],
     };
     problems.extend(printed(&b, &form, &shots).await?);
     // The form sent back with errors: the summaries at the top, the messages by the fields.
