@@ -57,10 +57,9 @@ async fn every_page_kind(c: Client, base: String, _dir: PathBuf) -> Res {
     b.login("vinhphuc").await?;
     b.open(FORM).await?;
     check(&b, "the report form").await?;
-    b.type_into("v_pop_15_60", "9.000").await?;
-    b.type_into("v_literate_15_60", "9.500").await?;
+    b.type_impossible_literacy().await?;
     b.type_into("v_pop_15_plus", "mười hai").await?;
-    b.click_and_load("button[name=action][value=submit]").await?;
+    b.send_report().await?;
     assert!(!b.all("#loi a").await?.is_empty(), "the form came back with errors");
     check(&b, "the report form with errors").await?;
     b.logout().await?;
@@ -83,12 +82,7 @@ async fn every_page_kind(c: Client, base: String, _dir: PathBuf) -> Res {
         check(&b, name).await?;
     }
     // A unit that has not started: its empty form, as the reviewer sees it.
-    b.open(&format!("/review/{YEAR}")).await?;
-    let empty: String = b
-        .js("const row = [...document.querySelectorAll('tr')].find(r => r.innerText.includes('Chưa báo cáo') && r.querySelector('a[href^=\"/reports/\"]'));
-             return row ? row.querySelector('a[href^=\"/reports/\"]').getAttribute('href') : '';")
-        .await?;
-    assert!(!empty.is_empty(), "the review list shows a unit that has not started");
+    let empty = b.form_not_started(YEAR).await?;
     b.open(&empty).await?;
     check(&b, "an empty report form").await?;
     b.logout().await?;

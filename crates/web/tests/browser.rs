@@ -52,9 +52,8 @@ async fn journey(c: Client, base: String, dir: PathBuf) -> Res {
     b.c.set_window_size(DESKTOP.0, DESKTOP.1).await?;
 
     // 2. An impossible value: more literate people than people aged 15-60.
-    b.type_into("v_pop_15_60", "9.000").await?;
-    b.type_into("v_literate_15_60", "9.500").await?;
-    b.click_and_load("button[name=action][value=submit]").await?;
+    b.type_impossible_literacy().await?;
+    b.send_report().await?;
     let next_to_field = b.text("#f-literate_15_60 .field-error").await?;
     assert!(
         next_to_field.contains("không được lớn hơn"),
@@ -73,7 +72,7 @@ async fn journey(c: Client, base: String, dir: PathBuf) -> Res {
     b.type_into("n_1_results", "Tổ chức Tuần lễ học tập suốt đời tại 12 tổ dân phố.")
         .await?;
     b.type_into("explanation", "Số liệu theo điều tra tháng 11.").await?;
-    b.click_and_load("button[name=action][value=submit]").await?;
+    b.send_report().await?;
     assert!(b.state().await?.starts_with("Đã gửi"), "{}", b.problems().await);
     assert!(b.text("[role=status]").await?.contains("Đã gửi báo cáo"));
     b.logout().await?;
@@ -104,7 +103,7 @@ async fn journey(c: Client, base: String, dir: PathBuf) -> Res {
     assert!(b.state().await?.starts_with("Bị trả lại"));
     assert!(b.text(".history").await?.contains(COMMENT), "the ward sees the comment");
     b.type_into("v_literate_15_60", "8.985").await?;
-    b.click_and_load("button[name=action][value=submit]").await?;
+    b.send_report().await?;
     assert!(b.state().await?.starts_with("Đã gửi"), "{}", b.problems().await);
     b.logout().await?;
 

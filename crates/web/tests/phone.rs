@@ -10,63 +10,23 @@
 //!
 //! The public dashboard and a ward's form are printed to PDF and read back.
 //!
-//! Runs only with `XHHT_BROWSER_TESTS=1` (see `chromium/mod.rs`).
+//! Runs only with `XHHT_BROWSER_TESTS=1` (see `browser_support`).
 
-mod chromium;
+mod browser_support;
 
-use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
-use fantoccini::{Client, Locator};
+use browser_support::{Browser, PHONE, Res};
+use fantoccini::Client;
 use serde::Deserialize;
 
-const PHONE: (u32, u32) = (390, 844);
 const YEAR: i32 = 2025;
-
-type Res<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_page_reads_on_a_phone() {
-    if !chromium::enabled() {
-        xhht_storage::test_support::say_uncaptured(
-            "SKIPPED: phone layout test (set XHHT_BROWSER_TESTS=1 with chromium and chromedriver installed)\n",
-        );
-        return;
+    if browser_support::enabled() {
+        browser_support::run_on_phone("web_phone_layout", "phone layout of every page kind", PHONE, walk).await;
     }
-    let scratch = chromium::Scratch::new("phone");
-    let shots = screenshot_dir();
-    let store = xhht_storage::test_support::sqlite("web_phone_layout").await;
-    xhht_sample::load_demo(&store, xhht_sample::SEED).await.unwrap();
-    let state = xhht_web::AppState::load(store).await.unwrap();
-    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(xhht_web::serve(state, listener));
-    let session = chromium::Session::start(&scratch.path, Some(PHONE)).await;
-    let outcome = tokio::spawn(walk(session.client.clone(), base, shots.clone())).await;
-    session.close().await;
-    server.abort();
-    match outcome {
-        Ok(Ok(pages)) => xhht_storage::test_support::say_uncaptured(&format!(
-            "{pages} pages read well at {}×{} px; screenshots in {}\n",
-            PHONE.0,
-            PHONE.1,
-            shots.display()
-        )),
-        Ok(Err(e)) => panic!("{e}\n(screenshots in {})", shots.display()),
-        Err(e) => std::panic::resume_unwind(e.into_panic()),
-    }
-}
-
-/// `target/phone-screenshots`, beside the test binary's `debug` directory.
-fn screenshot_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let target = exe
-        .ancestors()
-        .nth(3)
-        .map_or_else(std::env::temp_dir, Path::to_path_buf);
-    let dir = target.join("phone-screenshots");
-    std::fs::create_dir_all(&dir).expect("create the screenshot directory");
-    dir
 }
 
 /// An account's name and password.
@@ -107,8 +67,9 @@ fn tour(indicator: &str, unit: &str) -> Vec<(Option<Account>, Vec<String>)> {
     ]
 }
 
-async fn walk(c: Client, base: String, shots: PathBuf) -> Res<usize> {
+async fn walk(c: Client, base: String, _dir: PathBuf) -> Res {
     let b = Browser { c, base };
+    let shots = browser_support::kept_dir("phone-screenshots");
     let mut problems = Vec::new();
     let mut checked = 0;
     // The plans to pick: the other plan's home shows the estimated history.
@@ -118,11 +79,11 @@ async fn walk(c: Client, base: String, shots: PathBuf) -> Res<usize> {
         .await?;
     for (who, pages) in tour("literacy_rate_15_60", "00006") {
         if let Some((user, password)) = who {
-            b.login(user, password).await?;
+            b.login_with(user, password).await?;
         }
         for path in &pages {
             checked += 1;
-            problems.extend(b.check(path, &shots).await?);
+            problems.extend(check(&b, path, &shots).await?);
         }
         if who.is_some() {
             b.logout().await?;
@@ -130,34 +91,59 @@ async fn walk(c: Client, base: String, shots: PathBuf) -> Res<usize> {
     }
     for path in other_plans.iter().skip(1) {
         checked += 1;
-        problems.extend(b.check(path, &shots).await?);
+        problems.extend(check(&b, path, &shots).await?);
     }
+    // The report form empty, as the reviewer sees a unit that has not started.
+    b.login("chuyenvien").await?;
+    let empty = b.form_not_started(2026).await?;
+    checked += 1;
+    problems.extend(check(&b, &empty, &shots).await?);
+    b.logout().await?;
     let dashboard = Printed {
         path: format!("/cong-khai?year={YEAR}"),
         file: "print-cong-khai.pdf",
         shown: &["Kết quả thực hiện các chỉ tiêu", "Trang lập ngày", "Tình trạng"],
         hidden: &["Đăng nhập", "Bỏ qua đến nội dung chính", "So sánh các phường"],
     };
-    problems.extend(b.printed(&dashboard, &shots).await?);
+    problems.extend(printed(&b, &dashboard, &shots).await?);
     // The ward's form: its figures, not its buttons or the Excel box.
-    b.login("vinhphuc", "xhht-demo").await?;
+    b.login("vinhphuc").await?;
     let form = Printed {
         path: "/reports/2026/00006".into(),
         file: "print-bao-cao.pdf",
         shown: &["Báo cáo năm 2026", "Trang lập ngày", "Giải trình các cảnh báo"],
-        hidden: &["Lưu nháp", "Làm báo cáo bằng Excel", "Đăng xuất", "Trợ giúp"],
+        hidden: &[
+            "Lưu nháp",
+            "Làm báo cáo bằng Excel",
+            "Đăng xuất",
+            "Trợ giúp",
+            "Xem thêm",
+        ],
     };
-    problems.extend(b.printed(&form, &shots).await?);
+    problems.extend(printed(&b, &form, &shots).await?);
+    // The form sent back with errors: the summaries at the top, the messages by the fields.
+    b.type_impossible_literacy().await?;
+    b.type_into("v_pop_15_plus", "mười hai").await?;
+    b.send_report().await?;
+    checked += 1;
+    problems.extend(inspect(&b, "/reports/2026/00006 sent with errors", &shots).await?);
     b.logout().await?;
     if problems.is_empty() {
-        Ok(checked)
+        xhht_storage::test_support::say_uncaptured(&format!(
+            "{checked} pages read well at {}×{} px; screenshots in {}\n",
+            PHONE.0,
+            PHONE.1,
+            shots.display()
+        ));
+        Ok(())
     } else {
         Err(format!(
-            "{} problems at {}×{} px:\n{}",
+            "{} problems at {}×{} px:\n{}\n(screenshots in {})",
             problems.len(),
             PHONE.0,
             PHONE.1,
-            problems.join("\n")
+            problems.join("\n"),
+            shots.display()
         )
         .into())
     }
@@ -248,165 +234,97 @@ struct Printed {
     hidden: &'static [&'static str],
 }
 
-struct Browser {
-    c: Client,
-    base: String,
+/// Opens `path`, keeps two screenshots (the top, and the first table or
+/// chart), and says what is wrong with the page on a phone.
+async fn check(b: &Browser, path: &str, shots: &Path) -> Res<Vec<String>> {
+    b.open(path).await?;
+    inspect(b, path, shots).await
 }
 
-impl Browser {
-    async fn open(&self, path: &str) -> Res {
-        self.c.goto(&format!("{}{path}", self.base)).await?;
-        self.c
-            .wait()
-            .at_most(chromium::TIMEOUT)
-            .for_element(Locator::Css("footer"))
-            .await?;
-        Ok(())
+/// Keeps the screenshots of the page the browser shows and says what is
+/// wrong with it on a phone; `page` names it (and its screenshots).
+async fn inspect(b: &Browser, page: &str, shots: &Path) -> Res<Vec<String>> {
+    let path = page;
+    let name: String = path
+        .trim_start_matches('/')
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect();
+    let name = if name.is_empty() { "home".into() } else { name };
+    b.screenshot(&shots.join(format!("{name}.png"))).await?;
+    let scrolled: bool = b
+        .js("const e = document.querySelector('main table, main figure'); if (e) { e.scrollIntoView(); } return !!e;")
+        .await?;
+    if scrolled {
+        b.screenshot(&shots.join(format!("{name}-2.png"))).await?;
     }
-
-    async fn js<T: serde::de::DeserializeOwned>(&self, script: &str) -> Res<T> {
-        Ok(serde_json::from_value(self.c.execute(script, vec![]).await?)?)
-    }
-
-    /// Opens `path`, keeps two screenshots (the top, and the first table or
-    /// chart), and says what is wrong with the page on a phone.
-    async fn check(&self, path: &str, shots: &Path) -> Res<Vec<String>> {
-        self.open(path).await?;
-        let name: String = path
-            .trim_start_matches('/')
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { '-' })
-            .collect();
-        let name = if name.is_empty() { "home".into() } else { name };
-        std::fs::write(shots.join(format!("{name}.png")), self.c.screenshot().await?)?;
-        let scrolled: bool = self
-            .js("const e = document.querySelector('main table, main figure'); if (e) { e.scrollIntoView(); } return !!e;")
-            .await?;
-        if scrolled {
-            std::fs::write(shots.join(format!("{name}-2.png")), self.c.screenshot().await?)?;
-        }
-        let m: Measured = self.js(MEASURE).await?;
-        assert!(
-            m.width <= f64::from(PHONE.0),
-            "the page is laid out {} px wide, not as on a phone",
-            m.width
-        );
-        let mut out = Vec::new();
-        let mut fail = |what: String| out.push(format!("{path}: {what}"));
-        if m.scroll_width > m.width + 1.0 {
-            fail(format!(
-                "{} px of content on a {} px screen: {}",
-                m.scroll_width,
-                m.width,
-                m.wide.join("; ")
-            ));
-        }
-        if m.header > 140.0 {
-            fail(format!("the header is {} px high", m.header));
-        }
-        if m.above_main > 120.0 {
-            fail(format!(
-                "the header and banners take {} px before the content",
-                m.above_main
-            ));
-        }
-        if !m.skip_link {
-            fail("no skip link first in the page, on screen with a focus ring when focused".into());
-        }
-        for t in m.small_text {
-            fail(format!("text under 12 px: {t}"));
-        }
-        // The report form's template is another change's (issue 14's form
-        // split); its history table gets its labels there.
-        if !path.starts_with("/reports/") {
-            for u in m.unlabelled {
-                fail(format!("a card value without its label: {u}"));
-            }
-        }
-        for t in m.small_targets {
-            fail(format!("tap target under 44 px: {t}"));
-        }
-        if path.contains("/chi-tieu/") && m.charts == 0 {
-            fail("no chart shown".into());
-        }
-        xhht_storage::test_support::say_uncaptured(&format!(
-            "{path}: header {:.0} px, content starts at {:.0} px, {} card cells, {} charts\n",
-            m.header, m.above_main, m.cards, m.charts
+    let m: Measured = b.js(MEASURE).await?;
+    assert!(
+        m.width <= f64::from(PHONE.0),
+        "the page is laid out {} px wide, not as on a phone",
+        m.width
+    );
+    let mut out = Vec::new();
+    let mut fail = |what: String| out.push(format!("{path}: {what}"));
+    if m.scroll_width > m.width + 1.0 {
+        fail(format!(
+            "{} px of content on a {} px screen: {}",
+            m.scroll_width,
+            m.width,
+            m.wide.join("; ")
         ));
-        Ok(out)
     }
+    if m.header > 140.0 {
+        fail(format!("the header is {} px high", m.header));
+    }
+    if m.above_main > 120.0 {
+        fail(format!(
+            "the header and banners take {} px before the content",
+            m.above_main
+        ));
+    }
+    if !m.skip_link {
+        fail("no skip link first in the page, on screen with a focus ring when focused".into());
+    }
+    for t in m.small_text {
+        fail(format!("text under 12 px: {t}"));
+    }
+    for u in m.unlabelled {
+        fail(format!("a card value without its label: {u}"));
+    }
+    for t in m.small_targets {
+        fail(format!("tap target under 44 px: {t}"));
+    }
+    if path.contains("/chi-tieu/") && m.charts == 0 {
+        fail("no chart shown".into());
+    }
+    xhht_storage::test_support::say_uncaptured(&format!(
+        "{path}: header {:.0} px, content starts at {:.0} px, {} card cells, {} charts\n",
+        m.header, m.above_main, m.cards, m.charts
+    ));
+    Ok(out)
+}
 
-    /// Prints `path` to PDF (kept beside the screenshots) and, when
-    /// `pdftotext` is installed, reads it back: the page's title, heading
-    /// and date are printed; the header's links, the skip link and the
-    /// year picker are not.
-    async fn printed(&self, p: &Printed, shots: &Path) -> Res<Vec<String>> {
-        let path = &p.path;
-        self.open(path).await?;
-        let pdf = self.c.print(fantoccini::wd::PrintConfiguration::default()).await?;
-        let file = shots.join(p.file);
-        std::fs::write(&file, &pdf)?;
-        let Ok(out) = std::process::Command::new("pdftotext")
-            .args(["-layout", &file.to_string_lossy(), "-"])
-            .output()
-        else {
-            xhht_storage::test_support::say_uncaptured("pdftotext not installed: the printed page is kept, not read\n");
-            return Ok(Vec::new());
-        };
-        let text = String::from_utf8_lossy(&out.stdout);
-        let mut problems = Vec::new();
-        for shown in p.shown {
-            if !text.contains(shown) {
-                problems.push(format!("{path} printed: “{shown}” missing"));
-            }
-        }
-        for hidden in p.hidden {
-            if text.contains(hidden) {
-                problems.push(format!("{path} printed: “{hidden}” should not print"));
-            }
-        }
-        Ok(problems)
-    }
-
-    async fn login(&self, user: &str, password: &str) -> Res {
-        self.open("/login").await?;
-        for (id, text) in [("username", user), ("password", password)] {
-            let field = self.c.find(Locator::Id(id)).await?;
-            field.clear().await?;
-            field.send_keys(text).await?;
-        }
-        self.submit("form[action='/login'] button[type=submit]").await?;
-        let who: String = self.js("return document.querySelector('header').innerText").await?;
-        if !who.contains("Đăng xuất") {
-            return Err(format!("{user} could not log in: “{who}”").into());
-        }
-        Ok(())
-    }
-
-    async fn logout(&self) -> Res {
-        self.submit("form[action='/logout'] button").await
-    }
-
-    /// Clicks a submit button and waits for the next page.
-    async fn submit(&self, css: &str) -> Res {
-        self.c.execute("window.__old = true;", vec![]).await?;
-        self.c.find(Locator::Css(css)).await?.click().await?;
-        let deadline = std::time::Instant::now() + chromium::TIMEOUT;
-        loop {
-            let done = self
-                .c
-                .execute(
-                    "return window.__old !== true && document.readyState === 'complete';",
-                    vec![],
-                )
-                .await;
-            if matches!(done, Ok(serde_json::Value::Bool(true))) {
-                return Ok(());
-            }
-            if std::time::Instant::now() > deadline {
-                return Err(format!("“{css}” did not load a page").into());
-            }
-            tokio::time::sleep(chromium::POLL).await;
+/// Prints `path` to PDF (kept beside the screenshots) and, when
+/// `pdftotext` is installed, reads it back: the page's title, heading
+/// and date are printed; the header's links, the skip link and the
+/// year picker are not.
+async fn printed(b: &Browser, p: &Printed, shots: &Path) -> Res<Vec<String>> {
+    let path = &p.path;
+    b.open(path).await?;
+    let Some(text) = b.print_to_pdf(&shots.join(p.file)).await? else {
+        return Ok(Vec::new());
+    };
+    let mut problems = Vec::new();
+    for shown in p.shown {
+        if !text.contains(shown) {
+            problems.push(format!("{path} printed: “{shown}” missing"));
         }
     }
+    for hidden in p.hidden {
+        if text.contains(hidden) {
+            problems.push(format!("{path} printed: “{hidden}” should not print"));
+        }
+    }
+    Ok(problems)
 }

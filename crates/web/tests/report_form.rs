@@ -53,6 +53,31 @@ fn assert_references_resolve(html: &str, page: &str) {
     }
 }
 
+/// The warnings' box lists as many warnings as its heading counts, the
+/// first few in sight and any others behind “Xem thêm N cảnh báo”.
+fn assert_every_warning_listed_once(section: &str, page: &str) {
+    let count: usize = section
+        .split("</h2>")
+        .next()
+        .and_then(|h| h.rsplit('(').next())
+        .and_then(|n| n.split(')').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{page}: no count in the warnings' heading: {section}"));
+    let list = |id: &str| {
+        section.split(&format!("id=\"{id}\"")).nth(1).map_or(0, |rest| {
+            rest.split("</ul>").next().unwrap_or("").matches("<li>").count()
+        })
+    };
+    let (shown, more) = (list("warn-list"), list("warn-more"));
+    assert_eq!(shown + more, count, "{page}: every warning listed once: {section}");
+    assert_eq!(shown, count.min(3), "{page}: the first three in sight");
+    assert_eq!(
+        section.contains(&format!("Xem thêm {more} cảnh báo")),
+        more > 0,
+        "{page}: the others behind “Xem thêm”"
+    );
+}
+
 /// The opening tag of the element with `id`.
 fn tag_with_id<'a>(html: &'a str, id: &str) -> &'a str {
     let at = html
@@ -228,6 +253,7 @@ async fn the_explanation_sits_with_the_warnings_and_reads_as_done_once_sent() {
         let start = html.find("id=\"canh-bao\"").expect("a warning summary");
         let warnings = &html[start..start + html[start..].find("</section>").unwrap()];
         assert!(warnings.contains("Cảnh báo cần giải trình ("), "{warnings}");
+        assert_every_warning_listed_once(warnings, &format!("{b:?} {FORM}"));
         assert!(
             warnings.contains("<a href=\"#v_"),
             "{b:?}: warnings link to fields: {warnings}"
@@ -270,6 +296,7 @@ async fn the_explanation_sits_with_the_warnings_and_reads_as_done_once_sent() {
             let start = html.find("id=\"canh-bao\"").expect("the warnings stay listed");
             let box_ = &html[start..start + html[start..].find("</section>").unwrap()];
             assert!(box_.contains("Cảnh báo đã được giải trình ("), "{box_}");
+            assert_every_warning_listed_once(box_, &format!("{b:?} approved {FORM} for the {name}"));
             assert!(box_.contains("Giải trình của đơn vị") && box_.contains(text), "{box_}");
             assert_references_resolve(html, &format!("{b:?} approved {FORM} for the {name}"));
         }

@@ -34,6 +34,10 @@ pub struct ReviewButton {
     pub primary: bool,
 }
 
+/// How many warnings the form's summary lists before “Xem thêm”: an empty
+/// form has one per field, which would push the fields screens down on a phone.
+pub const WARNINGS_SHOWN: usize = 3;
+
 #[derive(Template, WebTemplate)]
 #[template(path = "reporting/report.html")]
 pub struct ReportPage {

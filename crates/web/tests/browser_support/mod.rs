@@ -1,6 +1,8 @@
 //! What the browser tests share: Chromium driven over WebDriver by
 //! chromedriver, the app on a fresh demo database, a `Browser` with the
-//! steps a person takes, and the axe-core check of a page (`axe`).
+//! steps a person takes (on a desktop screen or an emulated phone), the
+//! screenshots and printed pages it keeps, and the axe-core check of a
+//! page (`axe`).
 //!
 //! Runs only with `XHHT_BROWSER_TESTS=1`, and then needs `chromium` (or
 //! `chromium-browser` / `google-chrome`) and a matching `chromedriver` on the
@@ -50,13 +52,37 @@ where
     F: FnOnce(Client, String, PathBuf) -> Fut,
     Fut: Future<Output = Res> + Send + 'static,
 {
-    run_with(db, name, |_| {}, steps).await
+    run_on(db, name, None, |_| {}, steps).await;
 }
 
 /// [`run`], with the app's state set up by `configure` first (a mailer, a
 /// fixed day).
 pub async fn run_with<F, Fut>(db: &str, name: &str, configure: impl FnOnce(&mut xhht_web::AppState), steps: F)
 where
+    F: FnOnce(Client, String, PathBuf) -> Fut,
+    Fut: Future<Output = Res> + Send + 'static,
+{
+    run_on(db, name, None, configure, steps).await;
+}
+
+/// `run` on a phone of `screen` CSS pixels: Chromium's device emulation
+/// (touch, pixel ratio 1, no scrollbars), so the page is laid out as a
+/// phone lays it out, not merely in a narrow window.
+pub async fn run_on_phone<F, Fut>(db: &str, name: &str, screen: (u32, u32), steps: F)
+where
+    F: FnOnce(Client, String, PathBuf) -> Fut,
+    Fut: Future<Output = Res> + Send + 'static,
+{
+    run_on(db, name, Some(screen), |_| {}, steps).await;
+}
+
+async fn run_on<F, Fut>(
+    db: &str,
+    name: &str,
+    phone: Option<(u32, u32)>,
+    configure: impl FnOnce(&mut xhht_web::AppState),
+    steps: F,
+) where
     F: FnOnce(Client, String, PathBuf) -> Fut,
     Fut: Future<Output = Res> + Send + 'static,
 {
@@ -76,21 +102,28 @@ where
 
     // The driver and the browser.
     let driver = Driver::start(&chromedriver, &scratch.path);
+    let mut options = json!({
+        "binary": chromium,
+        "args": [
+            "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--lang=vi",
+            format!("--window-size={},{}", DESKTOP.0, DESKTOP.1),
+            format!("--user-data-dir={}", scratch.path.join("profile").display()),
+        ],
+    });
+    if let Some((width, height)) = phone {
+        options["args"]
+            .as_array_mut()
+            .expect("the args list")
+            .push(json!("--hide-scrollbars"));
+        options["mobileEmulation"] = json!({
+            "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0, "touch": true },
+        });
+    }
     let mut caps = Capabilities::new();
     caps.insert("browserName".into(), json!("chrome"));
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": chromium,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--lang=vi",
-                format!("--window-size={},{}", DESKTOP.0, DESKTOP.1),
-                format!("--user-data-dir={}", scratch.path.join("profile").display()),
-            ],
-        }),
-    );
+    caps.insert("goog:chromeOptions".into(), options);
     let client = ClientBuilder::new(HttpConnector::new())
         .capabilities(caps)
         .connect(&driver.url)
@@ -179,6 +212,53 @@ impl Browser {
             .unwrap_or_default())
     }
 
+    /// Keeps a screenshot of what the browser shows as `file`.
+    pub async fn screenshot(&self, file: &Path) -> Res {
+        std::fs::write(file, self.c.screenshot().await?)?;
+        Ok(())
+    }
+
+    /// Prints the page to PDF into `file` and reads its text back with
+    /// `pdftotext`; `None` when `pdftotext` is not installed.
+    pub async fn print_to_pdf(&self, file: &Path) -> Res<Option<String>> {
+        let pdf = self.c.print(fantoccini::wd::PrintConfiguration::default()).await?;
+        std::fs::write(file, &pdf)?;
+        let Ok(out) = Command::new("pdftotext")
+            .args(["-layout", &file.to_string_lossy(), "-"])
+            .output()
+        else {
+            xhht_storage::test_support::say_uncaptured("pdftotext not installed: the printed page is kept, not read\n");
+            return Ok(None);
+        };
+        Ok(Some(String::from_utf8_lossy(&out.stdout).into_owned()))
+    }
+
+    /// The path of the first form on the reviewer's list for `year` whose
+    /// unit has not started its report (needs a reviewer logged in).
+    pub async fn form_not_started(&self, year: i32) -> Res<String> {
+        self.open(&format!("/review/{year}")).await?;
+        let path: String = self
+            .js("const row = [...document.querySelectorAll('tr')].find(r => r.innerText.includes('Chưa báo cáo') && r.querySelector('a[href^=\"/reports/\"]'));
+                 return row ? row.querySelector('a[href^=\"/reports/\"]').getAttribute('href') : '';")
+            .await?;
+        if path.is_empty() {
+            return Err(format!("the review list of {year} shows no unit that has not started").into());
+        }
+        Ok(path)
+    }
+
+    /// Types into the open report form more literate people (9 500) than
+    /// people aged 15–60 (9 000): sent, the form comes back with an error.
+    pub async fn type_impossible_literacy(&self) -> Res {
+        self.type_into("v_pop_15_60", "9.000").await?;
+        self.type_into("v_literate_15_60", "9.500").await
+    }
+
+    /// Sends the open report form (its “Gửi báo cáo” button).
+    pub async fn send_report(&self) -> Res {
+        self.click_and_load("button[name=action][value=submit]").await
+    }
+
     /// The state badge of the report page.
     pub async fn state(&self) -> Res<String> {
         self.text(".report-head .state").await
@@ -258,6 +338,19 @@ impl Browser {
         );
         Ok(())
     }
+}
+
+/// `target/<name>` (beside the test binary's `debug` directory), created:
+/// where screenshots and printed pages are kept for people to look at.
+pub fn kept_dir(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let target = exe
+        .ancestors()
+        .nth(3)
+        .map_or_else(std::env::temp_dir, Path::to_path_buf);
+    let dir = target.join(name);
+    std::fs::create_dir_all(&dir).expect("create a directory for kept screenshots");
+    dir
 }
 
 /// A screenshot and the HTML of the page where the journey stopped.
