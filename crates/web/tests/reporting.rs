@@ -461,3 +461,34 @@ async fn a_jump_from_last_year_is_flagged_with_both_figures() {
         assert!(page.body.contains(&wanted), "{wanted} in {}", page.body);
     }
 }
+
+/// A form refused for a figure that does not read still lists the rules the
+/// figures that did read break: every problem at once, nothing saved.
+#[tokio::test]
+async fn a_refused_form_lists_every_problem_at_once() {
+    let plan = builtin();
+    for (store, app) in demo_apps("web_report_all_problems").await {
+        let before = store.working_values(&plan, "00006", 2026).await.unwrap();
+        let ward = Client::login(&app, "vinhphuc", "xhht-demo").await;
+        let r = ward
+            .post(
+                &app,
+                FORM,
+                &[
+                    ("v_pop_15_60", "9.000"),
+                    ("v_literate_15_60", "9.500"),
+                    ("v_pop_15_plus", "mười hai"),
+                    ("action", "save"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("Chưa lưu"), "nothing saved, and it says so");
+        assert!(r.body.contains("mười hai"), "what was typed is kept");
+        assert!(
+            r.body.contains("không được lớn hơn"),
+            "the literacy rule is checked on the figures typed"
+        );
+        assert_eq!(store.working_values(&plan, "00006", 2026).await.unwrap(), before);
+    }
+}

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use xhht_domain::plan::{OrgUnit, Plan, Severity};
-use xhht_domain::values::UnitValues;
+use xhht_domain::values::{DataValue, UnitValues};
 use xhht_domain::workflow::ReportState;
 use xhht_storage::{ReportRow, StorageError};
 
@@ -207,6 +207,9 @@ async fn history_page(
 #[derive(Default)]
 pub struct Sent {
     pub inputs: HashMap<String, String>,
+    /// The figures of a refused form that did read: checked with the stored
+    /// ones, so the page lists every problem at once, not only the typos.
+    pub pending: Vec<(String, Option<DataValue>)>,
     pub field_errors: HashMap<String, String>,
     pub narratives: HashMap<(i64, NarrativeKind), String>,
     pub explanation: Option<String>,
@@ -218,7 +221,18 @@ pub fn build(state: &AppState, chrome: Chrome, at: &ReadReport, data: Loaded, se
     let plan = &state.plan;
     let unit = &at.unit;
     let st = data.row.as_ref().map(|r| r.state);
-    let found = form::findings(plan, unit, &data.values, Some(&data.prev));
+    let found = if sent.pending.is_empty() {
+        form::findings(plan, unit, &data.values, Some(&data.prev))
+    } else {
+        let mut typed = data.values.clone();
+        for (code, value) in &sent.pending {
+            match value {
+                Some(v) => typed.insert(code.clone(), v.clone()),
+                None => typed.remove(code),
+            };
+        }
+        form::findings(plan, unit, &typed, Some(&data.prev))
+    };
     let (state_label, state_class) = i18n::report_state(st);
     let review_actions = match st {
         Some(ReportState::Submitted) if at.may_review => vec![

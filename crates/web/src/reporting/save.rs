@@ -66,6 +66,7 @@ pub async fn save(
         }
         let sent = Sent {
             inputs: parsed.inputs,
+            pending: parsed.changes,
             field_errors: parsed.errors,
             narratives: narratives.into_iter().collect(),
             explanation,
