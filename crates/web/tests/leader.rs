@@ -218,3 +218,68 @@ async fn a_ward_leader_sees_the_ward_only() {
         assert!(!page.body.contains("bao-cao.docx"));
     }
 }
+
+/// The leader's page and the review list count "trễ hạn" and "còn thiếu"
+/// by one rule: a report first sent after its deadline and then returned is
+/// missing (and overdue), not late among the sent. The list counted it as
+/// late while the leader's page did not.
+#[tokio::test]
+async fn both_pages_count_late_and_missing_alike() {
+    let plan = builtin();
+    for (store, app) in demo_apps("web_leader_tally").await {
+        let b = store.backend();
+        let reports = store.reports(YEAR).await.unwrap();
+        let draft = reports
+            .iter()
+            .find(|r| r.state == ReportState::Draft && r.first_submitted_at.is_none())
+            .map(|r| r.org_unit.clone())
+            .expect("a never-sent draft in the sample");
+        // Sent five days after the plan's deadline, then returned.
+        let due = plan.due_date(YEAR).expect("the plan's deadline");
+        let late_day = due.and_hms_opt(10, 0, 0).unwrap().and_utc() + chrono::Duration::days(5);
+        let stamp = Stamp {
+            at: late_day,
+            ..Stamp::now(draft.clone())
+        };
+        for (to, reason) in [
+            (ReportState::Submitted, None),
+            (ReportState::Returned, Some("Thiếu số liệu")),
+        ] {
+            let stamp = Stamp {
+                reason: reason.map(String::from),
+                ..stamp.clone()
+            };
+            store
+                .transition(&stamp, &plan, &draft, YEAR, |_, _| Ok(to))
+                .await
+                .unwrap();
+        }
+        let leader = Client::login(&app, "lanhdao", "xhht-demo").await;
+        let reviewer = Client::login(&app, "chuyenvien", "xhht-demo").await;
+        let count = |body: &str, words: &str| -> usize {
+            let end = body
+                .find(&format!("</strong> {words}"))
+                .unwrap_or_else(|| panic!("{words}"));
+            body[..end].rsplit("<strong>").next().unwrap().parse().unwrap()
+        };
+        let lead = leader.get(&app, &format!("/lanh-dao/{YEAR}")).await.body;
+        let list = reviewer.get(&app, &format!("/review/{YEAR}?state=all")).await.body;
+        for words in ["đơn vị phải báo cáo", "đã gửi", "trong số đã gửi: trễ hạn", "còn thiếu"]
+        {
+            assert_eq!(count(&lead, words), count(&list, words), "{b:?}: {words}");
+        }
+        let sent_late = store
+            .reports(YEAR)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|r| matches!(r.state, ReportState::Submitted | ReportState::Approved))
+            .filter_map(|r| r.first_submitted_at.as_deref())
+            .filter(|t| {
+                let t = chrono::DateTime::parse_from_rfc3339(t).unwrap().to_utc();
+                xhht_domain::workflow::is_late(t, due)
+            })
+            .count();
+        assert_eq!(count(&list, "trong số đã gửi: trễ hạn"), sent_late, "{b:?}");
+    }
+}

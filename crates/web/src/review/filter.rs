@@ -6,6 +6,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use xhht_domain::workflow::ReportState;
 
+use crate::calendar::Timeliness;
+
 /// The list's parameters as sent, checked by [`StateFilter::parse`] and
 /// [`SortOrder::parse`]. The deadline form carries them too, so a refused
 /// extension re-renders the same view.
@@ -172,6 +174,41 @@ pub fn days_late(
     }
 }
 
+/// The completeness and timeliness counts of a set of units: one definition
+/// for the review list and the leader's page, so the two never disagree.
+/// "On time" and "late" are among the reports sent and not returned (they
+/// add up to "submitted"); a returned report is missing, and "overdue" are
+/// the missing ones past their deadline.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub expected: usize,
+    pub submitted: usize,
+    pub approved: usize,
+    pub on_time: usize,
+    pub late: usize,
+    pub missing: usize,
+    pub overdue: usize,
+}
+
+impl Tally {
+    /// Counts one unit: its report's state, whether it came in on time, and
+    /// its days late from [`days_late`].
+    pub fn add(&mut self, state: Option<ReportState>, timeliness: Timeliness, days_late: Option<i64>) {
+        self.expected += 1;
+        let sent = matches!(state, Some(ReportState::Submitted | ReportState::Approved));
+        self.submitted += usize::from(sent);
+        self.approved += usize::from(state == Some(ReportState::Approved));
+        if sent {
+            self.on_time += usize::from(timeliness == Timeliness::OnTime);
+            self.late += usize::from(timeliness == Timeliness::Late);
+        }
+        if is_missing(state) {
+            self.missing += 1;
+            self.overdue += usize::from(days_late.is_some_and(|d| d > 0));
+        }
+    }
+}
+
 /// The days column in words, and a class for its colour.
 pub fn days_words(state: Option<ReportState>, late: Option<i64>) -> (String, &'static str) {
     match (is_missing(state), late) {
@@ -190,6 +227,29 @@ mod tests {
 
     fn d(m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_tally_counts_late_among_the_sent_and_overdue_among_the_missing() {
+        let mut t = Tally::default();
+        t.add(Some(ReportState::Approved), Timeliness::OnTime, Some(-2));
+        t.add(Some(ReportState::Submitted), Timeliness::Late, Some(3));
+        // Sent late, then returned: missing again, and past the deadline.
+        t.add(Some(ReportState::Returned), Timeliness::Late, Some(5));
+        t.add(None, Timeliness::Unknown, Some(-1));
+        t.add(Some(ReportState::Draft), Timeliness::Unknown, None);
+        let want = Tally {
+            expected: 5,
+            submitted: 2,
+            approved: 1,
+            on_time: 1,
+            late: 1,
+            missing: 3,
+            overdue: 1,
+        };
+        assert_eq!(t, want);
+        assert_eq!(t.on_time + t.late, t.submitted);
+        assert_eq!(t.submitted + t.missing, t.expected);
     }
 
     #[test]

@@ -5,14 +5,16 @@
 //! their account covers (`Principal::can_read`): the district's leader the
 //! whole area, a ward's leader their ward.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use xhht_domain::indicator::ProgressStatus;
 use xhht_domain::text::{date, sort_key};
-use xhht_domain::workflow::ReportState;
+use xhht_storage::ReportRow;
 
-use super::filter::{self, is_missing};
+use super::filter::{self, Tally, is_missing};
 use crate::auth::{AreaViewer, PlanYear};
 use crate::calendar::{Timeliness, due_date, local_date, today};
 use crate::chrome::Chrome;
@@ -52,14 +54,7 @@ pub struct LeaderPage {
     pub scope_name: String,
     pub plan_due: String,
     pub today: String,
-    pub expected: usize,
-    pub submitted: usize,
-    pub approved: usize,
-    pub on_time: usize,
-    pub late: usize,
-    pub missing: usize,
-    /// Of the missing, those past their deadline.
-    pub overdue: usize,
+    pub tally: Tally,
     pub owed: Vec<Owed>,
     /// The area's documents, for accounts that read the whole area.
     pub whole_area: bool,
@@ -87,30 +82,19 @@ pub async fn page(
         .units_in(year)
         .filter(|u| plan.is_reporting_unit(u) && viewer.covers(plan, &u.code))
         .collect();
-    let (mut submitted, mut approved, mut on_time, mut late, mut overdue) = (0, 0, 0, 0, 0);
+    let reports: HashMap<&str, &ReportRow> = reports.iter().map(|r| (r.org_unit.as_str(), r)).collect();
+    let mut tally = Tally::default();
     let mut owed = Vec::new();
     for u in &units {
-        let row = reports.iter().find(|r| r.org_unit == u.code);
+        let row = reports.get(u.code.as_str()).copied();
         let st = row.map(|r| r.state);
         let due = due_date(plan, year, extensions.get(&u.code).copied());
-        let sent = matches!(st, Some(ReportState::Submitted | ReportState::Approved));
-        // On time or late among the reports sent and not returned, so the
-        // two add up to "đã gửi"; a returned report is counted as missing.
-        if sent {
-            match Timeliness::of(row, due) {
-                Timeliness::OnTime => on_time += 1,
-                Timeliness::Late => late += 1,
-                Timeliness::Unknown => {}
-            }
-        }
-        submitted += usize::from(sent);
-        approved += usize::from(st == Some(ReportState::Approved));
+        let first = row.and_then(|r| r.first_submitted_at.as_deref()).and_then(local_date);
+        let days_late = filter::days_late(st, first, due, today);
+        tally.add(st, Timeliness::of(row, due), days_late);
         if !is_missing(st) {
             continue;
         }
-        let first = row.and_then(|r| r.first_submitted_at.as_deref()).and_then(local_date);
-        let days_late = filter::days_late(st, first, due, today);
-        overdue += usize::from(days_late.is_some_and(|d| d > 0));
         let (days, days_class) = filter::days_words(st, days_late);
         owed.push(Owed {
             code: u.code.clone(),
@@ -147,13 +131,7 @@ pub async fn page(
         scope_name,
         plan_due: plan.due_date(year).map(date).unwrap_or_default(),
         today: date(today),
-        expected: units.len(),
-        submitted,
-        approved,
-        on_time,
-        late,
-        missing: owed.len(),
-        overdue,
+        tally,
         owed,
         whole_area,
         latest_issued,

@@ -11,7 +11,7 @@ use xhht_domain::plan::{ReviewKind, UnitType};
 use xhht_domain::text::sort_key;
 use xhht_domain::workflow::ReportState;
 
-use super::filter::{self, ListParams, SortOrder, StateFilter};
+use super::filter::{self, ListParams, SortOrder, StateFilter, Tally};
 use crate::auth::{AreaViewer, PlanYear};
 use crate::calendar::{Timeliness, due_date, local_date, local_time, today};
 use crate::chrome::Chrome;
@@ -70,11 +70,8 @@ pub struct ReviewPage {
     /// "các tổ dân phố": the units of the summary template.
     pub template_label: String,
     pub rows: Vec<Row>,
-    pub expected: usize,
-    pub submitted: usize,
-    pub approved: usize,
-    pub late: usize,
-    pub missing: usize,
+    /// Counted over every unit of the type, whatever the state filter.
+    pub tally: Tally,
     /// The plan's deadline of the year, dd/mm/yyyy.
     pub plan_due: String,
     pub today: String,
@@ -173,23 +170,21 @@ pub async fn build(
     let is_admin = chrome.user.as_ref().is_some_and(|u| u.is_admin);
     let mut rows = Vec::new();
     let mut counts = vec![0usize; StateFilter::ALL.len()];
-    let (mut submitted, mut approved, mut late) = (0, 0, 0);
+    let mut tally = Tally::default();
     for u in units.iter().filter(|u| wanted.is_none_or(|t| t == u.unit_type)) {
         let row = reports.get(u.code.as_str()).copied();
         let due = due_date(plan, year, extensions.get(&u.code).copied());
         let st = row.map(|r| r.state);
         let timeliness = Timeliness::of(row, due);
-        submitted += usize::from(matches!(st, Some(ReportState::Submitted | ReportState::Approved)));
-        approved += usize::from(st == Some(ReportState::Approved));
-        late += usize::from(timeliness == Timeliness::Late);
+        let first_sent = row.and_then(|r| r.first_submitted_at.as_deref()).and_then(local_date);
+        let days_late = filter::days_late(st, first_sent, due, today);
+        tally.add(st, timeliness, days_late);
         for (i, f) in StateFilter::ALL.iter().enumerate() {
             counts[i] += usize::from(f.keeps(st));
         }
         if !state_filter.keeps(st) {
             continue;
         }
-        let first_sent = row.and_then(|r| r.first_submitted_at.as_deref()).and_then(local_date);
-        let days_late = filter::days_late(st, first_sent, due, today);
         let (days, days_class) = filter::days_words(st, days_late);
         let (state_label, state_class) = i18n::report_state(st);
         let time = |t: Option<&String>| t.map(|t| local_time(t)).unwrap_or_default();
@@ -247,9 +242,6 @@ pub async fn build(
         .into_iter()
         .map(issued_entry)
         .collect();
-    // Counted over every unit of the type, whatever the state filter.
-    let count_of = |f: StateFilter| StateFilter::ALL.iter().position(|&g| g == f).map_or(0, |i| counts[i]);
-    let (missing, expected) = (count_of(StateFilter::Missing), count_of(StateFilter::All));
     Ok(ReviewPage {
         issued,
         year,
@@ -260,11 +252,7 @@ pub async fn build(
         sort,
         state_options: StateFilter::ALL.into_iter().zip(counts).collect(),
         template_label: shape::plural(plan, shape::template_units(plan, year).first().map(|u| u.unit_type)),
-        expected,
-        submitted,
-        approved,
-        late,
-        missing,
+        tally,
         plan_due: plan.due_date(year).map(xhht_domain::text::date).unwrap_or_default(),
         today: xhht_domain::text::date(today),
         reviews: viewer.reviews,
