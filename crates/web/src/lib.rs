@@ -42,7 +42,7 @@ pub use calendar::Clock;
 pub use mailer::{Mailer, SmtpSecurity, SmtpSettings};
 pub use reminders::{RunSummary, run_once, spawn_scheduler};
 pub use review::documents::{ReportError, annex, yearly_report};
-pub use router::router;
+pub use router::{BODY_LIMIT, router};
 pub use state::{AppState, PlanEntry, PlanSlot};
 
 /// Serves the app on `listener` until Ctrl-C.

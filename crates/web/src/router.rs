@@ -78,7 +78,7 @@ fn with_layers(state: AppState, routes: Router<AppState>) -> Router {
             state.clone(),
             crate::respond::render,
         ))
-        .with_state(state);
+        .with_state(state.clone());
     for (name, value) in security {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static(name),
@@ -92,6 +92,11 @@ fn with_layers(state: AppState, routes: Router<AppState>) -> Router {
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
+        ))
+        // Outside the limit and the timeout, so their refusals are pages.
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            crate::respond::plain_refusals,
         ))
         .layer(TraceLayer::new_for_http())
 }

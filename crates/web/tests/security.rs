@@ -463,3 +463,43 @@ async fn no_one_reviews_their_own_unit() {
         }
     }
 }
+
+/// A body over the limit announced by its Content-Length is refused before
+/// any handler runs, with the same Vietnamese page as every other error
+/// (the header keeps the user) and JSON under `/api/`; nothing is saved.
+/// It was tower-http's plain English "length limit exceeded".
+#[tokio::test]
+async fn an_oversized_upload_gets_a_vietnamese_page_and_changes_nothing() {
+    for (store, app) in demo_apps("web_oversized").await {
+        let b = store.backend();
+        let ward = Client::login(&app, "vinhphuc", "xhht-demo").await;
+        let events = store.audit_count().await.unwrap();
+        let big = xhht_web::BODY_LIMIT + 1;
+        for uri in ["/reports/2026/00006/nhap-excel", "/api/v1/data-values"] {
+            let req = Request::post(uri)
+                .header(header::COOKIE, &ward.cookie)
+                .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
+                .header(header::CONTENT_LENGTH, big.to_string())
+                .header("x-csrf-token", &ward.csrf)
+                .body(Body::from(vec![b'x'; big]))
+                .unwrap();
+            let r = send(&app, req).await;
+            assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{b:?} {uri}");
+            if uri.starts_with("/api/") {
+                assert!(r.body.contains("\"too_large\""), "{b:?}: {}", r.body);
+            } else {
+                assert!(
+                    r.body.contains("Dữ liệu gửi lên quá lớn (tối đa 2 MB)"),
+                    "{b:?}: {}",
+                    r.body
+                );
+                assert!(r.body.contains("<html"), "a page");
+                assert!(
+                    r.body.contains("action=\"/logout\""),
+                    "{b:?}: the header keeps the user"
+                );
+            }
+        }
+        assert_eq!(store.audit_count().await.unwrap(), events, "{b:?}");
+    }
+}

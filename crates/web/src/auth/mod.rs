@@ -89,7 +89,7 @@ pub async fn session(State(state): State<AppState>, req: Request, next: Next) ->
     res
 }
 
-async fn load_user(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
+pub(crate) async fn load_user(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
     let Some(token) = cookie(headers, SESSION_COOKIE) else {
         return Ok(None);
     };

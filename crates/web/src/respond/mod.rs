@@ -44,6 +44,8 @@ pub enum ErrorKind {
     TooLarge,
     /// 422: understood, refused; nothing was changed.
     Invalid,
+    /// 408: the request took longer than the server waits.
+    TimedOut,
     /// 503: the database did not answer in time.
     Busy,
     /// 500: a bug or a broken database. The cause is logged, never shown.
@@ -59,6 +61,7 @@ impl ErrorKind {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict => StatusCode::CONFLICT,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TimedOut => StatusCode::REQUEST_TIMEOUT,
             Self::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -74,6 +77,7 @@ impl ErrorKind {
             Self::NotFound => "not_found",
             Self::Conflict => "conflict",
             Self::TooLarge => "too_large",
+            Self::TimedOut => "timed_out",
             Self::Invalid => "invalid",
             Self::Busy => "busy",
             Self::Internal => "internal",
@@ -89,6 +93,7 @@ impl ErrorKind {
             Self::NotFound => "Không tìm thấy",
             Self::Conflict => "Đã có thay đổi khác",
             Self::TooLarge => "Dữ liệu quá lớn",
+            Self::TimedOut => "Quá thời gian chờ",
             Self::Invalid => "Chưa thực hiện được",
             Self::Busy => "Máy chủ đang bận",
             Self::Internal => "Lỗi máy chủ",
@@ -325,6 +330,47 @@ pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> 
         .and_then(|m| m.0.as_ref())
         .filter(|_| !public);
     err.page(Chrome::new(&state, user))
+}
+
+/// Middleware outside the body limit and the timeout: their refusals are
+/// tower-http's plain text; this makes them the same Vietnamese page (with
+/// the logged-in header) or JSON as every other error. Only the session
+/// cookie is kept from the request, and the account is looked up only when
+/// such a refusal happens.
+pub async fn plain_refusals(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let cookie = req.headers().get(axum::http::header::COOKIE).cloned();
+    let res = next.run(req).await;
+    let kind = match res.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ErrorKind::TooLarge,
+        StatusCode::REQUEST_TIMEOUT => ErrorKind::TimedOut,
+        _ => return res,
+    };
+    if res.extensions().get::<AppError>().is_some() {
+        return res;
+    }
+    let message = match kind {
+        ErrorKind::TooLarge => format!(
+            "Dữ liệu gửi lên quá lớn (tối đa {} MB), chưa lưu gì. Tệp Excel của một báo cáo chỉ vài chục KB: hãy kiểm tra lại tệp đã chọn.",
+            crate::router::BODY_LIMIT / (1024 * 1024)
+        ),
+        _ => "Máy chủ xử lý quá lâu nên đã dừng yêu cầu, chưa lưu gì. Vui lòng thử lại.".into(),
+    };
+    let err = AppError::new(kind, message);
+    if path == "/api" || path.starts_with("/api/") {
+        return err.json();
+    }
+    let mut headers = axum::http::HeaderMap::new();
+    if let Some(c) = cookie {
+        headers.insert(axum::http::header::COOKIE, c);
+    }
+    let public = path == "/cong-khai" || path.starts_with("/cong-khai/");
+    let user = if public {
+        None
+    } else {
+        crate::auth::load_user(&state, &headers).await.ok().flatten()
+    };
+    err.page(Chrome::new(&state, user.as_ref()))
 }
 
 /// Runs CPU-heavy work (documents, spreadsheets, charts) on tokio's blocking
