@@ -12,6 +12,7 @@ mod measure;
 mod memory;
 mod report;
 mod rush;
+mod work;
 
 use std::path::PathBuf;
 
@@ -77,6 +78,10 @@ pub struct Args {
     /// binary beside this one, nginx-light and wrk).
     #[arg(long)]
     only_memory: bool,
+    /// Only the logged-in work one request at a time (form, save, review
+    /// list, Word report) at national size and on the demo.
+    #[arg(long)]
+    only_work: bool,
     /// Reporter accounts in the rush, and its wrk connections and seconds.
     #[arg(long, default_value_t = 1_000)]
     rush_accounts: usize,
@@ -102,6 +107,8 @@ const RUSH_START: &str = "<!-- rush:start -->";
 const RUSH_END: &str = "<!-- rush:end -->";
 const MEMORY_START: &str = "<!-- memory:start -->";
 const MEMORY_END: &str = "<!-- memory:end -->";
+const WORK_START: &str = "<!-- work:start -->";
+const WORK_END: &str = "<!-- work:end -->";
 
 /// Runs the socket comparison and puts its section into `path` (replacing
 /// an earlier one), or prints it.
@@ -153,6 +160,33 @@ async fn rush_section(args: &Args, fixture: &Fixture, path: Option<&PathBuf>) ->
     }
     let _ = std::fs::remove_dir_all(&dir);
     put_section(path, RUSH_START, RUSH_END, &rush::section(&rushes))
+}
+
+/// The logged-in work on each database, at national size and on the demo.
+async fn work_section(args: &Args, fixture: &Fixture, path: Option<&PathBuf>) -> anyhow::Result<()> {
+    let mut targets = vec![(Target::sqlite("work_national"), Target::sqlite("work_ba_dinh"))];
+    if !args.no_postgres {
+        targets.push((
+            Target::postgres(&args.postgres_url, "work_national"),
+            Target::postgres(&args.postgres_url, "work_ba_dinh"),
+        ));
+    }
+    let mut works = Vec::new();
+    for (national, demo) in &targets {
+        eprintln!(
+            "{}: logged-in work, national ({})",
+            national.backend(),
+            national.describe()
+        );
+        let w = work::national(national, fixture, args.warmup, args.iterations).await;
+        national.remove().await?;
+        works.push(w?);
+        eprintln!("{}: logged-in work, Ba Đình ({})", demo.backend(), demo.describe());
+        let w = work::ba_dinh(demo, args.warmup, args.iterations).await;
+        demo.remove().await?;
+        works.push(w?);
+    }
+    put_section(path, WORK_START, WORK_END, &work::section(&works))
 }
 
 fn tempfile_dir() -> anyhow::Result<PathBuf> {
@@ -211,6 +245,9 @@ async fn main() -> anyhow::Result<()> {
     if args.only_rush {
         return rush_section(&args, &fixture, args.write.as_ref()).await;
     }
+    if args.only_work {
+        return work_section(&args, &fixture, args.write.as_ref()).await;
+    }
     let postgres = if args.no_postgres {
         Err("not requested (--no-postgres)".to_string())
     } else {
@@ -261,6 +298,7 @@ async fn main() -> anyhow::Result<()> {
     }
     bulk_section(&args, &fixture, args.write.as_ref()).await?;
     rush_section(&args, &fixture, args.write.as_ref()).await?;
+    work_section(&args, &fixture, args.write.as_ref()).await?;
     http_section(&args, args.write.as_ref()).await
 }
 

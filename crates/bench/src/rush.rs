@@ -26,7 +26,7 @@ use crate::db::Target;
 use crate::http::{self, Load};
 use crate::{ACTOR, Fixture};
 
-const YEAR: i32 = 2026;
+pub const YEAR: i32 = 2026;
 const PASSWORD: &str = "Bench-Rush-2026!";
 
 /// Shares of the request mix (the rest are form loads).
@@ -47,13 +47,13 @@ pub struct Rush {
 }
 
 /// A logged-in account: what its requests need.
-struct Session {
-    cookie: String,
-    csrf: String,
-    unit: String,
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+    pub unit: String,
     /// The figure a save changes, and its last value.
-    element: String,
-    value: f64,
+    pub element: String,
+    pub value: f64,
     /// The whole form, for a submission (url-encoded).
     submit_body: String,
 }
@@ -67,6 +67,55 @@ pub async fn run(
     dir: &Path,
 ) -> anyhow::Result<Rush> {
     let started = std::time::Instant::now();
+    let Prepared {
+        store,
+        state,
+        app,
+        sessions,
+    } = prepare(target, fx, accounts).await?;
+    // The submit pool: the last fifth of the accounts submit once each.
+    let submit_pool = sessions.len() / 5;
+    check_submit(&app, &sessions[sessions.len() - 1]).await?;
+    let setup_s = started.elapsed().as_secs_f64();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let server = tokio::spawn(xhht_web::serve(state, listener));
+    let script = dir.join("rush.lua");
+    std::fs::write(&script, lua(&sessions[..sessions.len() - 1], submit_pool - 1))?;
+    let rss_idle_kb = http::rss_kb();
+    let load = http::wrk_script(
+        "the deadline rush",
+        &format!("http://{addr}/"),
+        seconds,
+        connections,
+        &script,
+    )?;
+    let rss_after_kb = http::rss_kb();
+    server.abort();
+    store.close().await;
+    Ok(Rush {
+        backend: target.backend(),
+        accounts: sessions.len(),
+        submit_pool,
+        connections,
+        seconds,
+        setup_s,
+        load,
+        rss_idle_kb,
+        rss_after_kb,
+    })
+}
+
+/// The national fixture with 2021-2025 approved, `accounts` reporters with
+/// 2026 drafts, each logged in through the router.
+pub struct Prepared {
+    pub store: Store,
+    pub state: xhht_web::AppState,
+    pub app: Router,
+    pub sessions: Vec<Session>,
+}
+
+pub async fn prepare(target: &Target, fx: &Fixture, accounts: usize) -> anyhow::Result<Prepared> {
     let store = target.fresh().await?;
     let stamp = Stamp::now(ACTOR).with_reason("Dữ liệu thử tải (xhht-bench)");
     store.install_plan(&fx.plan, &fx.text, &stamp).await?;
@@ -104,36 +153,11 @@ pub async fn run(
         let values = last.unit(&u.code).expect("filtered above");
         sessions.push(log_in(&app, &fx.plan, &username(i), u, values).await?);
     }
-    // The submit pool: the last fifth of the accounts submit once each.
-    let submit_pool = units.len() / 5;
-    check_submit(&app, &sessions[sessions.len() - 1]).await?;
-    let setup_s = started.elapsed().as_secs_f64();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let server = tokio::spawn(xhht_web::serve(state, listener));
-    let script = dir.join("rush.lua");
-    std::fs::write(&script, lua(&sessions[..sessions.len() - 1], submit_pool - 1))?;
-    let rss_idle_kb = http::rss_kb();
-    let load = http::wrk_script(
-        "the deadline rush",
-        &format!("http://{addr}/"),
-        seconds,
-        connections,
-        &script,
-    )?;
-    let rss_after_kb = http::rss_kb();
-    server.abort();
-    store.close().await;
-    Ok(Rush {
-        backend: target.backend(),
-        accounts: units.len(),
-        submit_pool,
-        connections,
-        seconds,
-        setup_s,
-        load,
-        rss_idle_kb,
-        rss_after_kb,
+    Ok(Prepared {
+        store,
+        state,
+        app,
+        sessions,
     })
 }
 
@@ -141,7 +165,7 @@ fn username(i: usize) -> String {
     format!("rush{i:05}")
 }
 
-async fn create_accounts(store: &Store, stamp: &Stamp, units: &[&OrgUnit]) -> anyhow::Result<()> {
+pub async fn create_accounts(store: &Store, stamp: &Stamp, units: &[&OrgUnit]) -> anyhow::Result<()> {
     let names: Vec<(String, String)> = units
         .iter()
         .enumerate()
@@ -180,7 +204,7 @@ fn draft_of(plan: &Plan, unit: &OrgUnit, last: &UnitValues) -> Vec<(String, Opti
 }
 
 /// One request through the router (setup only).
-async fn send(app: &Router, req: Request<Body>) -> anyhow::Result<(StatusCode, Vec<String>, String)> {
+pub async fn send(app: &Router, req: Request<Body>) -> anyhow::Result<(StatusCode, Vec<String>, String)> {
     let res = app.clone().oneshot(req).await?;
     let status = res.status();
     let cookies = res
@@ -272,7 +296,7 @@ async fn check_submit(app: &Router, s: &Session) -> anyhow::Result<()> {
 }
 
 /// Percent-encoding for a form body.
-fn encode(s: &str) -> String {
+pub fn encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {

@@ -51,19 +51,35 @@ pub fn compared_children(state: &AppState, year: i32) -> Vec<&OrgUnit> {
 /// the wards of a district, the residential groups of a ward.
 pub fn template_units(plan: &Plan, year: i32) -> Vec<&OrgUnit> {
     let figures = |u: &OrgUnit| plan.elements_for(u).filter(|e| e.value_type != ValueType::Text).count();
-    let reporting: Vec<&OrgUnit> = plan.units_in(year).filter(|u| figures(u) > 0).collect();
-    let cells = |t: UnitType| -> usize { reporting.iter().filter(|u| u.unit_type == t).map(|u| figures(u)).sum() };
+    let reporting: Vec<(&OrgUnit, usize)> = plan
+        .units_in(year)
+        .map(|u| (u, figures(u)))
+        .filter(|(_, f)| *f > 0)
+        .collect();
+    // Cells per type in one pass (per unit, it was quadratic: 1.1 s for
+    // the review list of 3,356 units), types in order of first appearance.
+    let mut cells: Vec<(UnitType, usize)> = Vec::new();
+    for (u, f) in &reporting {
+        match cells.iter_mut().find(|(t, _)| *t == u.unit_type) {
+            Some((_, c)) => *c += f,
+            None => cells.push((u.unit_type, *f)),
+        }
+    }
+    // The most cells; on a tie, the type met first.
     let mut best: Option<(UnitType, usize)> = None;
-    for u in &reporting {
-        let c = cells(u.unit_type);
+    for (t, c) in cells {
         if best.is_none_or(|(_, b)| c > b) {
-            best = Some((u.unit_type, c));
+            best = Some((t, c));
         }
     }
     let Some((t, _)) = best else {
         return Vec::new();
     };
-    reporting.into_iter().filter(|u| u.unit_type == t).collect()
+    reporting
+        .into_iter()
+        .filter(|(u, _)| u.unit_type == t)
+        .map(|(u, _)| u)
+        .collect()
 }
 
 /// "các tổ dân phố", "các phường": the plan's plural for a type, or "các
