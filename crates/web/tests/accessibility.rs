@@ -97,6 +97,8 @@ async fn every_page_kind(c: Client, base: String, _dir: PathBuf) -> Res {
     check(&b, "the administrators' users page").await?;
     b.open("/account/password").await?;
     check(&b, "the change of password").await?;
+    b.open("/account").await?;
+    check(&b, "one's own account").await?;
 
     xhht_storage::test_support::say_uncaptured(&format!(
         "axe-core: {checked} pages checked at {} and {} px\n",

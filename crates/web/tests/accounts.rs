@@ -538,3 +538,52 @@ async fn the_draft_versions_come_in_pages() {
         );
     }
 }
+
+/// `/account` says who is signed in, as what and for which unit (by the
+/// plan's name), and holds the links a phone's header leaves out (password,
+/// help, logging out); the header links it. Without a session it asks for
+/// a login and shows nothing.
+#[tokio::test]
+async fn the_account_page_says_who_and_holds_the_header_links() {
+    for (store, app) in demo_apps("web_account_page").await {
+        let b = store.backend();
+        let anonymous = Client::default().get(&app, "/account").await;
+        assert_eq!(anonymous.status, StatusCode::SEE_OTHER, "{b:?}");
+        assert!(
+            anonymous.location.starts_with("/login"),
+            "{b:?}: {}",
+            anonymous.location
+        );
+
+        let ward = Client::login(&app, "vinhphuc", "xhht-demo").await;
+        let me = account(&store, "vinhphuc").await;
+        let plan = xhht_domain::plan::builtin();
+        let unit = plan.unit(&me.org_unit_code).expect("the account's unit");
+        let page = ward.get(&app, "/account").await;
+        assert_eq!(page.status, StatusCode::OK, "{b:?}");
+        for shown in [
+            me.display_name.as_str(),
+            "vinhphuc",
+            unit.name.as_str(),
+            "href=\"/account/password\"",
+            "href=\"/tro-giup\"",
+        ] {
+            assert!(page.body.contains(shown), "{b:?}: {shown}");
+        }
+        let main = page.body.split("<main").nth(1).unwrap();
+        assert!(main.contains("action=\"/logout\""), "{b:?}: logging out from the page");
+        assert!(!main.contains("href=\"/admin/users\""), "{b:?}: not an administrator");
+        assert!(
+            page.body
+                .contains("<a href=\"/account\" class=\"phone-flex\">Tài khoản</a>"),
+            "{b:?}: the header links the page"
+        );
+        let admin = Client::login(&app, "admin", "admin").await;
+        let page = admin.get(&app, "/account").await;
+        let main = page.body.split("<main").nth(1).unwrap();
+        assert!(
+            main.contains("href=\"/admin/users\""),
+            "{b:?}: the administrator's list"
+        );
+    }
+}

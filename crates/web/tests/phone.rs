@@ -50,7 +50,11 @@ fn tour(indicator: &str, unit: &str) -> Vec<(Option<Account>, Vec<String>)> {
         ),
         (
             Some(("vinhphuc", "xhht-demo")),
-            vec![format!("/?year={y}"), format!("/reports/2026/{unit}")],
+            vec![
+                format!("/?year={y}"),
+                format!("/reports/2026/{unit}"),
+                "/account".into(),
+            ],
         ),
         (
             Some(("chuyenvien", "xhht-demo")),

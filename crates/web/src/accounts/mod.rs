@@ -5,12 +5,14 @@
 //! |--------------------------------|---------------------------|
 //! | `GET/POST /login`              | anyone                    |
 //! | `POST /logout`                 | anyone (ends its session) |
+//! | `GET /account`                 | signed in (`CurrentUser`) |
 //! | `GET/POST /account/password`   | signed in (`CurrentUser`) |
 //! | `/admin/users…` (list, create, import, act, `/{id}/sua`) | `Admin` |
 //! | `POST /admin/audit/verify`     | `Admin`                   |
 //! | `POST /thong-bao/{id}/da-doc`  | signed in: its own or its unit's notice |
 
 mod login;
+mod me;
 mod next;
 mod notices;
 mod password;
@@ -35,6 +37,7 @@ pub fn routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(LOGIN_BODY_LIMIT)),
         )
         .route("/logout", post(login::logout))
+        .route("/account", get(me::page))
         .route("/account/password", get(password::form).post(password::change))
         .route("/admin/users", get(users::list).post(users::create::create))
         .route("/admin/users/import", post(users::import::import))

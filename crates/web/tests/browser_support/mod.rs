@@ -320,17 +320,29 @@ impl Browser {
         self.type_into("username", username).await?;
         self.type_into("password", password).await?;
         self.click_and_load("form[action='/login'] button[type=submit]").await?;
+        // Visible text: "Đăng xuất" on a wide screen; on a phone the header
+        // keeps "Tài khoản" (the page that holds "Đăng xuất").
         let who = self.text("header .who").await?;
         assert!(
-            who.contains("Đăng xuất"),
+            who.contains("Đăng xuất") || (who.contains("Tài khoản") && !who.contains("Đăng nhập")),
             "{username} is logged in: “{who}” {}",
             self.problems().await
         );
         Ok(())
     }
 
+    /// Logs out by the header's button, or on a phone by the one on the
+    /// account page the header links to.
     pub async fn logout(&self) -> Res {
-        self.click_and_load("form[action='/logout'] button").await?;
+        let in_header: bool = self
+            .js("return document.querySelector(\"header form[action='/logout']\")?.offsetParent != null")
+            .await?;
+        if in_header {
+            self.click_and_load("header form[action='/logout'] button").await?;
+        } else {
+            self.click_and_load("header a[href='/account']").await?;
+            self.click_and_load("main form[action='/logout'] button").await?;
+        }
         let who = self.text("header .who").await?;
         assert!(
             who.contains("Đăng nhập") && !who.contains("Đăng xuất"),
