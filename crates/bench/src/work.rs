@@ -265,14 +265,14 @@ pub fn section(works: &[Work]) -> String {
         for t in &w.timed {
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {}: `{}` | {} | {} | {:.2} ms | {:.2} ms | {:.2} ms |",
+                "| {} | {} | {} | {}: `{}` | {} | {:.1} KB | {:.2} ms | {:.2} ms | {:.2} ms |",
                 w.fixture,
                 w.backend,
                 crate::report::thousands(w.units),
                 t.what,
                 t.request,
                 t.status,
-                format!("{:.1} KB", t.bytes as f64 / 1024.0),
+                t.bytes as f64 / 1024.0,
                 t.first_ms,
                 t.stats.median,
                 t.stats.p95,
