@@ -66,7 +66,19 @@ fn jumps(plan: &Plan, unit: &OrgUnit, this: &UnitValues, prev: &UnitValues) -> V
                 return None;
             };
             if *before <= 0.0 {
-                return None;
+                // From none to some has no percentage but exceeds any limit
+                // up: a count missed last year, a typo, or a new title (the
+                // reporter says which).
+                return (*now > 0.0 && jump.up.is_some()).then(|| Finding {
+                    rule: format!("jump:{}", el.code),
+                    severity: Severity::Warning,
+                    message: format!(
+                        "“{}” tăng từ 0 năm trước lên {}. Đề nghị kiểm tra lại số liệu hoặc ghi rõ lý do.",
+                        el.name,
+                        crate::text::number(*now, 0),
+                    ),
+                    elements: vec![el.code.clone()],
+                });
             }
             let change = (now - before) / before * 100.0;
             let (limit, word, to) = if change > 0.0 {
@@ -256,7 +268,9 @@ mod tests {
             f.message
         );
         assert!(jump_of(10.0, 100.0).is_none(), "no down limit set");
-        assert!(jump_of(5.0, 0.0).is_none(), "no percentage from 0");
+        let f = jump_of(5.0, 0.0).expect("from none to some is flagged");
+        assert!(f.message.contains("tăng từ 0 năm trước lên 5"), "{}", f.message);
+        assert!(jump_of(0.0, 0.0).is_none(), "none to none is no jump");
         plan.data_elements[i].jump = Some(crate::plan::Jump {
             up: None,
             down: Some(30.0),

@@ -73,7 +73,44 @@ fn each_rule_fires_exactly_when_broken() {
         checked += 1;
     }
     assert_eq!(checked, plan.validation_rules.len());
-    assert!(plan.validation_rules.iter().any(|r| r.severity == Severity::Warning));
+}
+
+/// The warnings are the plan's jumps per count (`jump = { up, down }`):
+/// each fires just past its limit on a sample ward's figures, not within it.
+#[test]
+fn each_jump_fires_just_past_its_limit() {
+    let plan = builtin();
+    let (unit_code, year) = ("00001", 2025);
+    let unit = plan.unit(unit_code).unwrap();
+    let base = sample(&plan, unit_code, year);
+    let prev = sample(&plan, unit_code, year - 1);
+    let mut checked = 0;
+    for el in plan.elements_for(unit) {
+        let (Some(jump), Some(DataValue::Number(before))) = (el.jump, prev.get(&el.code)) else {
+            continue;
+        };
+        if *before <= 0.0 {
+            continue;
+        }
+        let rule = format!("jump:{}", el.code);
+        let fires = |now: f64| {
+            let mut this = base.clone();
+            this.insert(el.code.clone(), DataValue::Number(now));
+            validate(&plan, unit, &this, Some(&prev))
+                .into_iter()
+                .find(|f| f.rule == rule)
+        };
+        for (limit, sign) in [(jump.up, 1.0), (jump.down, -1.0)] {
+            let Some(limit) = limit else { continue };
+            let within = before * (1.0 + sign * (limit - 0.5) / 100.0);
+            assert!(fires(within).is_none(), "{rule} within its limit ({within})");
+            let past = before * (1.0 + sign * (limit + 1.0) / 100.0);
+            let hit = fires(past).unwrap_or_else(|| panic!("{rule} did not fire at {past}"));
+            assert_eq!(hit.severity, Severity::Warning);
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "the plan marks counts with jumps");
 }
 
 #[test]

@@ -373,7 +373,7 @@ async fn the_users_list_and_a_report_history_come_in_pages() {
         store.create_users(&Stamp::now("test"), &new).await.unwrap();
         let admin = Client::login(&app, "admin", "admin").await;
         let first = admin.get(&app, "/admin/users").await;
-        let rows = |r: &Reply| r.body.matches("<td>zz-trang-").count();
+        let rows = |r: &Reply| r.body.matches("<td class=\"name\">zz-trang-").count();
         assert!(
             first.body.contains("Trang sau") && !first.body.contains("Trang trước"),
             "{b:?}"
@@ -391,7 +391,7 @@ async fn the_users_list_and_a_report_history_come_in_pages() {
             "the filter stays in the links"
         );
         let by_role = admin.get(&app, "/admin/users?vai_tro=admin").await;
-        assert!(by_role.body.contains("<td>admin</td>") && !by_role.body.contains("zz-trang"));
+        assert!(by_role.body.contains("<td class=\"name\">admin</td>") && !by_role.body.contains("zz-trang"));
         let by_unit = admin.get(&app, "/admin/users?don_vi=00004&q=trang").await;
         assert!(by_unit.body.contains("Không có tài khoản nào khớp"), "{b:?}");
         let upper = admin.get(&app, "/admin/users?q=ZZ-TRANG-0").await;
@@ -515,7 +515,8 @@ async fn the_draft_versions_come_in_pages() {
         }
         let first = reviewer.get(&app, "/review/2026/bao-cao?loai=nam").await;
         assert!(
-            first.body.contains("phien-ban=55\">55</a>") && !first.body.contains("phien-ban=5\">5</a>"),
+            first.body.contains("phien-ban=55\">Phiên bản 55</a>")
+                && !first.body.contains("phien-ban=5\">Phiên bản 5</a>"),
             "{b:?}"
         );
         let pager = &first.body[first.body.find("class=\"pager\"").unwrap_or(0)..];
@@ -525,7 +526,8 @@ async fn the_draft_versions_come_in_pages() {
         );
         let second = reviewer.get(&app, "/review/2026/bao-cao?loai=nam&trang=2").await;
         assert!(
-            second.body.contains("phien-ban=5\">5</a>") && !second.body.contains("phien-ban=55\">55</a>"),
+            second.body.contains("phien-ban=5\">Phiên bản 5</a>")
+                && !second.body.contains("phien-ban=55\">Phiên bản 55</a>"),
             "{b:?}"
         );
         assert!(
