@@ -198,6 +198,17 @@ fn tempfile_dir() -> anyhow::Result<PathBuf> {
 /// Prints `body` between its markers and puts it into the file at `path`,
 /// replacing the same section of an earlier run (or before "## Reproduce").
 fn put_section(path: Option<&PathBuf>, start: &str, end: &str, body: &str) -> anyhow::Result<()> {
+    // When and from what: sections are rewritten one at a time.
+    let stamp = format!(
+        "Measured on {} at commit {}, {} build, on the machine described below.\n\n",
+        chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
+        report::commit(),
+        if cfg!(debug_assertions) { "debug" } else { "release" }
+    );
+    let body = match body.split_once("\n\n") {
+        Some((heading, rest)) if heading.starts_with("## ") => format!("{heading}\n\n{stamp}{rest}"),
+        _ => format!("{stamp}{body}"),
+    };
     let section = format!("{start}\n{body}{end}\n");
     println!("{section}");
     let Some(path) = path else { return Ok(()) };

@@ -114,7 +114,7 @@ fn host_of(url: &str) -> String {
 }
 
 /// The commit measured, and whether the working tree differed from it.
-fn commit() -> String {
+pub fn commit() -> String {
     let git = |args: &[&str]| {
         std::process::Command::new("git")
             .args(args)
