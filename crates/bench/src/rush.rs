@@ -236,12 +236,7 @@ async fn log_in(app: &Router, plan: &Plan, name: &str, unit: &OrgUnit, last: &Un
     if status != StatusCode::OK {
         bail!("form of {name}: {status}");
     }
-    let marker = "name=\"_csrf\" value=\"";
-    let csrf = page
-        .find(marker)
-        .and_then(|i| page[i + marker.len()..].split('"').next())
-        .context("no CSRF token on the form")?
-        .to_string();
+    let csrf = csrf_of(&page).context("no CSRF token on the form")?;
     let (element, value) = plan
         .elements_for(unit)
         .find_map(|el| match (el.value_type, last.get(&el.code)) {
@@ -274,6 +269,13 @@ fn submit_body(plan: &Plan, unit: &OrgUnit, last: &UnitValues) -> String {
         let _ = write!(body, "&v_{}={}", el.code, encode(&text));
     }
     body
+}
+
+/// The session's CSRF token, from a page's hidden field.
+pub fn csrf_of(page: &str) -> Option<String> {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = page.find(marker)? + marker.len();
+    page[start..].split('"').next().map(str::to_string)
 }
 
 /// A submission accepted (303) before the load starts: the mix measures

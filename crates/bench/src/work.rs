@@ -146,12 +146,7 @@ async fn log_in(app: &Router, name: &str, password: &str) -> anyhow::Result<Acco
         .header(header::COOKIE, &cookie)
         .body(Body::empty())?;
     let (_, _, page) = send(app, req).await?;
-    let marker = "name=\"_csrf\" value=\"";
-    let csrf = page
-        .find(marker)
-        .and_then(|i| page[i + marker.len()..].split('"').next())
-        .context("no CSRF token")?
-        .to_string();
+    let csrf = rush::csrf_of(&page).context("no CSRF token")?;
     Ok(Account { cookie, csrf })
 }
 

@@ -14,9 +14,10 @@ pub struct NavUser {
     pub display_name: String,
     pub role_label: &'static str,
     pub csrf: String,
-    pub reviews: bool,
     pub is_admin: bool,
     pub home: String,
+    /// The words of the link to `home` (header and account page).
+    pub home_label: &'static str,
 }
 
 #[derive(Debug, Clone)]
@@ -71,15 +72,25 @@ pub fn home_of(plan: &Plan, user: &CurrentUser) -> String {
     }
 }
 
+/// What an account's home page is called: its own report, the units'
+/// reports, or the leader's overview.
+fn home_label(role: Role) -> &'static str {
+    match role {
+        Role::Reporter => "Báo cáo của đơn vị",
+        Role::Reviewer | Role::Admin => "Báo cáo các đơn vị",
+        Role::Viewer => "Tổng quan",
+    }
+}
+
 impl Chrome {
     pub fn new(state: &AppState, user: Option<&CurrentUser>) -> Self {
         let user = user.map(|u| NavUser {
             display_name: u.display_name.clone(),
             role_label: crate::i18n::role(u.role),
             csrf: u.csrf.clone(),
-            reviews: u.role.reviews(),
             is_admin: u.role == Role::Admin,
             home: home_of(&state.plan, u),
+            home_label: home_label(u.role),
         });
         let audit_alarm = user.as_ref().filter(|u| u.is_admin).and_then(|_| state.audit_alarm());
         Self {

@@ -23,7 +23,7 @@ pub use download::{Cell, CsvDialect, DOCX, XLSX, attachment, csv_response};
 pub use extract::{Form, Path, Query};
 pub use page::MessagePage;
 
-use crate::auth::MaybeUser;
+use crate::auth::{CurrentUser, MaybeUser};
 use crate::chrome::Chrome;
 use crate::state::AppState;
 
@@ -320,16 +320,22 @@ pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> 
     let Some(err) = res.extensions().get::<AppError>().cloned() else {
         return res;
     };
-    if path == "/api" || path.starts_with("/api/") {
+    let user = res.extensions().get::<MaybeUser>().and_then(|m| m.0.as_ref());
+    shown(&state, &err, &path, user)
+}
+
+/// An error as the request at `path` gets it: JSON under `/api/`, else a
+/// page whose header shows `user` (never on the public pages).
+fn shown(state: &AppState, err: &AppError, path: &str, user: Option<&CurrentUser>) -> Response {
+    if is_api(path) {
         return err.json();
     }
     let public = path == "/cong-khai" || path.starts_with("/cong-khai/");
-    let user = res
-        .extensions()
-        .get::<MaybeUser>()
-        .and_then(|m| m.0.as_ref())
-        .filter(|_| !public);
-    err.page(Chrome::new(&state, user))
+    err.page(Chrome::new(state, user.filter(|_| !public)))
+}
+
+fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
 }
 
 /// Middleware outside the body limit and the timeout: their refusals are
@@ -357,20 +363,12 @@ pub async fn plain_refusals(State(state): State<AppState>, req: Request, next: N
         _ => "Máy chủ xử lý quá lâu nên đã dừng yêu cầu, chưa lưu gì. Vui lòng thử lại.".into(),
     };
     let err = AppError::new(kind, message);
-    if path == "/api" || path.starts_with("/api/") {
-        return err.json();
-    }
     let mut headers = axum::http::HeaderMap::new();
-    if let Some(c) = cookie {
+    if let Some(c) = cookie.filter(|_| !is_api(&path)) {
         headers.insert(axum::http::header::COOKIE, c);
     }
-    let public = path == "/cong-khai" || path.starts_with("/cong-khai/");
-    let user = if public {
-        None
-    } else {
-        crate::auth::load_user(&state, &headers).await.ok().flatten()
-    };
-    err.page(Chrome::new(&state, user.as_ref()))
+    let user = crate::auth::load_user(&state, &headers).await.ok().flatten();
+    shown(&state, &err, &path, user.as_ref())
 }
 
 /// Runs CPU-heavy work (documents, spreadsheets, charts) on tokio's blocking
