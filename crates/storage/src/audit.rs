@@ -45,6 +45,35 @@ struct StoredRow {
 const SELECT: &str = "SELECT a.id, a.at, a.actor, a.action, a.org_unit_code, a.year, a.element_code, a.old_value, a.new_value, \
      a.reason, a.payload, d.value_type FROM audit_events a LEFT JOIN data_elements d ON d.code = a.element_code AND d.plan_id = a.plan_id";
 
+/// [`SELECT`] with the actor's display name (`None` for an account gone or
+/// an actor that is no account, such as the system).
+const SELECT_NAMED: &str = "SELECT a.id, a.at, a.actor, a.action, a.org_unit_code, a.year, a.element_code, a.old_value, \
+     a.new_value, a.reason, a.payload, d.value_type, u.display_name AS actor_name";
+const FROM_NAMED: &str = "FROM audit_events a LEFT JOIN data_elements d ON d.code = a.element_code AND d.plan_id = a.plan_id \
+     LEFT JOIN users u ON u.username = a.actor";
+
+#[derive(sqlx::FromRow)]
+struct NamedRow {
+    #[sqlx(flatten)]
+    row: StoredRow,
+    actor_name: Option<String>,
+    /// Events of the whole trail (the page's rows all carry it).
+    total: i64,
+}
+
+/// A page of a report's history and what the report page shows beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrailPage {
+    /// Newest first.
+    pub events: Vec<AuditEvent>,
+    /// Events in the whole trail.
+    pub total: i64,
+    /// The latest workflow move, whatever page it is on.
+    pub last_move: Option<AuditEvent>,
+    /// Display names of the actors of `events` and `last_move` that are accounts.
+    pub names: std::collections::HashMap<String, String>,
+}
+
 impl Store {
     /// The audit trail of one report, oldest first.
     pub async fn audit_events(&self, unit: &str, year: i32) -> Result<Vec<AuditEvent>> {
@@ -56,42 +85,56 @@ impl Store {
         rows.into_iter().map(read).collect()
     }
 
-    /// One page of a report's trail, newest first, and how many events it
-    /// has in all: the page reads `limit` rows from `offset` in SQL.
-    pub async fn audit_events_page(
-        &self,
-        unit: &str,
-        year: i32,
-        offset: i64,
-        limit: i64,
-    ) -> Result<(Vec<AuditEvent>, i64)> {
+    /// Page `offset..offset + limit` of a report's trail, newest first, with
+    /// what the page shows beside it, in two queries rather than four: the
+    /// count rides on the page's rows (`COUNT(*) OVER ()`), the actors'
+    /// names are joined, and the latest workflow move (sent, approved,
+    /// returned, reopened; earlier releases' `report.state`) is read on its
+    /// own, whatever page it falls on: the page shows the comment of a return.
+    pub async fn report_trail(&self, unit: &str, year: i32, offset: i64, limit: i64) -> Result<TrailPage> {
         let plan = self.plan_id().await?;
-        let sql = format!(
-            "{SELECT} WHERE a.org_unit_code = $1 AND a.year = $2 AND a.plan_id = $3 ORDER BY a.id DESC LIMIT $4 OFFSET $5"
+        let page_sql = format!(
+            "{SELECT_NAMED}, COUNT(*) OVER () AS total {FROM_NAMED} \
+             WHERE a.org_unit_code = $1 AND a.year = $2 AND a.plan_id = $3 ORDER BY a.id DESC LIMIT $4 OFFSET $5"
         );
-        let count = "SELECT COUNT(*) FROM audit_events WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3";
-        let (rows, total): (Vec<StoredRow>, (i64,)) = with_db!(&self.db, pool => {
-            let rows = sqlx::query_as(&sql).bind(unit).bind(year).bind(plan).bind(limit).bind(offset).fetch_all(pool).await?;
-            let total = sqlx::query_as(count).bind(unit).bind(year).bind(plan).fetch_one(pool).await?;
-            (rows, total)
-        });
-        let events = rows.into_iter().map(read).collect::<Result<_>>()?;
-        Ok((events, total.0))
-    }
-
-    /// The report's latest workflow move (sent, approved, returned,
-    /// reopened; earlier releases' `report.state`), whatever page of the
-    /// history it falls on: the page shows the comment of a return.
-    pub async fn last_move(&self, unit: &str, year: i32) -> Result<Option<AuditEvent>> {
-        let plan = self.plan_id().await?;
-        let sql = format!(
-            "{SELECT} WHERE a.org_unit_code = $1 AND a.year = $2 AND a.plan_id = $3 \
+        let move_sql = format!(
+            "{SELECT_NAMED}, CAST(0 AS BIGINT) AS total {FROM_NAMED} WHERE a.org_unit_code = $1 AND a.year = $2 AND a.plan_id = $3 \
              AND a.action IN ('submitted', 'approved', 'returned', 'reopened', 'report.state') ORDER BY a.id DESC LIMIT 1"
         );
-        let row: Option<StoredRow> = with_db!(&self.db, pool => {
-            sqlx::query_as(&sql).bind(unit).bind(year).bind(plan).fetch_optional(pool).await?
+        let (rows, moved): (Vec<NamedRow>, Option<NamedRow>) = with_db!(&self.db, pool => {
+            let rows = sqlx::query_as(&page_sql).bind(unit).bind(year).bind(plan).bind(limit).bind(offset).fetch_all(pool).await?;
+            let moved = sqlx::query_as(&move_sql).bind(unit).bind(year).bind(plan).fetch_optional(pool).await?;
+            (rows, moved)
         });
-        row.map(read).transpose()
+        // Past the last page no row carries the count: ask for it alone.
+        let total = match rows.first() {
+            Some(r) => r.total,
+            None if offset == 0 => 0,
+            None => self.trail_len(plan, unit, year).await?,
+        };
+        let mut names = std::collections::HashMap::new();
+        let mut read_named = |r: NamedRow| {
+            if let Some(name) = r.actor_name {
+                names.insert(r.row.actor.clone(), name);
+            }
+            read(r.row)
+        };
+        let events = rows.into_iter().map(&mut read_named).collect::<Result<_>>()?;
+        let last_move = moved.map(&mut read_named).transpose()?;
+        Ok(TrailPage {
+            events,
+            total,
+            last_move,
+            names,
+        })
+    }
+
+    async fn trail_len(&self, plan: i64, unit: &str, year: i32) -> Result<i64> {
+        let count = "SELECT COUNT(*) FROM audit_events WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3";
+        let (n,): (i64,) = with_db!(&self.db, pool => {
+            sqlx::query_as(count).bind(unit).bind(year).bind(plan).fetch_one(pool).await?
+        });
+        Ok(n)
     }
 
     /// The whole trail, oldest first (for checks over every event).

@@ -39,6 +39,10 @@ pub struct Store {
     /// lock in SQLite's busy handler, whose sleeps (up to 100 ms a try) made
     /// the tail of a rush of saves. Shared by clones and plan handles.
     pub(crate) writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// SQLite: the connection writes go through, apart from the readers'
+    /// pool, so a writer holding the lock never waits for a connection
+    /// behind a queue of page loads (`None` on PostgreSQL).
+    pub(crate) write_pool: Option<sqlx::SqlitePool>,
 }
 
 impl Store {
@@ -72,12 +76,24 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+        // No ping before each acquire: an embedded database's connection
+        // cannot go stale, and the ping is a trip to its thread.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .test_before_acquire(false)
+            .connect_with(opts.clone())
+            .await?;
+        let write_pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false)
+            .connect_with(opts)
+            .await?;
         Ok(Self {
             db: Db::Sqlite(pool),
             plan: 0,
             version: Default::default(),
             writer: Default::default(),
+            write_pool: Some(write_pool),
         })
     }
 
@@ -92,6 +108,7 @@ impl Store {
             plan: 0,
             version: Default::default(),
             writer: Default::default(),
+            write_pool: None,
         })
     }
 
@@ -141,6 +158,9 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        if let Some(w) = &self.write_pool {
+            w.close().await;
+        }
         crate::with_db!(&self.db, pool => pool.close().await)
     }
 }

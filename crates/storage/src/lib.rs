@@ -21,7 +21,7 @@ mod units;
 mod users;
 mod write;
 
-pub use audit::AuditEvent;
+pub use audit::{AuditEvent, TrailPage};
 pub use audit_chain::AuditReport;
 pub use backup::BackupRefusal;
 pub use connect::{Backend, Store};

@@ -60,10 +60,8 @@ impl Store {
     /// A handle on the same database, scoped to plan `id` (from [`Store::plans`]).
     pub fn with_plan_id(&self, id: i64) -> Store {
         Store {
-            db: self.db.clone(),
             plan: id,
-            version: self.version.clone(),
-            writer: self.writer.clone(),
+            ..self.clone()
         }
     }
 

@@ -63,6 +63,55 @@ pub struct FormChanges {
 
 type ValueRow = (String, String, Option<f64>, Option<String>);
 
+/// The stored values of `unit`'s report of `year` among `sent`'s elements.
+async fn current_values(
+    w: &mut Writer,
+    unit: &str,
+    year: i32,
+    sent: &[(String, Option<DataValue>)],
+) -> Result<HashMap<String, (Option<f64>, Option<String>)>> {
+    let mut current = HashMap::new();
+    for chunk in sent.chunks(500) {
+        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 4)).collect();
+        let sql = format!(
+            "SELECT org_unit_code, element_code, value_num, value_text FROM data_values \
+             WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3 AND element_code IN ({})",
+            list.join(", ")
+        );
+        let mut a = args![unit, year, w.plan];
+        a.extend(chunk.iter().map(|(e, _)| crate::write::Arg::from(e.as_str())));
+        let rows = w.fetch_all::<ValueRow>(&sql, a).await?;
+        current.extend(rows.into_iter().map(|(_, element, num, text)| (element, (num, text))));
+    }
+    Ok(current)
+}
+
+/// `data_values` as a save writes it, and its key.
+const VALUE_KEY: [&str; 4] = ["plan_id", "org_unit_code", "element_code", "year"];
+const VALUE_COLUMNS: [&str; 8] = [
+    "org_unit_code",
+    "element_code",
+    "year",
+    "value_num",
+    "value_text",
+    "updated_at",
+    "updated_by",
+    "plan_id",
+];
+
+/// `narratives` as a save writes it, and its key.
+const NARRATIVE_KEY: [&str; 5] = ["plan_id", "org_unit_code", "year", "task_group", "kind"];
+const NARRATIVE_COLUMNS: [&str; 8] = [
+    "org_unit_code",
+    "year",
+    "task_group",
+    "kind",
+    "body",
+    "updated_at",
+    "updated_by",
+    "plan_id",
+];
+
 /// The two value columns as the audit trail records them.
 pub(crate) fn recorded(columns: &(Option<f64>, Option<String>)) -> Option<Recorded> {
     match columns {
@@ -103,77 +152,83 @@ impl Store {
     pub async fn save_form(&self, stamp: &Stamp, unit: &str, year: i32, form: &FormChanges) -> Result<usize> {
         let at = stamp.at_text();
         let mut w = self.begin_write().await?;
-        w.execute(
-            "INSERT INTO reports (org_unit_code, year, state, updated_at, updated_by, plan_id) VALUES ($1, $2, 'draft', $3, $4, $5) ON CONFLICT (plan_id, org_unit_code, year) DO NOTHING",
-            args![unit, year, &at, &stamp.actor, w.plan],
-        )
-        .await?;
-        let sql = format!(
-            "SELECT state, explanation FROM reports WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3{}",
-            w.for_update()
-        );
-        let (state, old_explanation): (String, Option<String>) = w.fetch_one(&sql, args![unit, year, w.plan]).await?;
+        // The report, created as a draft if it is not there yet and stamped
+        // with this save, and its state, in one statement: the update also
+        // locks the row on PostgreSQL until commit, as `FOR UPDATE` would.
+        // A save refused below rolls the stamp back with the rest.
+        let (state, old_explanation): (String, Option<String>) = w
+            .fetch_one(
+                "INSERT INTO reports (org_unit_code, year, state, updated_at, updated_by, plan_id) VALUES ($1, $2, 'draft', $3, $4, $5) \
+                 ON CONFLICT (plan_id, org_unit_code, year) DO UPDATE SET updated_at = excluded.updated_at, updated_by = excluded.updated_by \
+                 RETURNING state, explanation",
+                args![unit, year, &at, &stamp.actor, w.plan],
+            )
+            .await?;
         let state = stored_state(&state)?;
         if !state.is_editable() {
             return Err(Conflict::NotEditable { state }.into());
         }
-        let mut changed = 0;
-        // The report's current values in one read (the row lock holds them still).
-        let current: HashMap<String, (Option<f64>, Option<String>)> = w
-            .fetch_all::<ValueRow>(
-                "SELECT org_unit_code, element_code, value_num, value_text FROM data_values WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3",
+        // What the report holds now of what the form sends, in one read
+        // per table (the lock holds it still): a save of one figure reads
+        // one row, which matters while every save waits for the one before.
+        let current = current_values(&mut w, unit, year, &form.values).await?;
+        let written: HashMap<(i32, String), String> = if form.narratives.is_empty() {
+            HashMap::new()
+        } else {
+            w.fetch_all::<(i32, String, String)>(
+                "SELECT task_group, kind, body FROM narratives WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3",
                 args![unit, year, w.plan],
             )
             .await?
             .into_iter()
-            .map(|(_, element, num, text)| (element, (num, text)))
-            .collect();
+            .map(|(group, kind, body)| ((group, kind), body))
+            .collect()
+        };
+        // Then every change in one statement per table, and their events in one.
+        let mut changes = Vec::new();
+        let mut values = Vec::new();
         for (element, value) in &form.values {
             let new = value.as_ref().map(DataValue::to_columns).unwrap_or((None, None));
             let old = current.get(element).cloned().unwrap_or((None, None));
             if old == new {
                 continue;
             }
-            w.execute(
-                "INSERT INTO data_values (org_unit_code, element_code, year, value_num, value_text, updated_at, updated_by, plan_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                 ON CONFLICT (plan_id, org_unit_code, element_code, year) DO UPDATE SET value_num = excluded.value_num, value_text = excluded.value_text, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-                args![unit, element, year, new.0, &new.1, &at, &stamp.actor, w.plan],
-            )
-            .await?;
-            let change = Change::ValueSet {
+            values.push(args![unit, element, year, new.0, &new.1, &at, &stamp.actor, w.plan]);
+            changes.push(Change::ValueSet {
                 element: element.clone(),
                 old: recorded(&old),
                 new: recorded(&new),
-            };
-            w.audit(stamp, Some(unit), Some(year), &change).await?;
-            changed += 1;
+            });
         }
+        let mut narratives = Vec::new();
         for ((group, kind), body) in &form.narratives {
-            let old: Option<(String,)> = w
-                .fetch_optional(
-                    "SELECT body FROM narratives WHERE org_unit_code = $1 AND year = $2 AND task_group = $3 AND kind = $4 AND plan_id = $5",
-                    args![unit, year, *group, kind.as_str(), w.plan],
-                )
-                .await?;
-            let old = old.map(|(b,)| b);
+            let old = i32::try_from(*group)
+                .ok()
+                .and_then(|g| written.get(&(g, kind.as_str().to_string())))
+                .cloned();
             if old.as_deref().unwrap_or("") == body.as_str() {
                 continue;
             }
-            w.execute(
-                "INSERT INTO narratives (org_unit_code, year, task_group, kind, body, updated_at, updated_by, plan_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                 ON CONFLICT (plan_id, org_unit_code, year, task_group, kind) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-                args![unit, year, *group, kind.as_str(), body, &at, &stamp.actor, w.plan],
-            )
-            .await?;
-            let change = Change::NarrativeSet {
+            narratives.push(args![
+                unit,
+                year,
+                *group,
+                kind.as_str(),
+                body,
+                &at,
+                &stamp.actor,
+                w.plan
+            ]);
+            changes.push(Change::NarrativeSet {
                 task_group: *group,
                 narrative: *kind,
                 old,
                 new: body.clone(),
-            };
-            w.audit(stamp, Some(unit), Some(year), &change).await?;
-            changed += 1;
+            });
         }
+        w.upsert_rows("data_values", &VALUE_COLUMNS, &VALUE_KEY, values).await?;
+        w.upsert_rows("narratives", &NARRATIVE_COLUMNS, &NARRATIVE_KEY, narratives)
+            .await?;
         if let Some(explanation) = &form.explanation
             && old_explanation.as_deref().unwrap_or("") != explanation.as_str()
         {
@@ -182,18 +237,13 @@ impl Store {
                 args![explanation, unit, year, w.plan],
             )
             .await?;
-            let change = Change::ExplanationSet {
+            changes.push(Change::ExplanationSet {
                 old: old_explanation,
                 new: explanation.clone(),
-            };
-            w.audit(stamp, Some(unit), Some(year), &change).await?;
-            changed += 1;
+            });
         }
-        w.execute(
-            "UPDATE reports SET updated_at = $1, updated_by = $2 WHERE org_unit_code = $3 AND year = $4 AND plan_id = $5",
-            args![&at, &stamp.actor, unit, year, w.plan],
-        )
-        .await?;
+        let changed = changes.len();
+        w.audit_all(stamp, Some(unit), Some(year), &changes).await?;
         w.commit().await?;
         Ok(changed)
     }
@@ -369,6 +419,43 @@ impl Store {
             .into_iter()
             .filter_map(|(u, d)| Some((u, d.parse().ok()?)))
             .collect())
+    }
+
+    /// One unit's own deadline for `year`, if it was extended.
+    pub async fn deadline_extension(&self, unit: &str, year: i32) -> Result<Option<NaiveDate>> {
+        let plan = self.plan_id().await?;
+        let row: Option<(String,)> = with_db!(&self.db, pool => {
+            sqlx::query_as("SELECT due_date FROM deadline_extensions WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3")
+                .bind(unit).bind(year).bind(plan).fetch_optional(pool).await?
+        });
+        Ok(row.and_then(|(d,)| d.parse().ok()))
+    }
+
+    /// What a unit's form shows of its values, in one query: the working
+    /// values of `year` (drafts included) and the approved ones of the year
+    /// before (the comparisons' baseline).
+    pub async fn form_values(&self, plan: &Plan, unit: &str, year: i32) -> Result<(UnitValues, UnitValues)> {
+        let plan_id = self.plan_id().await?;
+        /// Which copy (0 working, 1 approved), then a [`ValueRow`].
+        type CopyRow = (i32, String, String, Option<f64>, Option<String>);
+        let rows: Vec<CopyRow> = with_db!(&self.db, pool => {
+            sqlx::query_as(
+                // The key's order keeps SQLite on the key (plan, unit, …):
+                // without it, it read the whole year through (plan, year).
+                "SELECT 0 AS copy, org_unit_code, element_code, value_num, value_text FROM data_values \
+                 WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3 \
+                 UNION ALL SELECT * FROM (SELECT 1, org_unit_code, element_code, value_num, value_text FROM approved_values \
+                 WHERE org_unit_code = $1 AND year = $4 AND plan_id = $3 ORDER BY org_unit_code, element_code) AS last_year",
+            )
+            .bind(unit).bind(year).bind(plan_id).bind(year - 1).fetch_all(pool).await?
+        });
+        let (mut working, mut approved) = (Vec::new(), Vec::new());
+        for (copy, u, e, num, text) in rows {
+            let to = if copy == 0 { &mut working } else { &mut approved };
+            to.push((u, e, num, text));
+        }
+        let one = |rows| to_year_values(plan, rows).units.remove(unit).unwrap_or_default();
+        Ok((one(working), one(approved)))
     }
 
     /// The official (approved) values of every unit for `year`.

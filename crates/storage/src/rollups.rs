@@ -276,26 +276,23 @@ impl Store {
         )
         .await?;
         w.analyze("reports").await?;
-        for (table, stamp_cols) in [
-            ("data_values", ["updated_at", "updated_by"]),
-            ("approved_values", ["approved_at", "approved_by"]),
-        ] {
-            let cols = [
-                "org_unit_code",
-                "element_code",
-                "year",
-                "value_num",
-                "value_text",
-                stamp_cols[0],
-                stamp_cols[1],
-                "plan_id",
-            ];
-            let batch = rows
-                .iter()
-                .map(|(unit, code, n, t)| args![*unit, *code, year, *n, t, &at, &stamp.actor, plan_id])
-                .collect();
-            w.insert_rows(table, &cols, batch).await?;
-        }
+        let cols = [
+            "org_unit_code",
+            "element_code",
+            "year",
+            "value_num",
+            "value_text",
+            "updated_at",
+            "updated_by",
+            "plan_id",
+        ];
+        let batch = rows
+            .iter()
+            .map(|(unit, code, n, t)| args![*unit, *code, year, *n, t, &at, &stamp.actor, plan_id])
+            .collect();
+        w.insert_rows("data_values", &cols, batch).await?;
+        w.analyze("data_values").await?;
+        copy_to_approved(&mut w, year, &units, &at, &stamp.actor).await?;
         let change = Change::ValuesImported {
             values: rows.len() as u64,
             units: units.len() as u64,
@@ -304,4 +301,36 @@ impl Store {
         w.commit().await?;
         Ok(rows.len())
     }
+}
+
+/// Units per statement when the imported values are copied to the approved
+/// copy: well under either database's limit of bound parameters.
+const COPY_UNITS: usize = 500;
+
+/// The approved copy of the values just imported, copied inside the database
+/// from the working copy rather than sent a second time: half the import's
+/// binding (SQLite) or COPY parsing (PostgreSQL). Only the imported units:
+/// their reports were created by this transaction, so every working value of
+/// theirs for `year` is one it wrote, and another unit's draft of the same
+/// year is never approved by it.
+async fn copy_to_approved(
+    w: &mut crate::write::Writer,
+    year: i32,
+    units: &[&String],
+    at: &str,
+    actor: &str,
+) -> Result<()> {
+    for chunk in units.chunks(COPY_UNITS) {
+        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 5)).collect();
+        let sql = format!(
+            "INSERT INTO approved_values (org_unit_code, element_code, year, value_num, value_text, approved_at, approved_by, plan_id) \
+             SELECT org_unit_code, element_code, year, value_num, value_text, $1, $2, plan_id FROM data_values \
+             WHERE plan_id = $3 AND year = $4 AND org_unit_code IN ({}) ORDER BY org_unit_code, element_code",
+            list.join(", ")
+        );
+        let mut a = args![at, actor, w.plan, year];
+        a.extend(chunk.iter().map(|u| crate::write::Arg::from(u.as_str())));
+        w.execute(&sql, a).await?;
+    }
+    Ok(())
 }

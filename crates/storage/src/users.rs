@@ -374,25 +374,6 @@ impl Store {
         w.commit().await
     }
 
-    /// Display names of the given accounts (the actors of a history), read
-    /// in one query rather than every account.
-    pub async fn display_names(&self, usernames: &[&str]) -> Result<std::collections::HashMap<String, String>> {
-        let mut out = std::collections::HashMap::new();
-        for chunk in usernames.chunks(500) {
-            let rows: Vec<(String, String)> = with_db!(&self.db, pool => {
-                let mut qb = sqlx::QueryBuilder::new("SELECT username, display_name FROM users WHERE username IN (");
-                let mut sep = qb.separated(", ");
-                for u in chunk {
-                    sep.push_bind(*u);
-                }
-                qb.push(")");
-                qb.build_query_as().fetch_all(pool).await?
-            });
-            out.extend(rows);
-        }
-        Ok(out)
-    }
-
     /// The account if the password matches and the account is enabled.
     /// An unknown or disabled account is verified against a dummy hash:
     /// the same work, so the time taken tells nothing.

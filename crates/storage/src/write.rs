@@ -138,6 +138,7 @@ impl Store {
                 let turn = tokio::time::timeout(WRITE_TURN_WAIT, self.writer.clone().lock_owned())
                     .await
                     .ok();
+                let pool = self.write_pool.as_ref().unwrap_or(pool);
                 (Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?), turn)
             }
             Db::Postgres(pool) => (Tx::Postgres(pool.begin().await?), None),
@@ -266,14 +267,101 @@ impl Writer {
         self.insert_chained(event_row(stamp, unit, year, change, plan)).await
     }
 
+    /// Appends `changes` to the trail as events of one stamp, in order, in
+    /// one statement per [`ROWS_PER_STATEMENT`] events: a form's save is one
+    /// trip to the database, not one per field.
+    pub(crate) async fn audit_all(
+        &mut self,
+        stamp: &Stamp,
+        unit: Option<&str>,
+        year: Option<i32>,
+        changes: &[Change],
+    ) -> Result<()> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        self.chain_head().await?;
+        let plan = self.plan_arg();
+        let head = self.chain.as_mut().expect("the chain's end is read first");
+        let rows: Vec<Vec<Arg>> = changes
+            .iter()
+            .map(|change| {
+                let row = event_row(stamp, unit, year, change, plan);
+                let (seq, prev, hash) = head.append(&row);
+                args![
+                    row.at,
+                    row.actor,
+                    row.action,
+                    row.unit,
+                    row.year,
+                    row.reason,
+                    row.payload,
+                    row.plan_id,
+                    seq,
+                    prev,
+                    hash
+                ]
+            })
+            .collect();
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO audit_events ({AUDIT_COLUMNS}) VALUES {}",
+                placeholders(chunk)
+            );
+            self.execute(&sql, chunk.concat()).await?;
+        }
+        Ok(())
+    }
+
+    /// Inserts `rows` into `table`, or updates the rows whose `key` they
+    /// carry (every other column set to the new row's), in statements of up
+    /// to [`ROWS_PER_STATEMENT`] rows. Each row holds `columns`, in order.
+    pub(crate) async fn upsert_rows(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        key: &[&str],
+        rows: Vec<Vec<Arg>>,
+    ) -> Result<()> {
+        let set: Vec<String> = columns
+            .iter()
+            .filter(|c| !key.contains(c))
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect();
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO {table} ({}) VALUES {} ON CONFLICT ({}) DO UPDATE SET {}",
+                columns.join(", "),
+                placeholders(chunk),
+                key.join(", "),
+                set.join(", ")
+            );
+            self.execute(&sql, chunk.concat()).await?;
+        }
+        Ok(())
+    }
+
     /// Inserts `row` at the next place of the chain (already read).
     async fn insert_chained(&mut self, row: ChainRow) -> Result<()> {
         let head = self.chain.as_mut().expect("the chain's end is read first");
         let (seq, prev, hash) = head.append(&row);
         self.execute(
-            "INSERT INTO audit_events (at, actor, action, org_unit_code, year, reason, payload, plan_id, seq, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            args![row.at, row.actor, row.action, row.unit, row.year, row.reason, row.payload, row.plan_id, seq, prev, hash],
+            &format!(
+                "INSERT INTO audit_events ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+            ),
+            args![
+                row.at,
+                row.actor,
+                row.action,
+                row.unit,
+                row.year,
+                row.reason,
+                row.payload,
+                row.plan_id,
+                seq,
+                prev,
+                hash
+            ],
         )
         .await?;
         Ok(())
@@ -420,6 +508,32 @@ fn event_row(stamp: &Stamp, unit: Option<&str>, year: Option<i32>, change: &Chan
         plan_id: plan,
         ..ChainRow::default()
     }
+}
+
+/// The columns an audit event is written with.
+const AUDIT_COLUMNS: &str = "at, actor, action, org_unit_code, year, reason, payload, plan_id, seq, prev_hash, hash";
+
+/// Rows per statement of a batched write: a form's worth, and at most a
+/// few thousand parameters, which SQLite numbers by a linear search.
+const ROWS_PER_STATEMENT: usize = 100;
+
+/// `($1, …, $k), ($k+1, …)`: the placeholders of `rows`, numbered in order.
+fn placeholders(rows: &[Vec<Arg>]) -> String {
+    let mut n = 0;
+    let tuples: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            let one: Vec<String> = row
+                .iter()
+                .map(|_| {
+                    n += 1;
+                    format!("${n}")
+                })
+                .collect();
+            format!("({})", one.join(", "))
+        })
+        .collect();
+    tuples.join(", ")
 }
 
 /// Bytes handed to PostgreSQL's COPY at a time.

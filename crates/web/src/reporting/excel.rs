@@ -6,15 +6,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use xhht_office::import::{self, Draft, ImportError};
 use xhht_storage::{FormChanges, Stamp};
 
-use super::page::previous_year;
 use crate::auth::{ReadReport, WriteReport};
 use crate::respond::{AppError, ErrorKind, XLSX, attachment, blocking};
 use crate::state::AppState;
 
 pub async fn template(State(state): State<AppState>, at: ReadReport) -> Result<Response, AppError> {
     let (year, u) = (at.year, &at.unit);
-    let prev = previous_year(&state, &u.code, year).await?;
-    let current = state.store.working_values(&state.plan, &u.code, year).await?;
+    let (current, prev) = state.store.form_values(&state.plan, &u.code, year).await?;
     let (plan, unit) = (state.plan.clone(), u.clone());
     let made = blocking(move || xhht_office::template::unit_template(&plan, &unit, year, &prev, &current)).await?;
     attachment(made, XLSX, &format!("bao-cao-{year}-{}.xlsx", u.code), "tệp mẫu")

@@ -149,28 +149,19 @@ pub async fn previous_year(state: &AppState, unit: &str, year: i32) -> Result<Un
     state.store.approved_unit_values(&state.plan, unit, year - 1).await
 }
 
-/// The report's data, with page `page` of its history.
+/// The report's data, with page `page` of its history: six queries, each
+/// of this unit and year only (a form is what a rush of reporters loads).
 pub async fn load(state: &AppState, unit: &OrgUnit, year: i32, page: PageNo) -> Result<Loaded, StorageError> {
     let plan = &state.plan;
-    let values = state.store.working_values(plan, &unit.code, year).await?;
-    let prev = previous_year(state, &unit.code, year).await?;
+    let (values, prev) = state.store.form_values(plan, &unit.code, year).await?;
     let row = state.store.report(&unit.code, year).await?;
     let narratives = state.store.narratives(&unit.code, year).await?.into_iter().collect();
-    let (events, pager) = history_page(state, &unit.code, year, page).await?;
-    let last_move: Vec<_> = state.store.last_move(&unit.code, year).await?.into_iter().collect();
-    let mut actors: Vec<&str> = events
-        .iter()
-        .chain(&last_move)
-        .map(|e| e.event.actor.as_str())
-        .collect();
-    actors.sort_unstable();
-    actors.dedup();
-    let names: HashMap<String, String> = state.store.display_names(&actors).await?;
-    let extension = state.store.deadline_extensions(year).await?.remove(&unit.code);
+    let (trail, pager) = history_page(state, &unit.code, year, page).await?;
+    let extension = state.store.deadline_extension(&unit.code, year).await?;
     Ok(Loaded {
-        history: history::history(plan, &events, &names),
+        history: history::history(plan, &trail.events, &trail.names),
         history_pager: pager,
-        return_note: history::return_note(&last_move, &names),
+        return_note: history::return_note(trail.last_move.as_slice(), &trail.names),
         due: due_date(plan, year, extension),
         values,
         prev,
@@ -179,28 +170,26 @@ pub async fn load(state: &AppState, unit: &OrgUnit, year: i32, page: PageNo) -> 
     })
 }
 
-/// Page `page` of the report's history (oldest first, as `history` reads
-/// it) and its links; a page past the end is the last page.
+/// Page `page` of the report's history (its events oldest first, as
+/// `history` reads them) and its links; a page past the end is the last page.
 async fn history_page(
     state: &AppState,
     unit: &str,
     year: i32,
     page: PageNo,
-) -> Result<(Vec<xhht_storage::AuditEvent>, Pager), StorageError> {
-    let (mut events, total) = state
-        .store
-        .audit_events_page(unit, year, page.offset(), PAGE_SIZE)
-        .await?;
-    let pager = Pager::new(page, total, |n| format!("/reports/{year}/{unit}?trang={n}#lich-su"));
+) -> Result<(xhht_storage::TrailPage, Pager), StorageError> {
+    let mut trail = state.store.report_trail(unit, year, page.offset(), PAGE_SIZE).await?;
+    let pager = Pager::new(page, trail.total, |n| {
+        format!("/reports/{year}/{unit}?trang={n}#lich-su")
+    });
     if pager.page() != page {
-        events = state
+        trail = state
             .store
-            .audit_events_page(unit, year, pager.page().offset(), PAGE_SIZE)
-            .await?
-            .0;
+            .report_trail(unit, year, pager.page().offset(), PAGE_SIZE)
+            .await?;
     }
-    events.reverse();
-    Ok((events, pager))
+    trail.events.reverse();
+    Ok((trail, pager))
 }
 
 /// What the form sent, when it comes back with problems.

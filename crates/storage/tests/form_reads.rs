@@ -1,0 +1,158 @@
+//! What a report page reads in few queries, on both databases: a unit's
+//! working and last year's approved values together, and a page of its
+//! history with the total, the actors' names and the latest workflow move;
+//! and a save sends only what changed, one audit event per change, in order.
+
+use xhht_domain::access::Role;
+use xhht_domain::audit::Change;
+use xhht_domain::plan::{self, BUILTIN_BA_DINH};
+use xhht_domain::values::{DataValue, YearValues};
+use xhht_domain::workflow::ReportState::*;
+use xhht_storage::{NewUser, Stamp, Store, test_support};
+
+async fn with_plan(name: &str) -> Vec<(Store, plan::Plan)> {
+    let mut out = Vec::new();
+    for store in test_support::stores(name).await {
+        let plan = plan::builtin();
+        store
+            .install_plan(&plan, BUILTIN_BA_DINH, &Stamp::now("test"))
+            .await
+            .unwrap();
+        out.push((store, plan));
+    }
+    out
+}
+
+fn n(x: f64) -> Option<DataValue> {
+    Some(DataValue::Number(x))
+}
+
+#[tokio::test]
+async fn form_values_are_the_units_own_draft_and_last_years_approved() {
+    for (store, plan) in with_plan("form_reads_values").await {
+        let b = store.backend();
+        let mut last = YearValues::default();
+        last.set("00001", "pop_15_60", DataValue::Number(900.0));
+        last.set("00004", "pop_15_60", DataValue::Number(5.0));
+        store
+            .import_approved_year(&Stamp::now("test"), &plan, 2025, &last)
+            .await
+            .unwrap();
+        let stamp = Stamp::now("test");
+        store
+            .save_values(&stamp, "00001", 2026, &[("pop_15_60".into(), n(1000.0))])
+            .await
+            .unwrap();
+        store
+            .save_values(&stamp, "00004", 2026, &[("pop_15_60".into(), n(7.0))])
+            .await
+            .unwrap();
+        let (working, prev) = store.form_values(&plan, "00001", 2026).await.unwrap();
+        assert_eq!(working.get("pop_15_60"), Some(&DataValue::Number(1000.0)), "{b:?}");
+        assert_eq!(working.len(), 1, "{b:?}");
+        assert_eq!(prev.get("pop_15_60"), Some(&DataValue::Number(900.0)), "{b:?}");
+        assert_eq!(prev.len(), 1, "{b:?}");
+        // Last year's drafts are not the baseline; a unit with nothing has nothing.
+        let (working, prev) = store.form_values(&plan, "00006", 2026).await.unwrap();
+        assert!(working.is_empty() && prev.is_empty(), "{b:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_import_approves_only_its_own_units() {
+    for (store, plan) in with_plan("form_reads_import").await {
+        let b = store.backend();
+        // A draft of another unit in the year being imported stays a draft.
+        store
+            .save_values(&Stamp::now("test"), "00006", 2024, &[("pop_15_60".into(), n(42.0))])
+            .await
+            .unwrap();
+        let mut year = YearValues::default();
+        year.set("00001", "pop_15_60", DataValue::Number(900.0));
+        year.set("00004", "literate_15_60", DataValue::Number(80.0));
+        let imported = store
+            .import_approved_year(&Stamp::now("test"), &plan, 2024, &year)
+            .await
+            .unwrap();
+        assert_eq!(imported, 2, "{b:?}");
+        let approved = store.approved_values(&plan, 2024).await.unwrap();
+        let mut units: Vec<&String> = approved.units.keys().collect();
+        units.sort();
+        assert_eq!(units, ["00001", "00004"], "{b:?}");
+        assert_eq!(
+            approved.unit("00004").unwrap().get("literate_15_60"),
+            Some(&DataValue::Number(80.0))
+        );
+        let draft = store.report("00006", 2024).await.unwrap().expect("the draft");
+        assert_eq!(draft.state, Draft, "{b:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_trail_page_carries_its_total_names_and_last_move() {
+    for (store, plan) in with_plan("form_reads_trail").await {
+        let b = store.backend();
+        let reporter = NewUser {
+            username: "phuc-xa",
+            display_name: "Cán bộ Phúc Xá",
+            password: "mật khẩu dài",
+            role: Role::Reporter,
+            org_unit: "00001",
+            must_change_password: false,
+        };
+        store.create_user(&Stamp::now("admin"), &reporter).await.unwrap();
+        let stamp = Stamp::now("phuc-xa");
+        // One save of three figures: three events, in the order sent.
+        let three = [("pop_15_60", 1000.0), ("literate_15_60", 990.0), ("pop_15_plus", 400.0)];
+        let changes: Vec<(String, Option<DataValue>)> = three.iter().map(|(e, v)| (e.to_string(), n(*v))).collect();
+        assert_eq!(store.save_values(&stamp, "00001", 2026, &changes).await.unwrap(), 3);
+        store
+            .change_state(&stamp, &plan, "00001", 2026, &[Draft], Submitted)
+            .await
+            .unwrap();
+        let back = Stamp::now("chuyen-vien").with_reason("Thiếu số liệu");
+        store
+            .change_state(&back, &plan, "00001", 2026, &[Submitted], Returned)
+            .await
+            .unwrap();
+        // A later save: the return is no longer the newest event.
+        store
+            .save_values(&stamp, "00001", 2026, &[("pop_15_60".into(), n(1001.0))])
+            .await
+            .unwrap();
+
+        let page = store.report_trail("00001", 2026, 0, 2).await.unwrap();
+        assert_eq!(page.total, 6, "{b:?}");
+        assert_eq!(page.events.len(), 2, "{b:?}");
+        assert!(page.events[0].id > page.events[1].id, "newest first on {b:?}");
+        let moved = page.last_move.expect("the return");
+        assert!(
+            matches!(moved.event.change, Change::Returned { .. }),
+            "{:?}",
+            moved.event.change
+        );
+        assert_eq!(moved.event.actor, "chuyen-vien");
+        assert_eq!(page.names.get("phuc-xa").map(String::as_str), Some("Cán bộ Phúc Xá"));
+        assert!(!page.names.contains_key("chuyen-vien"), "no such account on {b:?}");
+
+        // The oldest page holds the three values as sent.
+        let oldest = store.report_trail("00001", 2026, 3, 3).await.unwrap();
+        let elements: Vec<String> = oldest
+            .events
+            .iter()
+            .rev()
+            .map(|e| match &e.event.change {
+                Change::ValueSet { element, .. } => element.clone(),
+                other => panic!("{other:?} on {b:?}"),
+            })
+            .collect();
+        assert_eq!(elements, ["pop_15_60", "literate_15_60", "pop_15_plus"], "{b:?}");
+        // Past the end: no events, the total still known.
+        let past = store.report_trail("00001", 2026, 40, 20).await.unwrap();
+        assert!(past.events.is_empty(), "{b:?}");
+        assert_eq!(past.total, 6, "{b:?}");
+        let check = store.verify_audit().await.unwrap();
+        assert!(check.chain_break.is_none(), "{:?} on {b:?}", check.chain_break);
+        assert_eq!(check.chained, check.events, "the batched events chain on {b:?}");
+    }
+}
