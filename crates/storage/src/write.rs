@@ -160,6 +160,12 @@ impl Store {
 }
 
 impl Writer {
+    /// Whether [`Writer::insert_rows`] streams rows at the database's own
+    /// loading speed (PostgreSQL's COPY), rather than binding each value.
+    pub(crate) fn copies_fast(&self) -> bool {
+        matches!(self.tx, Tx::Postgres(_))
+    }
+
     /// Appended to the SELECT of the row a write decides on: PostgreSQL
     /// locks that row until commit; SQLite's transaction already holds the
     /// database's write lock (and has no such clause).
