@@ -322,10 +322,9 @@ const COPY_UNITS: usize = 500;
 
 /// The approved copy of the values just imported, copied inside the database
 /// from the working copy rather than bound a second time (SQLite). Only the
-/// imported units:
-/// their reports were created by this transaction, so every working value of
-/// theirs for `year` is one it wrote, and another unit's draft of the same
-/// year is never approved by it.
+/// imported units: their reports were created by this transaction, so every
+/// working value of theirs for `year` is one it wrote, and another unit's
+/// draft of the same year is never approved by it.
 async fn copy_to_approved(
     w: &mut crate::write::Writer,
     year: i32,

@@ -289,26 +289,16 @@ impl Writer {
         self.chain_head().await?;
         let plan = self.plan_arg();
         let head = self.chain.as_mut().expect("the chain's end is read first");
-        let rows: Vec<Vec<Arg>> = changes
+        let rows = changes
             .iter()
-            .map(|change| {
-                let row = event_row(stamp, unit, year, change, plan);
-                let (seq, prev, hash) = head.append(&row);
-                args![
-                    row.at,
-                    row.actor,
-                    row.action,
-                    row.unit,
-                    row.year,
-                    row.reason,
-                    row.payload,
-                    row.plan_id,
-                    seq,
-                    prev,
-                    hash
-                ]
-            })
+            .map(|change| chained(head, event_row(stamp, unit, year, change, plan)))
             .collect();
+        self.insert_events(rows).await
+    }
+
+    /// Audit rows (as [`chained`] made them), in statements of up to
+    /// [`ROWS_PER_STATEMENT`] rows.
+    async fn insert_events(&mut self, rows: Vec<Vec<Arg>>) -> Result<()> {
         for chunk in rows.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
                 "INSERT INTO audit_events ({AUDIT_COLUMNS}) VALUES {}",
@@ -350,27 +340,8 @@ impl Writer {
     /// Inserts `row` at the next place of the chain (already read).
     async fn insert_chained(&mut self, row: ChainRow) -> Result<()> {
         let head = self.chain.as_mut().expect("the chain's end is read first");
-        let (seq, prev, hash) = head.append(&row);
-        self.execute(
-            &format!(
-                "INSERT INTO audit_events ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-            ),
-            args![
-                row.at,
-                row.actor,
-                row.action,
-                row.unit,
-                row.year,
-                row.reason,
-                row.payload,
-                row.plan_id,
-                seq,
-                prev,
-                hash
-            ],
-        )
-        .await?;
-        Ok(())
+        let row = chained(head, row);
+        self.insert_events(vec![row]).await
     }
 
     /// Reads and locks the chain's end once per write. A database whose
@@ -514,6 +485,24 @@ fn event_row(stamp: &Stamp, unit: Option<&str>, year: Option<i32>, change: &Chan
         plan_id: plan,
         ..ChainRow::default()
     }
+}
+
+/// `row` placed at the chain's next link, as the arguments of [`AUDIT_COLUMNS`].
+fn chained(head: &mut Head, row: ChainRow) -> Vec<Arg> {
+    let (seq, prev, hash) = head.append(&row);
+    args![
+        row.at,
+        row.actor,
+        row.action,
+        row.unit,
+        row.year,
+        row.reason,
+        row.payload,
+        row.plan_id,
+        seq,
+        prev,
+        hash
+    ]
 }
 
 /// The columns an audit event is written with.
