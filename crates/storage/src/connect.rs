@@ -34,11 +34,12 @@ pub struct Store {
     /// (shared by clones and by every plan's handle): pages rendered for
     /// an older version are stale. One server process per database.
     pub(crate) version: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    /// SQLite writers of this process take turns here before `BEGIN
-    /// IMMEDIATE`: queued in order, instead of each retrying the database
-    /// lock in SQLite's busy handler, whose sleeps (up to 100 ms a try) made
-    /// the tail of a rush of saves. Shared by clones and plan handles.
-    pub(crate) writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// The writers of this process take turns here, queued in order, and
+    /// share commits (`write::group`): instead of each retrying SQLite's
+    /// lock in its busy handler, whose sleeps (up to 100 ms a try) made the
+    /// tail of a rush of saves, and each waiting for the disk on its own.
+    /// Shared by clones and plan handles.
+    pub(crate) turns: std::sync::Arc<crate::write::Turns>,
     /// SQLite: the connection writes go through, apart from the readers'
     /// pool, so a writer holding the lock never waits for a connection
     /// behind a queue of page loads (`None` on PostgreSQL).
@@ -92,7 +93,7 @@ impl Store {
             db: Db::Sqlite(pool),
             plan: 0,
             version: Default::default(),
-            writer: Default::default(),
+            turns: Default::default(),
             write_pool: Some(write_pool),
         })
     }
@@ -107,7 +108,7 @@ impl Store {
             db: Db::Postgres(pool),
             plan: 0,
             version: Default::default(),
-            writer: Default::default(),
+            turns: Default::default(),
             write_pool: None,
         })
     }

@@ -26,6 +26,14 @@ pub enum StorageError {
     /// A backup or restore refused (see [`crate::BackupRefusal`]).
     #[error("backup: {0:?}")]
     Backup(crate::BackupRefusal),
+    /// No turn to write came within the wait (the server is overloaded or
+    /// a long write holds it): nothing was written.
+    #[error("máy chủ đang bận, chưa ghi gì")]
+    Busy,
+    /// The commit shared by this write and others failed: nothing of this
+    /// write was kept.
+    #[error("lỗi ghi cơ sở dữ liệu: {0}")]
+    GroupCommit(String),
     /// Stored data this code never writes (a hand-edited database).
     #[error("unreadable stored data: {0}")]
     Corrupt(String),

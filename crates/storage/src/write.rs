@@ -31,7 +31,10 @@ use xhht_domain::audit::Change;
 use xhht_domain::audit::chain::{ChainRow, Head};
 
 use crate::reports::Stamp;
-use crate::{Db, Result, Store};
+use crate::{Result, Store};
+
+mod group;
+pub(crate) use group::Turns;
 
 /// One bound parameter, owned, so one list of arguments serves both drivers.
 #[derive(Debug, Clone)]
@@ -102,12 +105,12 @@ enum Tx {
     Postgres(Transaction<'static, Postgres>),
 }
 
-/// How long a SQLite writer waits for its turn: SQLite's busy timeout.
-const WRITE_TURN_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// An open write transaction. Dropped without [`Writer::commit`], it rolls back.
+/// An open write: a savepoint in this process's write transaction (see
+/// `group`). Dropped without [`Writer::commit`], it rolls back.
 pub(crate) struct Writer {
-    tx: Tx,
+    /// The turn, until the write is committed or dropped.
+    turn: Option<group::Turn>,
+    turns: std::sync::Arc<Turns>,
     /// The plan the store is scoped to: every plan-owned row written or
     /// read here carries it (0 before any plan is installed).
     pub(crate) plan: i64,
@@ -116,8 +119,14 @@ pub(crate) struct Writer {
     /// The audit chain's end, read and locked at this write's first event
     /// and stored again at commit.
     chain: Option<Head>,
-    /// This process's turn to write (SQLite), released with the transaction.
-    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        if let Some(turn) = self.turn.take() {
+            self.turns.abandon(turn, self.version.clone());
+        }
+    }
 }
 
 /// A row type both drivers can decode (tuples of plain types, `FromRow` structs).
@@ -130,25 +139,16 @@ impl<T> Row for T where T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::
 impl Store {
     /// Opens the write transaction every change goes through.
     pub(crate) async fn begin_write(&self) -> Result<Writer> {
-        let (tx, turn) = match &self.db {
-            Db::Sqlite(pool) => {
-                // Wait no longer than SQLite itself would; past that, the
-                // busy timeout decides as before (another process may hold
-                // the lock, or a write of ours is stuck).
-                let turn = tokio::time::timeout(WRITE_TURN_WAIT, self.writer.clone().lock_owned())
-                    .await
-                    .ok();
-                let pool = self.write_pool.as_ref().unwrap_or(pool);
-                (Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?), turn)
-            }
-            Db::Postgres(pool) => (Tx::Postgres(pool.begin().await?), None),
-        };
+        let turn = self
+            .turns
+            .take(&self.db, self.write_pool.as_ref(), &self.version)
+            .await?;
         let mut w = Writer {
-            tx,
+            turn: Some(turn),
+            turns: self.turns.clone(),
             plan: self.plan,
             version: self.version.clone(),
             chain: None,
-            _turn: turn,
         };
         if w.plan == 0 {
             // A handle opened before any plan: the first installed one.
@@ -160,17 +160,25 @@ impl Store {
 }
 
 impl Writer {
+    fn tx(&mut self) -> &mut Tx {
+        self.turn.as_mut().expect("an open write holds its turn").tx()
+    }
+
+    fn tx_ref(&self) -> &Tx {
+        self.turn.as_ref().expect("an open write holds its turn").tx_ref()
+    }
+
     /// Whether [`Writer::insert_rows`] streams rows at the database's own
     /// loading speed (PostgreSQL's COPY), rather than binding each value.
     pub(crate) fn copies_fast(&self) -> bool {
-        matches!(self.tx, Tx::Postgres(_))
+        matches!(self.tx_ref(), Tx::Postgres(_))
     }
 
     /// Appended to the SELECT of the row a write decides on: PostgreSQL
     /// locks that row until commit; SQLite's transaction already holds the
     /// database's write lock (and has no such clause).
     pub(crate) fn for_update(&self) -> &'static str {
-        match self.tx {
+        match self.tx_ref() {
             Tx::Sqlite(_) => "",
             Tx::Postgres(_) => " FOR UPDATE",
         }
@@ -180,7 +188,7 @@ impl Writer {
     /// roll-ups): on PostgreSQL, locks `table` against every other writer
     /// of it until commit (readers go on). SQLite: already locked.
     pub(crate) async fn lock_table(&mut self, table: &str) -> Result<()> {
-        if let Tx::Postgres(tx) = &mut self.tx {
+        if let Tx::Postgres(tx) = self.tx() {
             let sql = format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE");
             sqlx::query(&sql).execute(&mut **tx).await?;
         }
@@ -193,7 +201,7 @@ impl Writer {
     /// scanning a whole year (without it a 1.3 M-value import took 400 s).
     /// SQLite's checks always use the key: nothing to do.
     pub(crate) async fn analyze(&mut self, table: &str) -> Result<()> {
-        if let Tx::Postgres(tx) = &mut self.tx {
+        if let Tx::Postgres(tx) = self.tx() {
             sqlx::query(&format!("ANALYZE {table}")).execute(&mut **tx).await?;
         }
         Ok(())
@@ -201,7 +209,7 @@ impl Writer {
 
     /// Runs one statement; returns the number of rows it changed.
     pub(crate) async fn execute(&mut self, sql: &str, args: Vec<Arg>) -> Result<u64> {
-        Ok(match &mut self.tx {
+        Ok(match self.tx() {
             Tx::Sqlite(tx) => bind_all!(sqlx::query(sql), args)
                 .execute(&mut **tx)
                 .await?
@@ -214,21 +222,21 @@ impl Writer {
     }
 
     pub(crate) async fn fetch_optional<T: Row>(&mut self, sql: &str, args: Vec<Arg>) -> Result<Option<T>> {
-        Ok(match &mut self.tx {
+        Ok(match self.tx() {
             Tx::Sqlite(tx) => bind_all!(sqlx::query_as(sql), args).fetch_optional(&mut **tx).await?,
             Tx::Postgres(tx) => bind_all!(sqlx::query_as(sql), args).fetch_optional(&mut **tx).await?,
         })
     }
 
     pub(crate) async fn fetch_one<T: Row>(&mut self, sql: &str, args: Vec<Arg>) -> Result<T> {
-        Ok(match &mut self.tx {
+        Ok(match self.tx() {
             Tx::Sqlite(tx) => bind_all!(sqlx::query_as(sql), args).fetch_one(&mut **tx).await?,
             Tx::Postgres(tx) => bind_all!(sqlx::query_as(sql), args).fetch_one(&mut **tx).await?,
         })
     }
 
     pub(crate) async fn fetch_all<T: Row>(&mut self, sql: &str, args: Vec<Arg>) -> Result<Vec<T>> {
-        Ok(match &mut self.tx {
+        Ok(match self.tx() {
             Tx::Sqlite(tx) => bind_all!(sqlx::query_as(sql), args).fetch_all(&mut **tx).await?,
             Tx::Postgres(tx) => bind_all!(sqlx::query_as(sql), args).fetch_all(&mut **tx).await?,
         })
@@ -408,13 +416,8 @@ impl Writer {
             )
             .await?;
         }
-        match self.tx {
-            Tx::Sqlite(tx) => tx.commit().await?,
-            Tx::Postgres(tx) => tx.commit().await?,
-        }
-        // After the commit: a page rendered from here on sees the change.
-        self.version.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-        Ok(())
+        let turn = self.turn.take().expect("an open write holds its turn");
+        self.turns.done(turn, &self.version).await
     }
 }
 
@@ -426,7 +429,7 @@ impl Writer {
     /// Inside this transaction, like any other write.
     pub(crate) async fn insert_rows(&mut self, table: &str, columns: &[&str], rows: Vec<Vec<Arg>>) -> Result<u64> {
         let n = rows.len() as u64;
-        match &mut self.tx {
+        match self.tx() {
             Tx::Postgres(tx) => {
                 let sql = format!("COPY {table} ({}) FROM STDIN WITH (FORMAT csv)", columns.join(", "));
                 let mut copy = tx.copy_in_raw(&sql).await?;

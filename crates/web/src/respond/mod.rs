@@ -215,6 +215,7 @@ impl From<StorageError> for AppError {
             StorageError::Conflict(c) => conflict(&c),
             StorageError::Refused(r) => r.into(),
             StorageError::NotFound(m) => Self::not_found(missing_text(&m)),
+            StorageError::Busy => Self::new(ErrorKind::Busy, ""),
             other => Self::internal(other),
         }
     }
