@@ -30,10 +30,6 @@ pub struct Store {
     /// The plan this handle reads and writes (see `plans.rs`); 0 when the
     /// database holds no plan yet.
     pub(crate) plan: i64,
-    /// Bumped after every committed write through this process's handles
-    /// (shared by clones and by every plan's handle): pages rendered for
-    /// an older version are stale. One server process per database.
-    pub(crate) version: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// The writers of this process take turns here, queued in order, and
     /// share commits (`write::group`): instead of each retrying SQLite's
     /// lock in its busy handler, whose sleeps (up to 100 ms a try) made the
@@ -45,6 +41,10 @@ pub struct Store {
     /// behind a queue of page loads (`None` on PostgreSQL).
     pub(crate) write_pool: Option<sqlx::SqlitePool>,
 }
+
+/// Rows a SQLite query hands back before it waits for the caller: a form's
+/// values and last year's (two per element) fit.
+const ROW_BUFFER: usize = 1024;
 
 impl Store {
     /// Opens (creating if needed) the database at `url` and migrates it.
@@ -76,7 +76,11 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // A result's rows go to the caller through a channel this big: at
+            // sqlx's 50, the database's thread stopped after every row past
+            // the 50th and was woken again, a thread switch per row.
+            .row_buffer_size(ROW_BUFFER);
         // No ping before each acquire: an embedded database's connection
         // cannot go stale, and the ping is a trip to its thread.
         let pool = SqlitePoolOptions::new()
@@ -92,7 +96,6 @@ impl Store {
         Ok(Self {
             db: Db::Sqlite(pool),
             plan: 0,
-            version: Default::default(),
             turns: Default::default(),
             write_pool: Some(write_pool),
         })
@@ -107,7 +110,6 @@ impl Store {
         Ok(Self {
             db: Db::Postgres(pool),
             plan: 0,
-            version: Default::default(),
             turns: Default::default(),
             write_pool: None,
         })
@@ -138,9 +140,9 @@ impl Store {
         Ok(())
     }
 
-    /// The data version: changes after every committed write (see `version`).
+    /// The data version: changes after every committed write (`write::Turns::version`).
     pub fn data_version(&self) -> u64 {
-        self.version.load(std::sync::atomic::Ordering::Acquire)
+        self.turns.version.load(std::sync::atomic::Ordering::Acquire)
     }
 
     pub fn backend(&self) -> Backend {

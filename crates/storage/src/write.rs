@@ -114,19 +114,9 @@ pub(crate) struct Writer {
     /// The plan the store is scoped to: every plan-owned row written or
     /// read here carries it (0 before any plan is installed).
     pub(crate) plan: i64,
-    /// The store's data version, bumped once this write commits.
-    version: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// The audit chain's end, read and locked at this write's first event
     /// and stored again at commit.
     chain: Option<Head>,
-}
-
-impl Drop for Writer {
-    fn drop(&mut self) {
-        if let Some(turn) = self.turn.take() {
-            self.turns.abandon(turn, self.version.clone());
-        }
-    }
 }
 
 /// A row type both drivers can decode (tuples of plain types, `FromRow` structs).
@@ -139,15 +129,11 @@ impl<T> Row for T where T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::
 impl Store {
     /// Opens the write transaction every change goes through.
     pub(crate) async fn begin_write(&self) -> Result<Writer> {
-        let turn = self
-            .turns
-            .take(&self.db, self.write_pool.as_ref(), &self.version)
-            .await?;
+        let turn = self.turns.take(&self.db, self.write_pool.as_ref()).await?;
         let mut w = Writer {
             turn: Some(turn),
             turns: self.turns.clone(),
             plan: self.plan,
-            version: self.version.clone(),
             chain: None,
         };
         if w.plan == 0 {
@@ -417,7 +403,7 @@ impl Writer {
             .await?;
         }
         let turn = self.turn.take().expect("an open write holds its turn");
-        self.turns.done(turn, &self.version).await
+        self.turns.done(turn).await
     }
 }
 

@@ -28,10 +28,6 @@ const MAX_WRITES: usize = 32;
 /// …or once its first write is this old, whoever is waiting: the first
 /// writer's answer waits no longer than this for the others.
 const MAX_AGE: Duration = Duration::from_millis(10);
-/// A writer waiting for its group's commit looks this often whether the
-/// writer expected to take the next turn gave up (its request was dropped);
-/// then it commits the group itself.
-const FOLLOWER_CHECK: Duration = Duration::from_millis(20);
 
 /// The turns of one database, shared by every clone and plan handle of a
 /// store (one server process per database).
@@ -42,14 +38,17 @@ pub(crate) struct Turns {
     /// leaves the transaction open for them.
     queued: AtomicUsize,
     next_group: AtomicU64,
+    /// The data version, bumped after every commit: pages rendered for an
+    /// older version are stale.
+    pub(crate) version: Arc<AtomicU64>,
 }
 
 /// What the writer holding the turn holds.
 #[derive(Debug, Default)]
 pub(crate) struct Slot {
     group: Option<Group>,
-    /// A writer was dropped inside its savepoint (an error or a cancelled
-    /// request): it is rolled back before anything else runs.
+    /// A writer let go of the turn inside its savepoint (an error, a
+    /// cancelled request): it is rolled back before anything else runs.
     dirty: bool,
 }
 
@@ -59,6 +58,8 @@ struct Group {
     tx: Tx,
     started: Instant,
     waiting: Vec<oneshot::Sender<std::result::Result<(), String>>>,
+    /// A task is queued for the turn to commit this group (see `Turns::sweep`).
+    swept: bool,
 }
 
 impl std::fmt::Debug for Group {
@@ -70,28 +71,54 @@ impl std::fmt::Debug for Group {
     }
 }
 
-/// A turn: the slot, with a savepoint open in the group's transaction.
-pub(crate) type Turn = OwnedMutexGuard<Slot>;
+/// The turn of one write: the slot, with a savepoint open in the group's
+/// transaction. Let go of without [`Turns::done`] (an error, a dropped
+/// request), the write is rolled back on a task of its own.
+pub(crate) struct Turn {
+    slot: Option<OwnedMutexGuard<Slot>>,
+    turns: Arc<Turns>,
+}
 
-impl Slot {
+impl Drop for Turn {
+    fn drop(&mut self) {
+        if let Some(slot) = self.slot.take() {
+            self.turns.abandon(slot);
+        }
+    }
+}
+
+impl Turn {
+    fn slot(&mut self) -> &mut Slot {
+        self.slot.as_mut().expect("a turn holds the slot until it ends")
+    }
+
     /// The open transaction (a turn always has one).
     pub(super) fn tx(&mut self) -> &mut Tx {
-        &mut self.group.as_mut().expect("a turn holds a transaction").tx
+        &mut self.slot().group.as_mut().expect("a turn holds a transaction").tx
     }
 
     pub(super) fn tx_ref(&self) -> &Tx {
-        &self.group.as_ref().expect("a turn holds a transaction").tx
+        let slot = self.slot.as_ref().expect("a turn holds the slot until it ends");
+        &slot.group.as_ref().expect("a turn holds a transaction").tx
     }
 
+    /// Hands the slot on without rolling anything back.
+    fn release(mut self) -> OwnedMutexGuard<Slot> {
+        self.slot.take().expect("a turn holds the slot until it ends")
+    }
+}
+
+impl Slot {
     async fn run(&mut self, sql: &str) -> Result<()> {
-        match self.tx() {
+        let tx = &mut self.group.as_mut().expect("a statement needs a transaction").tx;
+        match tx {
             Tx::Sqlite(tx) => sqlx::query(sql).execute(&mut **tx).await.map(drop)?,
             Tx::Postgres(tx) => sqlx::query(sql).execute(&mut **tx).await.map(drop)?,
         }
         Ok(())
     }
 
-    /// Undoes the savepoint a dropped writer left open.
+    /// Undoes the savepoint a writer left open.
     async fn clean(&mut self) -> Result<()> {
         if self.dirty && self.group.is_some() {
             self.run("ROLLBACK TO SAVEPOINT write").await?;
@@ -129,28 +156,37 @@ impl Slot {
         }
         done
     }
+
+    /// Cleans, then commits the open group: rolls it back when no write
+    /// in it was kept (there is nothing to wait for the disk for).
+    async fn close(&mut self, version: &AtomicU64) -> Result<()> {
+        if let Err(e) = self.clean().await {
+            let _ = self.finish(false, version).await;
+            return Err(e);
+        }
+        let kept = self.group.as_ref().is_some_and(|g| !g.waiting.is_empty());
+        self.finish(kept, version).await
+    }
 }
 
 impl Turns {
     /// Waits for the turn, then opens a savepoint for the write: in the
     /// group's transaction, or in a new one (`BEGIN IMMEDIATE` on SQLite,
     /// which takes the database's write lock against other processes).
-    pub(crate) async fn take(
-        &self,
-        db: &Db,
-        sqlite_writer: Option<&sqlx::SqlitePool>,
-        version: &AtomicU64,
-    ) -> Result<Turn> {
-        let mut turn = self.wait().await?;
-        if let Err(e) = self.open(&mut turn, db, sqlite_writer, version).await {
+    pub(crate) async fn take(self: &Arc<Self>, db: &Db, sqlite_writer: Option<&sqlx::SqlitePool>) -> Result<Turn> {
+        let mut turn = Turn {
+            slot: Some(self.wait().await?),
+            turns: self.clone(),
+        };
+        if let Err(e) = self.open(turn.slot(), db, sqlite_writer).await {
             // The group's transaction is in an unknown state: end it.
-            let _ = turn.finish(false, version).await;
+            let _ = turn.slot().finish(false, &self.version).await;
             return Err(e);
         }
         Ok(turn)
     }
 
-    async fn wait(&self) -> Result<Turn> {
+    async fn wait(&self) -> Result<OwnedMutexGuard<Slot>> {
         struct Queued<'a>(&'a AtomicUsize);
         impl Drop for Queued<'_> {
             fn drop(&mut self) {
@@ -164,98 +200,98 @@ impl Turns {
             .map_err(|_| StorageError::Busy)
     }
 
-    async fn open(
-        &self,
-        turn: &mut Turn,
-        db: &Db,
-        sqlite_writer: Option<&sqlx::SqlitePool>,
-        version: &AtomicU64,
-    ) -> Result<()> {
-        turn.clean().await?;
-        if turn.group.as_ref().is_some_and(|g| g.started.elapsed() >= MAX_AGE) {
+    async fn open(&self, slot: &mut Slot, db: &Db, sqlite_writer: Option<&sqlx::SqlitePool>) -> Result<()> {
+        slot.clean().await?;
+        if slot.group.as_ref().is_some_and(|g| g.started.elapsed() >= MAX_AGE) {
             // A group left open longer than it should (its last writer was
             // slow): its writes are not kept waiting behind this one.
-            turn.finish(true, version).await?;
+            slot.finish(true, &self.version).await?;
         }
-        if turn.group.is_none() {
+        if slot.group.is_none() {
             let tx = match db {
                 Db::Sqlite(pool) => Tx::Sqlite(sqlite_writer.unwrap_or(pool).begin_with("BEGIN IMMEDIATE").await?),
                 Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
             };
-            turn.group = Some(Group {
+            slot.group = Some(Group {
                 id: self.next_group.fetch_add(1, Ordering::Relaxed),
                 tx,
                 started: Instant::now(),
                 waiting: Vec::new(),
+                swept: false,
             });
         }
-        turn.run("SAVEPOINT write").await?;
-        turn.dirty = true;
-        Ok(())
+        slot.dirty = true;
+        slot.run("SAVEPOINT write").await
     }
 
     /// The write in `turn` is complete: keeps it and hands the turn on.
     /// Returns once the group holding it has committed.
-    pub(crate) async fn done(self: &Arc<Self>, mut turn: Turn, version: &Arc<AtomicU64>) -> Result<()> {
-        if let Err(e) = turn.run("RELEASE SAVEPOINT write").await {
-            self.abandon(turn, version.clone());
-            return Err(e);
-        }
-        turn.dirty = false;
-        let group = turn.group.as_mut().expect("a turn holds a transaction");
+    pub(crate) async fn done(self: &Arc<Self>, mut turn: Turn) -> Result<()> {
+        turn.slot().run("RELEASE SAVEPOINT write").await?;
+        turn.slot().dirty = false;
         let others_waiting = self.queued.load(Ordering::Acquire) > 0;
-        if !others_waiting || group.waiting.len() + 1 >= MAX_WRITES || group.started.elapsed() >= MAX_AGE {
-            return turn.finish(true, version).await;
-        }
         let (tell, heard) = oneshot::channel();
+        let group = turn.slot().group.as_mut().expect("a turn holds a transaction");
         group.waiting.push(tell);
-        let id = group.id;
-        drop(turn);
-        self.await_group(id, heard, version).await
-    }
-
-    /// A writer's wait for the commit of the group it is in.
-    async fn await_group(
-        &self,
-        id: u64,
-        mut heard: oneshot::Receiver<std::result::Result<(), String>>,
-        version: &AtomicU64,
-    ) -> Result<()> {
-        loop {
-            match tokio::time::timeout(FOLLOWER_CHECK, &mut heard).await {
-                Ok(Ok(outcome)) => return outcome.map_err(StorageError::GroupCommit),
-                Ok(Err(_)) => return Err(StorageError::GroupCommit("nhóm ghi bị bỏ".into())),
-                Err(_) => {
-                    // Nobody may be coming for the turn: if the group is still
-                    // open when it comes to us, we commit it.
-                    let mut turn = self.slot.clone().lock_owned().await;
-                    if turn.group.as_ref().is_some_and(|g| g.id == id) {
-                        turn.clean().await?;
-                        turn.finish(true, version).await?;
-                    }
-                }
-            }
+        let full = group.waiting.len() >= MAX_WRITES || group.started.elapsed() >= MAX_AGE;
+        let mut slot = turn.release();
+        if others_waiting && !full {
+            self.sweep(slot);
+        } else {
+            // The commit runs on a task of its own: a request dropped while
+            // it waits for the disk cannot cut it (and the others') short.
+            let version = self.version.clone();
+            tokio::spawn(async move { slot.finish(true, &version).await });
+        }
+        match heard.await {
+            Ok(outcome) => outcome.map_err(StorageError::GroupCommit),
+            Err(_) => Err(StorageError::GroupCommit("nhóm ghi bị bỏ dở".into())),
         }
     }
 
-    /// A writer dropped without `done` (an error, a cancelled request):
-    /// its savepoint is rolled back, and the group commits unless someone
-    /// is waiting to go on with it. Runs on its own task, holding the turn.
-    pub(crate) fn abandon(self: &Arc<Self>, turn: Turn, version: Arc<AtomicU64>) {
+    /// Hands the turn on with the group left open for the writers queued
+    /// now, and queues a task behind them that commits the group if it is
+    /// still open when its turn comes: writers leaving the group open never
+    /// depend on the next writer actually coming (its request may drop).
+    fn sweep(&self, mut slot: OwnedMutexGuard<Slot>) {
+        let Some(group) = slot.group.as_mut() else { return };
+        if group.swept {
+            return;
+        }
+        group.swept = true;
+        let id = group.id;
+        let (lock, version) = (self.slot.clone(), self.version.clone());
+        // It queues for the lock when it first runs, behind the writers
+        // queued by then (tokio's mutex is first come, first served).
+        let sweeper = tokio::spawn(async move {
+            let mut slot = lock.lock_owned().await;
+            if slot.group.as_ref().is_some_and(|g| g.id == id) {
+                let _ = slot.close(&version).await;
+            }
+        });
+        drop(sweeper);
+        drop(slot);
+    }
+
+    /// A turn let go of without `done` (an error, a dropped request): its
+    /// savepoint is rolled back, and the group commits unless writers are
+    /// queued to go on with it. Runs on its own task, holding the turn.
+    fn abandon(self: &Arc<Self>, slot: OwnedMutexGuard<Slot>) {
         let Ok(rt) = tokio::runtime::Handle::try_current() else {
             return; // the next writer rolls the savepoint back (`clean`)
         };
+        if slot.group.is_none() {
+            return;
+        }
         let turns = self.clone();
         rt.spawn(async move {
-            let mut turn = turn;
-            if turn.clean().await.is_err() {
-                let _ = turn.finish(false, &version).await;
-                return;
-            }
-            let empty = turn.group.as_ref().is_some_and(|g| g.waiting.is_empty());
+            let mut slot = slot;
             if turns.queued.load(Ordering::Acquire) == 0 {
-                // Nothing of this group to keep when it is empty.
-                let _ = turn.finish(!empty, &version).await;
+                let _ = slot.close(&turns.version).await;
+            } else if slot.clean().await.is_err() {
+                let _ = slot.finish(false, &turns.version).await;
+            } else {
+                turns.sweep(slot);
             }
         });
     }
@@ -301,7 +337,7 @@ mod tests {
     }
 
     /// A write left its group open for a writer that was waiting and then
-    /// gave up (its request was dropped): the write commits it itself.
+    /// gave up (its request was dropped): the group still commits.
     #[tokio::test]
     async fn a_group_whose_next_writer_never_comes_still_commits() {
         for store in test_support::stores("group_next_gone").await {
@@ -385,6 +421,42 @@ mod tests {
                 "{b:?}: {kept} writes in {commits} commits"
             );
             assert!(store.verify_audit().await.unwrap().is_intact(), "{b:?}");
+        }
+    }
+
+    /// Writers cut off at any point (the server stopping, requests dropped
+    /// by their clients): every write they finished or left is either kept
+    /// whole or gone, the transaction closes, the chain holds, and the
+    /// store closes (it waited forever for the write connection before).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn writers_cut_off_anywhere_leave_the_database_closed_and_whole() {
+        for store in test_support::stores("group_cut_off").await {
+            let b = store.backend();
+            for round in 0..20u64 {
+                let tasks: Vec<_> = (0..8)
+                    .map(|t| {
+                        let store = store.clone();
+                        tokio::spawn(async move {
+                            for k in 0.. {
+                                let w = write_one(&store, &format!("{t}-{k}")).await;
+                                w.commit().await.unwrap();
+                            }
+                        })
+                    })
+                    .collect();
+                tokio::time::sleep(Duration::from_millis(5 + 3 * round)).await;
+                for t in &tasks {
+                    t.abort();
+                }
+                for t in tasks {
+                    let _ = t.await;
+                }
+                assert!(settled(&store).await, "{b:?} round {round}: the transaction is closed");
+            }
+            assert!(store.verify_audit().await.unwrap().is_intact(), "{b:?}");
+            tokio::time::timeout(Duration::from_secs(10), store.close())
+                .await
+                .unwrap_or_else(|_| panic!("{b:?}: the store never closed"));
         }
     }
 }
