@@ -345,6 +345,12 @@ impl Writer {
         if self.chain.is_some() {
             return Ok(());
         }
+        // An earlier write of this group left the end in memory: the row
+        // is already locked and is written once, at the group's commit.
+        if let Some(head) = self.turn.as_ref().and_then(|t| t.chain_head()) {
+            self.chain = Some(head);
+            return Ok(());
+        }
         let sql = format!(
             "SELECT seq, hash, sealed FROM audit_chain WHERE id = 1{}",
             self.for_update()
@@ -394,16 +400,12 @@ impl Writer {
         (self.plan > 0).then_some(self.plan)
     }
 
+    /// Keeps the write; returns once it is committed (with its group). The
+    /// chain's new end goes to the group, which stores it before COMMIT.
     pub(crate) async fn commit(mut self) -> Result<()> {
-        if let Some(head) = self.chain.take() {
-            self.execute(
-                "UPDATE audit_chain SET seq = $1, hash = $2 WHERE id = 1",
-                args![head.seq, head.hash],
-            )
-            .await?;
-        }
+        let head = self.chain.take();
         let turn = self.turn.take().expect("an open write holds its turn");
-        self.turns.done(turn).await
+        self.turns.done(turn, head).await
     }
 }
 

@@ -109,11 +109,22 @@ impl FromRequestParts<AppState> for Chrome {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let user = parts.extensions.get::<MaybeUser>().and_then(|m| m.0.as_ref());
-        let mut chrome = Chrome::new(state, user);
-        if let Some(user) = user {
-            chrome.notices = crate::notices::unread(state, user).await;
-            chrome.here = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
-        }
-        Ok(chrome)
+        let here = || parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
+        Ok(match user {
+            Some(user) => Chrome::signed_in(state, user, here()).await,
+            None => Chrome::new(state, None),
+        })
+    }
+}
+
+impl Chrome {
+    /// The frame for a signed-in account on the page at `here`, with its
+    /// unread notices. Handlers that mostly redirect build it only when
+    /// they show a page (a saved draft answers with a redirect: no read).
+    pub async fn signed_in(state: &AppState, user: &CurrentUser, here: String) -> Self {
+        let mut chrome = Chrome::new(state, Some(user));
+        chrome.notices = crate::notices::unread(state, user).await;
+        chrome.here = here;
+        chrome
     }
 }

@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
 
+use xhht_domain::audit::chain::Head;
+
 use super::Tx;
 use crate::{Db, Result, StorageError};
 
@@ -50,6 +52,10 @@ pub(crate) struct Slot {
     /// A writer let go of the turn inside its savepoint (an error, a
     /// cancelled request): it is rolled back before anything else runs.
     dirty: bool,
+    /// The audit chain's end after the group's kept writes, when one of
+    /// them appended events: the next write links to it without reading
+    /// the row again, and the row is written once, before COMMIT.
+    head: Option<Head>,
 }
 
 /// The open transaction and the writes in it waiting for its commit.
@@ -97,6 +103,11 @@ impl Turn {
         &mut self.slot().group.as_mut().expect("a turn holds a transaction").tx
     }
 
+    /// The chain's end as the group's kept writes left it.
+    pub(super) fn chain_head(&self) -> Option<Head> {
+        self.slot.as_ref().and_then(|s| s.head.clone())
+    }
+
     pub(super) fn tx_ref(&self) -> &Tx {
         let slot = self.slot.as_ref().expect("a turn holds the slot until it ends");
         &slot.group.as_ref().expect("a turn holds a transaction").tx
@@ -131,10 +142,18 @@ impl Slot {
     /// Ends the group's transaction: COMMIT (or ROLLBACK), then every write
     /// waiting in it hears the outcome.
     async fn finish(&mut self, commit: bool, version: &AtomicU64) -> Result<()> {
-        let Some(group) = self.group.take() else {
+        if self.group.is_none() {
+            self.head = None;
             return Ok(());
+        }
+        let head = self.head.take();
+        let stored = match (&head, commit) {
+            (Some(head), true) => self.store_head(head).await,
+            _ => Ok(()),
         };
+        let group = self.group.take().expect("checked above");
         self.dirty = false;
+        let commit = commit && stored.is_ok();
         let done: Result<()> = match (group.tx, commit) {
             (Tx::Sqlite(tx), true) => tx.commit().await.map_err(Into::into),
             (Tx::Postgres(tx), true) => tx.commit().await.map_err(Into::into),
@@ -145,6 +164,7 @@ impl Slot {
             // After the commit: a page rendered from here on sees the change.
             version.fetch_add(1, Ordering::AcqRel);
         }
+        let done = stored.and(done);
         let outcome = match (&done, commit) {
             (Ok(()), true) => Ok(()),
             (Ok(()), false) => Err("nhóm ghi bị hủy".to_string()),
@@ -155,6 +175,25 @@ impl Slot {
             let _ = w.send(outcome.clone());
         }
         done
+    }
+
+    async fn store_head(&mut self, head: &Head) -> Result<()> {
+        let (seq, hash) = (head.seq, head.hash.clone());
+        match &mut self.group.as_mut().expect("a head belongs to a group").tx {
+            Tx::Sqlite(tx) => sqlx::query("UPDATE audit_chain SET seq = $1, hash = $2 WHERE id = 1")
+                .bind(seq)
+                .bind(hash)
+                .execute(&mut **tx)
+                .await
+                .map(drop)?,
+            Tx::Postgres(tx) => sqlx::query("UPDATE audit_chain SET seq = $1, hash = $2 WHERE id = 1")
+                .bind(seq)
+                .bind(hash)
+                .execute(&mut **tx)
+                .await
+                .map(drop)?,
+        }
+        Ok(())
     }
 
     /// Cleans, then commits the open group: rolls it back when no write
@@ -226,9 +265,12 @@ impl Turns {
 
     /// The write in `turn` is complete: keeps it and hands the turn on.
     /// Returns once the group holding it has committed.
-    pub(crate) async fn done(self: &Arc<Self>, mut turn: Turn) -> Result<()> {
+    pub(crate) async fn done(self: &Arc<Self>, mut turn: Turn, head: Option<Head>) -> Result<()> {
         turn.slot().run("RELEASE SAVEPOINT write").await?;
         turn.slot().dirty = false;
+        if head.is_some() {
+            turn.slot().head = head;
+        }
         let others_waiting = self.queued.load(Ordering::Acquire) > 0;
         let (tell, heard) = oneshot::channel();
         let group = turn.slot().group.as_mut().expect("a turn holds a transaction");

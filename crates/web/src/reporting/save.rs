@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use axum::extract::State;
+use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use xhht_domain::plan::Severity;
 use xhht_domain::text::{self, TextKind};
@@ -37,11 +38,13 @@ impl Intent {
 
 pub async fn save(
     State(state): State<AppState>,
-    chrome: Chrome,
+    uri: Uri,
     at: WriteReport,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let at = ReadReport::from(at);
+    // The page's frame is read only when the answer is a page.
+    let chrome = async || Chrome::signed_in(&state, &at.user, uri.to_string()).await;
     let (year, unit) = (at.year, &at.unit);
     let plan = &state.plan;
     let posted: HashMap<String, String> = fields.into_iter().collect();
@@ -72,7 +75,7 @@ pub async fn save(
             explanation,
             ..Sent::default()
         };
-        return page::rerender(&state, chrome, &at, sent, &alert).await;
+        return page::rerender(&state, chrome().await, &at, sent, &alert).await;
     }
     let stamp = Stamp::now(&at.user.username);
     let changes = FormChanges {
@@ -85,7 +88,7 @@ pub async fn save(
     // the page again, with the reason.
     if let Err(e) = saved.map_err(AppError::from) {
         return match e.kind {
-            ErrorKind::Conflict => page::rerender(&state, chrome, &at, Sent::default(), &e.message).await,
+            ErrorKind::Conflict => page::rerender(&state, chrome().await, &at, Sent::default(), &e.message).await,
             _ => Err(e),
         };
     }
@@ -108,7 +111,7 @@ pub async fn save(
     match state.store.transition(&stamp, plan, &unit.code, year, decide).await {
         Ok(_) => Ok(Redirect::to(&format!("/reports/{year}/{}?msg=submitted", unit.code)).into_response()),
         Err(StorageError::Refused(r)) => {
-            page::rerender(&state, chrome, &at, Sent::default(), not_sent_because(r)).await
+            page::rerender(&state, chrome().await, &at, Sent::default(), not_sent_because(r)).await
         }
         Err(e) => Err(e.into()),
     }
