@@ -26,10 +26,12 @@ use crate::{Db, Result, StorageError};
 /// How long a writer waits for its turn before it is told the server is busy.
 const TURN_WAIT: Duration = Duration::from_secs(10);
 /// A group commits once it holds this many writes…
-const MAX_WRITES: usize = 32;
+const MAX_WRITES: usize = 64;
 /// …or once its first write is this old, whoever is waiting: the first
-/// writer's answer waits no longer than this for the others.
-const MAX_AGE: Duration = Duration::from_millis(10);
+/// writer's answer waits no longer than this for the others. In the rush
+/// (national fixture, 50 connections) 30 ms made groups of about 9 writes
+/// and a p99 of 88 ms, against 100-120 ms at 10 ms.
+const MAX_AGE: Duration = Duration::from_millis(30);
 
 /// The turns of one database, shared by every clone and plan handle of a
 /// store (one server process per database).
