@@ -421,14 +421,38 @@ impl Store {
             .collect())
     }
 
-    /// One unit's own deadline for `year`, if it was extended.
-    pub async fn deadline_extension(&self, unit: &str, year: i32) -> Result<Option<NaiveDate>> {
+    /// One unit's report of `year` and its own deadline, if extended, in
+    /// one query (the form and the reminders show both).
+    pub async fn report_with_extension(&self, unit: &str, year: i32) -> Result<(Option<ReportRow>, Option<NaiveDate>)> {
         let plan = self.plan_id().await?;
-        let row: Option<(String,)> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT due_date FROM deadline_extensions WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3")
-                .bind(unit).bind(year).bind(plan).fetch_optional(pool).await?
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            state: Option<String>,
+            submitted_at: Option<String>,
+            first_submitted_at: Option<String>,
+            approved_at: Option<String>,
+            explanation: Option<String>,
+            due_date: Option<String>,
+        }
+        let r: Row = with_db!(&self.db, pool => {
+            sqlx::query_as(
+                "SELECT r.state, r.submitted_at, r.first_submitted_at, r.approved_at, r.explanation, e.due_date \
+                 FROM (SELECT 1 AS one) AS k \
+                 LEFT JOIN reports r ON r.org_unit_code = $1 AND r.year = $2 AND r.plan_id = $3 \
+                 LEFT JOIN deadline_extensions e ON e.org_unit_code = $1 AND e.year = $2 AND e.plan_id = $3",
+            )
+            .bind(unit).bind(year).bind(plan).fetch_one(pool).await?
         });
-        Ok(row.and_then(|(d,)| d.parse().ok()))
+        let report = r.state.as_deref().and_then(ReportState::parse).map(|state| ReportRow {
+            org_unit: unit.to_string(),
+            year,
+            state,
+            submitted_at: r.submitted_at,
+            first_submitted_at: r.first_submitted_at,
+            approved_at: r.approved_at,
+            explanation: r.explanation,
+        });
+        Ok((report, r.due_date.and_then(|d| d.parse().ok())))
     }
 
     /// What a unit's form shows of its values, in one query: the working

@@ -156,3 +156,50 @@ async fn a_trail_page_carries_its_total_names_and_last_move() {
         assert_eq!(check.chained, check.events, "the batched events chain on {b:?}");
     }
 }
+
+/// The report and the unit's own deadline come together, each present or
+/// not on its own, and only the unit's and year's.
+#[tokio::test]
+async fn a_report_and_its_extension_are_read_together() {
+    for (store, _plan) in with_plan("form_reads_report_extension").await {
+        let b = store.backend();
+        let stamp = Stamp::now("test");
+        assert_eq!(
+            store.report_with_extension("00001", 2026).await.unwrap(),
+            (None, None),
+            "{b:?}"
+        );
+        store
+            .save_values(&stamp, "00001", 2026, &[("pop_15_60".into(), n(10.0))])
+            .await
+            .unwrap();
+        let due = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        store
+            .extend_deadline(&stamp, "00004", 2026, due, "Thay cán bộ")
+            .await
+            .unwrap();
+        let (report, ext) = store.report_with_extension("00001", 2026).await.unwrap();
+        assert_eq!(
+            report.map(|r| (r.org_unit, r.year, r.state)),
+            Some(("00001".into(), 2026, Draft)),
+            "{b:?}"
+        );
+        assert_eq!(ext, None, "{b:?}");
+        assert_eq!(
+            store.report_with_extension("00004", 2026).await.unwrap(),
+            (None, Some(due)),
+            "{b:?}"
+        );
+        assert_eq!(
+            store.report_with_extension("00004", 2025).await.unwrap(),
+            (None, None),
+            "{b:?}"
+        );
+        store
+            .extend_deadline(&stamp, "00001", 2026, due, "Thay cán bộ")
+            .await
+            .unwrap();
+        let (report, ext) = store.report_with_extension("00001", 2026).await.unwrap();
+        assert_eq!((report.map(|r| r.state), ext), (Some(Draft), Some(due)), "{b:?}");
+    }
+}

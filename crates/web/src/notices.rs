@@ -48,8 +48,7 @@ async fn load(state: &AppState, user: &CurrentUser) -> Result<Vec<NoticeView>, S
                 let (due, owed) = match years.get(&n.year) {
                     Some(known) => *known,
                     None => {
-                        let ext = state.store.deadline_extension(unit, n.year).await?;
-                        let report = state.store.report(unit, n.year).await?;
+                        let (report, ext) = state.store.report_with_extension(unit, n.year).await?;
                         let owed = is_missing(report.map(|r| r.state));
                         let known = (due_date(&state.plan, n.year, ext).or(n.due), owed);
                         *years.entry(n.year).or_insert(known)

@@ -149,15 +149,14 @@ pub async fn previous_year(state: &AppState, unit: &str, year: i32) -> Result<Un
     state.store.approved_unit_values(&state.plan, unit, year - 1).await
 }
 
-/// The report's data, with page `page` of its history: six queries, each
+/// The report's data, with page `page` of its history: four queries, each
 /// of this unit and year only (a form is what a rush of reporters loads).
 pub async fn load(state: &AppState, unit: &OrgUnit, year: i32, page: PageNo) -> Result<Loaded, StorageError> {
     let plan = &state.plan;
     let (values, prev) = state.store.form_values(plan, &unit.code, year).await?;
-    let row = state.store.report(&unit.code, year).await?;
+    let (row, extension) = state.store.report_with_extension(&unit.code, year).await?;
     let narratives = state.store.narratives(&unit.code, year).await?.into_iter().collect();
     let (trail, pager) = history_page(state, &unit.code, year, page).await?;
-    let extension = state.store.deadline_extension(&unit.code, year).await?;
     Ok(Loaded {
         history: history::history(plan, &trail.events, &trail.names),
         history_pager: pager,
