@@ -87,7 +87,7 @@ impl Store {
     /// Refuses a plan whose code is already installed (`plan upgrade` is
     /// the way to change it).
     pub async fn install_plan(&self, plan: &Plan, source: &str, stamp: &Stamp) -> Result<Store> {
-        let mut w = self.begin_write().await?;
+        let mut w = self.begin_long_write().await?;
         w.lock_table("plans").await?;
         let existing: Option<(i64,)> = w
             .fetch_optional("SELECT id FROM plans WHERE code = $1", args![&plan.info.code])
@@ -136,7 +136,7 @@ impl Store {
     /// caller rebuilds the roll-ups (the hierarchy or formulas may differ).
     /// Returns the new version number.
     pub async fn upgrade_plan(&self, plan: &Plan, source: &str, stamp: &Stamp) -> Result<i64> {
-        let mut w = self.begin_write().await?;
+        let mut w = self.begin_long_write().await?;
         w.lock_table("plans").await?;
         let sql = format!("SELECT code, version FROM plans WHERE id = $1{}", w.for_update());
         let Some((code, version)) = w.fetch_optional::<(String, i64)>(&sql, args![w.plan]).await? else {

@@ -146,7 +146,7 @@ impl Store {
     /// PostgreSQL it first locks `reports` against writers, so no approval
     /// can change the values it reads before it commits.
     pub async fn rebuild_rollups(&self, plan: &Plan) -> Result<usize> {
-        let mut w = self.begin_write().await?;
+        let mut w = self.begin_long_write().await?;
         w.lock_table("reports").await?;
         let mut all: Vec<(i32, Delta)> = Vec::new();
         for year in plan.entry_years() {
@@ -241,7 +241,7 @@ impl Store {
         rows.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         let mut units: Vec<&String> = values.units.keys().collect();
         units.sort_unstable();
-        let mut w = self.begin_write().await?;
+        let mut w = self.begin_long_write().await?;
         let plan_id = w.plan;
         let reports = units
             .iter()

@@ -172,7 +172,7 @@ impl Store {
         let count_links = "SELECT COUNT(*) FROM admin_unit_links";
         // Through the one write path: the write lock (and on PostgreSQL the
         // register's tables) for the whole import, and a chained audit event.
-        let mut w = self.begin_write().await?;
+        let mut w = self.begin_long_write().await?;
         for table in [
             "admin_units",
             "admin_unit_parents",

@@ -129,7 +129,18 @@ impl<T> Row for T where T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::
 impl Store {
     /// Opens the write transaction every change goes through.
     pub(crate) async fn begin_write(&self) -> Result<Writer> {
-        let turn = self.turns.take(&self.db, self.write_pool.as_ref()).await?;
+        self.begin(false).await
+    }
+
+    /// [`Store::begin_write`] for a write that may take long (an import, a
+    /// rebuild, a plan install): the writes already waiting for their
+    /// commit are committed first instead of waiting behind it.
+    pub(crate) async fn begin_long_write(&self) -> Result<Writer> {
+        self.begin(true).await
+    }
+
+    async fn begin(&self, solo: bool) -> Result<Writer> {
+        let turn = self.turns.take(&self.db, self.write_pool.as_ref(), solo).await?;
         let mut w = Writer {
             turn: Some(turn),
             turns: self.turns.clone(),

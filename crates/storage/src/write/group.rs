@@ -60,12 +60,15 @@ pub(crate) struct Slot {
     head: Option<Head>,
 }
 
+/// Where a kept write hears whether its group committed.
+type Tell = oneshot::Sender<std::result::Result<(), String>>;
+
 /// The open transaction and the writes in it waiting for its commit.
 struct Group {
     id: u64,
     tx: Tx,
     started: Instant,
-    waiting: Vec<oneshot::Sender<std::result::Result<(), String>>>,
+    waiting: Vec<Tell>,
     /// A task is queued for the turn to commit this group (see `Turns::sweep`).
     swept: bool,
 }
@@ -214,17 +217,35 @@ impl Turns {
     /// Waits for the turn, then opens a savepoint for the write: in the
     /// group's transaction, or in a new one (`BEGIN IMMEDIATE` on SQLite,
     /// which takes the database's write lock against other processes).
-    pub(crate) async fn take(self: &Arc<Self>, db: &Db, sqlite_writer: Option<&sqlx::SqlitePool>) -> Result<Turn> {
+    /// `solo`: the write may be long (an import, a rebuild), so the writes
+    /// waiting in the open group are committed first, not kept waiting
+    /// behind it.
+    ///
+    /// The opening runs on a task of its own: a request dropped meanwhile
+    /// leaves a turn that is then let go of as any other (`abandon`), never
+    /// a savepoint half opened or a group half committed.
+    pub(crate) async fn take(
+        self: &Arc<Self>,
+        db: &Db,
+        sqlite_writer: Option<&sqlx::SqlitePool>,
+        solo: bool,
+    ) -> Result<Turn> {
         let mut turn = Turn {
             slot: Some(self.wait().await?),
             turns: self.clone(),
         };
-        if let Err(e) = self.open(turn.slot(), db, sqlite_writer).await {
-            // The group's transaction is in an unknown state: end it.
-            let _ = turn.slot().finish(false, &self.version).await;
-            return Err(e);
-        }
-        Ok(turn)
+        let (turns, db, writer) = (self.clone(), db.clone(), sqlite_writer.cloned());
+        let opened = tokio::spawn(async move {
+            if let Err(e) = turns.open(turn.slot(), &db, writer.as_ref(), solo).await {
+                // The group's transaction is in an unknown state: end it.
+                let _ = turn.slot().finish(false, &turns.version).await;
+                return Err(e);
+            }
+            Ok(turn)
+        });
+        opened
+            .await
+            .map_err(|e| StorageError::GroupCommit(format!("mở lượt ghi: {e}")))?
     }
 
     async fn wait(&self) -> Result<OwnedMutexGuard<Slot>> {
@@ -241,12 +262,10 @@ impl Turns {
             .map_err(|_| StorageError::Busy)
     }
 
-    async fn open(&self, slot: &mut Slot, db: &Db, sqlite_writer: Option<&sqlx::SqlitePool>) -> Result<()> {
+    async fn open(&self, slot: &mut Slot, db: &Db, sqlite_writer: Option<&sqlx::SqlitePool>, solo: bool) -> Result<()> {
         slot.clean().await?;
-        if slot.group.as_ref().is_some_and(|g| g.started.elapsed() >= MAX_AGE) {
-            // A group left open longer than it should (its last writer was
-            // slow): its writes are not kept waiting behind this one.
-            slot.finish(true, &self.version).await?;
+        if solo {
+            slot.close(&self.version).await?;
         }
         if slot.group.is_none() {
             let tx = match db {
@@ -261,35 +280,43 @@ impl Turns {
                 swept: false,
             });
         }
+        slot.run("SAVEPOINT write").await?;
         slot.dirty = true;
-        slot.run("SAVEPOINT write").await
+        Ok(())
     }
 
     /// The write in `turn` is complete: keeps it and hands the turn on.
-    /// Returns once the group holding it has committed.
-    pub(crate) async fn done(self: &Arc<Self>, mut turn: Turn, head: Option<Head>) -> Result<()> {
-        turn.slot().run("RELEASE SAVEPOINT write").await?;
-        turn.slot().dirty = false;
-        if head.is_some() {
-            turn.slot().head = head;
-        }
-        let others_waiting = self.queued.load(Ordering::Acquire) > 0;
+    /// Returns once the group holding it has committed. The keeping runs
+    /// on a task of its own: a request dropped while it waits (for the
+    /// RELEASE, the disk, the group) cannot cut it, or the group, short.
+    pub(crate) async fn done(self: &Arc<Self>, turn: Turn, head: Option<Head>) -> Result<()> {
         let (tell, heard) = oneshot::channel();
-        let group = turn.slot().group.as_mut().expect("a turn holds a transaction");
-        group.waiting.push(tell);
-        let full = group.waiting.len() >= MAX_WRITES || group.started.elapsed() >= MAX_AGE;
-        let mut slot = turn.release();
-        if others_waiting && !full {
-            self.sweep(slot);
-        } else {
-            // The commit runs on a task of its own: a request dropped while
-            // it waits for the disk cannot cut it (and the others') short.
-            let version = self.version.clone();
-            tokio::spawn(async move { slot.finish(true, &version).await });
-        }
+        let (turns, slot) = (self.clone(), turn.release());
+        tokio::spawn(async move { turns.keep(slot, head, tell).await });
         match heard.await {
             Ok(outcome) => outcome.map_err(StorageError::GroupCommit),
             Err(_) => Err(StorageError::GroupCommit("nhóm ghi bị bỏ dở".into())),
+        }
+    }
+
+    async fn keep(self: Arc<Self>, mut slot: OwnedMutexGuard<Slot>, head: Option<Head>, tell: Tell) {
+        if let Err(e) = slot.run("RELEASE SAVEPOINT write").await {
+            let _ = tell.send(Err(e.to_string()));
+            self.settle(slot).await;
+            return;
+        }
+        slot.dirty = false;
+        if head.is_some() {
+            slot.head = head;
+        }
+        let others_waiting = self.queued.load(Ordering::Acquire) > 0;
+        let group = slot.group.as_mut().expect("a turn holds a transaction");
+        group.waiting.push(tell);
+        let full = group.waiting.len() >= MAX_WRITES || group.started.elapsed() >= MAX_AGE;
+        if others_waiting && !full {
+            self.sweep(slot);
+        } else {
+            let _ = slot.finish(true, &self.version).await;
         }
     }
 
@@ -318,8 +345,7 @@ impl Turns {
     }
 
     /// A turn let go of without `done` (an error, a dropped request): its
-    /// savepoint is rolled back, and the group commits unless writers are
-    /// queued to go on with it. Runs on its own task, holding the turn.
+    /// savepoint is rolled back on a task of its own, holding the turn.
     fn abandon(self: &Arc<Self>, slot: OwnedMutexGuard<Slot>) {
         let Ok(rt) = tokio::runtime::Handle::try_current() else {
             return; // the next writer rolls the savepoint back (`clean`)
@@ -327,17 +353,19 @@ impl Turns {
         if slot.group.is_none() {
             return;
         }
-        let turns = self.clone();
-        rt.spawn(async move {
-            let mut slot = slot;
-            if turns.queued.load(Ordering::Acquire) == 0 {
-                let _ = slot.close(&turns.version).await;
-            } else if slot.clean().await.is_err() {
-                let _ = slot.finish(false, &turns.version).await;
-            } else {
-                turns.sweep(slot);
-            }
-        });
+        rt.spawn(self.clone().settle(slot));
+    }
+
+    /// Rolls back the savepoint left open in `slot`; the group then commits
+    /// unless writers are queued to go on with it.
+    async fn settle(self: Arc<Self>, mut slot: OwnedMutexGuard<Slot>) {
+        if self.queued.load(Ordering::Acquire) == 0 {
+            let _ = slot.close(&self.version).await;
+        } else if slot.clean().await.is_err() {
+            let _ = slot.finish(false, &self.version).await;
+        } else {
+            self.sweep(slot);
+        }
     }
 }
 
@@ -501,6 +529,53 @@ mod tests {
             tokio::time::timeout(Duration::from_secs(10), store.close())
                 .await
                 .unwrap_or_else(|_| panic!("{b:?}: the store never closed"));
+        }
+    }
+
+    /// A kept write A waits in its group; B takes the turn and is dropped
+    /// after the group's age; C's request is dropped while it opens its
+    /// turn, after 0 to 3 polls. Whatever the point, A is told "saved"
+    /// exactly when its event is kept (C's opening once committed the aged
+    /// group itself, and A was told an error about a committed write).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn what_a_writer_is_told_is_what_was_kept_wherever_another_drops() {
+        use std::future::Future;
+        use std::task::Context;
+        for polls in 0..4 {
+            for store in test_support::stores(&format!("group_told_{polls}")).await {
+                let b = store.backend();
+                let before = events(&store).await;
+                let a = write_one(&store, "a").await;
+                let sb = store.clone();
+                let bt = tokio::spawn(async move { write_one(&sb, "b").await });
+                while store.turns.queued.load(Ordering::Acquire) == 0 {
+                    tokio::task::yield_now().await;
+                }
+                let sc = store.clone();
+                let mut c = Box::pin(async move { sc.begin_write().await });
+                let mut cx = Context::from_waker(std::task::Waker::noop());
+                assert!(c.as_mut().poll(&mut cx).is_pending(), "{b:?}: C queues");
+                let at = tokio::spawn(a.commit());
+                let bw = bt.await.unwrap();
+                tokio::time::sleep(super::MAX_AGE + Duration::from_millis(10)).await;
+                drop(bw);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                for _ in 0..polls {
+                    if c.as_mut().poll(&mut cx).is_ready() {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                drop(c);
+                let told = tokio::time::timeout(Duration::from_secs(5), at)
+                    .await
+                    .unwrap_or_else(|_| panic!("{b:?}: A never heard"))
+                    .unwrap();
+                assert!(settled(&store).await, "{b:?}: the transaction is closed");
+                let kept = events(&store).await - before;
+                assert_eq!((told.is_ok(), kept), (true, 1), "{b:?} after {polls} polls: {told:?}");
+                assert!(store.verify_audit().await.unwrap().is_intact(), "{b:?}");
+            }
         }
     }
 }
