@@ -147,7 +147,7 @@ fn postgres_copy(url: &str, schema: &str, csv: &Path) -> anyhow::Result<f64> {
 /// The section of BENCHMARKS.md.
 pub fn section(loads: &[Load]) -> String {
     let mut s = String::from("## Bulk load against the database's own import (same run)\n\n");
-    s.push_str("The national fixture's values loaded by `Store::import_approved_year` (one transaction per year; each value written as entered and as approved, one report per unit and year; PostgreSQL through `COPY`, SQLite through INSERTs of 32,000 parameters in key order), then the same rows as one CSV file loaded by the database's own importer into a table made like `approved_values` (same columns, key and indexes) in the same database. Values per second; roll-ups rebuilt once after the load, shown apart.\n\n");
+    s.push_str("The national fixture's values loaded by `Store::import_approved_year` (one transaction per year; each value written as entered and as approved, one report per unit and year; PostgreSQL through `COPY` of both copies, SQLite through INSERTs of 32,000 parameters in key order into the working copy and one `INSERT … SELECT` of the imported units into the approved copy), then the same rows as one CSV file loaded by the database's own importer into a table made like `approved_values` (same columns, key and indexes) in the same database. Values per second; roll-ups rebuilt once after the load, shown apart.\n\n");
     s.push_str("| Database | values | XHHT import | XHHT values/s | anchor | anchor time | anchor rows/s | ratio | roll-ups rebuilt |\n|---|--:|--:|--:|---|--:|--:|--:|--:|\n");
     for l in loads {
         s.push_str(&format!(

@@ -149,7 +149,7 @@ pub async fn previous_year(state: &AppState, unit: &str, year: i32) -> Result<Un
     state.store.approved_unit_values(&state.plan, unit, year - 1).await
 }
 
-/// The report's data, with page `page` of its history: four queries, each
+/// The report's data, with page `page` of its history: five queries, each
 /// of this unit and year only (a form is what a rush of reporters loads).
 pub async fn load(state: &AppState, unit: &OrgUnit, year: i32, page: PageNo) -> Result<Loaded, StorageError> {
     let plan = &state.plan;
