@@ -105,12 +105,27 @@ enum Tx {
     Postgres(Transaction<'static, Postgres>),
 }
 
+impl Tx {
+    /// Runs one statement; returns the number of rows it changed.
+    async fn execute(&mut self, sql: &str, args: Vec<Arg>) -> Result<u64> {
+        Ok(match self {
+            Tx::Sqlite(tx) => bind_all!(sqlx::query(sql), args)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected(),
+            Tx::Postgres(tx) => bind_all!(sqlx::query(sql), args)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected(),
+        })
+    }
+}
+
 /// An open write: a savepoint in this process's write transaction (see
 /// `group`). Dropped without [`Writer::commit`], it rolls back.
 pub(crate) struct Writer {
     /// The turn, until the write is committed or dropped.
     turn: Option<group::Turn>,
-    turns: std::sync::Arc<Turns>,
     /// The plan the store is scoped to: every plan-owned row written or
     /// read here carries it (0 before any plan is installed).
     pub(crate) plan: i64,
@@ -143,7 +158,6 @@ impl Store {
         let turn = self.turns.take(&self.db, self.write_pool.as_ref(), solo).await?;
         let mut w = Writer {
             turn: Some(turn),
-            turns: self.turns.clone(),
             plan: self.plan,
             chain: None,
         };
@@ -206,16 +220,7 @@ impl Writer {
 
     /// Runs one statement; returns the number of rows it changed.
     pub(crate) async fn execute(&mut self, sql: &str, args: Vec<Arg>) -> Result<u64> {
-        Ok(match self.tx() {
-            Tx::Sqlite(tx) => bind_all!(sqlx::query(sql), args)
-                .execute(&mut **tx)
-                .await?
-                .rows_affected(),
-            Tx::Postgres(tx) => bind_all!(sqlx::query(sql), args)
-                .execute(&mut **tx)
-                .await?
-                .rows_affected(),
-        })
+        self.tx().execute(sql, args).await
     }
 
     pub(crate) async fn fetch_optional<T: Row>(&mut self, sql: &str, args: Vec<Arg>) -> Result<Option<T>> {
@@ -416,7 +421,7 @@ impl Writer {
     pub(crate) async fn commit(mut self) -> Result<()> {
         let head = self.chain.take();
         let turn = self.turn.take().expect("an open write holds its turn");
-        self.turns.done(turn, head).await
+        turn.done(head).await
     }
 }
 

@@ -20,7 +20,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
 
 use xhht_domain::audit::chain::Head;
 
-use super::Tx;
+use super::{Arg, Tx, args};
 use crate::{Db, Result, StorageError};
 
 /// How long a writer waits for its turn before it is told the server is busy.
@@ -83,7 +83,7 @@ impl std::fmt::Debug for Group {
 }
 
 /// The turn of one write: the slot, with a savepoint open in the group's
-/// transaction. Let go of without [`Turns::done`] (an error, a dropped
+/// transaction. Let go of without [`Turn::done`] (an error, a dropped
 /// request), the write is rolled back on a task of its own.
 pub(crate) struct Turn {
     slot: Option<OwnedMutexGuard<Slot>>,
@@ -118,6 +118,21 @@ impl Turn {
         &slot.group.as_ref().expect("a turn holds a transaction").tx
     }
 
+    /// The write is complete: keeps it and hands the turn on. Returns once
+    /// the group holding it has committed. The keeping runs on a task of
+    /// its own: a request dropped while it waits (for the RELEASE, the
+    /// disk, the group) cannot cut it, or the group, short.
+    pub(super) async fn done(self, head: Option<Head>) -> Result<()> {
+        let (tell, heard) = oneshot::channel();
+        let turns = self.turns.clone();
+        let slot = self.release();
+        tokio::spawn(async move { turns.keep(slot, head, tell).await });
+        match heard.await {
+            Ok(outcome) => outcome.map_err(StorageError::GroupCommit),
+            Err(_) => Err(StorageError::GroupCommit("nhóm ghi bị bỏ dở".into())),
+        }
+    }
+
     /// Hands the slot on without rolling anything back.
     fn release(mut self) -> OwnedMutexGuard<Slot> {
         self.slot.take().expect("a turn holds the slot until it ends")
@@ -125,20 +140,16 @@ impl Turn {
 }
 
 impl Slot {
-    async fn run(&mut self, sql: &str) -> Result<()> {
+    async fn run(&mut self, sql: &str, args: Vec<Arg>) -> Result<()> {
         let tx = &mut self.group.as_mut().expect("a statement needs a transaction").tx;
-        match tx {
-            Tx::Sqlite(tx) => sqlx::query(sql).execute(&mut **tx).await.map(drop)?,
-            Tx::Postgres(tx) => sqlx::query(sql).execute(&mut **tx).await.map(drop)?,
-        }
-        Ok(())
+        tx.execute(sql, args).await.map(drop)
     }
 
     /// Undoes the savepoint a writer left open.
     async fn clean(&mut self) -> Result<()> {
         if self.dirty && self.group.is_some() {
-            self.run("ROLLBACK TO SAVEPOINT write").await?;
-            self.run("RELEASE SAVEPOINT write").await?;
+            self.run("ROLLBACK TO SAVEPOINT write", Vec::new()).await?;
+            self.run("RELEASE SAVEPOINT write", Vec::new()).await?;
         }
         self.dirty = false;
         Ok(())
@@ -153,7 +164,10 @@ impl Slot {
         }
         let head = self.head.take();
         let stored = match (&head, commit) {
-            (Some(head), true) => self.store_head(head).await,
+            (Some(head), true) => {
+                let sql = "UPDATE audit_chain SET seq = $1, hash = $2 WHERE id = 1";
+                self.run(sql, args![head.seq, &head.hash]).await
+            }
             _ => Ok(()),
         };
         let group = self.group.take().expect("checked above");
@@ -180,25 +194,6 @@ impl Slot {
             let _ = w.send(outcome.clone());
         }
         done
-    }
-
-    async fn store_head(&mut self, head: &Head) -> Result<()> {
-        let (seq, hash) = (head.seq, head.hash.clone());
-        match &mut self.group.as_mut().expect("a head belongs to a group").tx {
-            Tx::Sqlite(tx) => sqlx::query("UPDATE audit_chain SET seq = $1, hash = $2 WHERE id = 1")
-                .bind(seq)
-                .bind(hash)
-                .execute(&mut **tx)
-                .await
-                .map(drop)?,
-            Tx::Postgres(tx) => sqlx::query("UPDATE audit_chain SET seq = $1, hash = $2 WHERE id = 1")
-                .bind(seq)
-                .bind(hash)
-                .execute(&mut **tx)
-                .await
-                .map(drop)?,
-        }
-        Ok(())
     }
 
     /// Cleans, then commits the open group: rolls it back when no write
@@ -280,27 +275,13 @@ impl Turns {
                 swept: false,
             });
         }
-        slot.run("SAVEPOINT write").await?;
+        slot.run("SAVEPOINT write", Vec::new()).await?;
         slot.dirty = true;
         Ok(())
     }
 
-    /// The write in `turn` is complete: keeps it and hands the turn on.
-    /// Returns once the group holding it has committed. The keeping runs
-    /// on a task of its own: a request dropped while it waits (for the
-    /// RELEASE, the disk, the group) cannot cut it, or the group, short.
-    pub(crate) async fn done(self: &Arc<Self>, turn: Turn, head: Option<Head>) -> Result<()> {
-        let (tell, heard) = oneshot::channel();
-        let (turns, slot) = (self.clone(), turn.release());
-        tokio::spawn(async move { turns.keep(slot, head, tell).await });
-        match heard.await {
-            Ok(outcome) => outcome.map_err(StorageError::GroupCommit),
-            Err(_) => Err(StorageError::GroupCommit("nhóm ghi bị bỏ dở".into())),
-        }
-    }
-
     async fn keep(self: Arc<Self>, mut slot: OwnedMutexGuard<Slot>, head: Option<Head>, tell: Tell) {
-        if let Err(e) = slot.run("RELEASE SAVEPOINT write").await {
+        if let Err(e) = slot.run("RELEASE SAVEPOINT write", Vec::new()).await {
             let _ = tell.send(Err(e.to_string()));
             self.settle(slot).await;
             return;
@@ -546,17 +527,17 @@ mod tests {
                 let b = store.backend();
                 let before = events(&store).await;
                 let a = write_one(&store, "a").await;
+                // B and C queue in this order: each polled once here, so
+                // neither can overtake the other for the turn.
+                let mut cx = Context::from_waker(std::task::Waker::noop());
                 let sb = store.clone();
-                let bt = tokio::spawn(async move { write_one(&sb, "b").await });
-                while store.turns.queued.load(Ordering::Acquire) == 0 {
-                    tokio::task::yield_now().await;
-                }
+                let mut bf = Box::pin(async move { write_one(&sb, "b").await });
+                assert!(bf.as_mut().poll(&mut cx).is_pending(), "{b:?}: B queues");
                 let sc = store.clone();
                 let mut c = Box::pin(async move { sc.begin_write().await });
-                let mut cx = Context::from_waker(std::task::Waker::noop());
                 assert!(c.as_mut().poll(&mut cx).is_pending(), "{b:?}: C queues");
                 let at = tokio::spawn(a.commit());
-                let bw = bt.await.unwrap();
+                let bw = bf.await;
                 tokio::time::sleep(super::MAX_AGE + Duration::from_millis(10)).await;
                 drop(bw);
                 tokio::time::sleep(Duration::from_millis(20)).await;
