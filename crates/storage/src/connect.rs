@@ -36,10 +36,12 @@ pub struct Store {
     /// tail of a rush of saves, and each waiting for the disk on its own.
     /// Shared by clones and plan handles.
     pub(crate) turns: std::sync::Arc<crate::write::Turns>,
-    /// SQLite: the connection writes go through, apart from the readers'
-    /// pool, so a writer holding the lock never waits for a connection
-    /// behind a queue of page loads (`None` on PostgreSQL).
-    pub(crate) write_pool: Option<sqlx::SqlitePool>,
+    /// The one connection writes go through, apart from the readers' pool,
+    /// so a writer holding the turn never waits for a connection behind a
+    /// queue of page loads (on PostgreSQL that wait was most of a save's
+    /// p99 in the rush). Not tested before each group: a connection that
+    /// broke fails one write, and the next gets a new one.
+    pub(crate) write_pool: Db,
 }
 
 /// Rows a SQLite query hands back before it waits for the caller: a form's
@@ -91,13 +93,15 @@ impl Store {
         let write_pool = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
+            .idle_timeout(None)
+            .max_lifetime(None)
             .connect_with(opts)
             .await?;
         Ok(Self {
             db: Db::Sqlite(pool),
             plan: 0,
             turns: Default::default(),
-            write_pool: Some(write_pool),
+            write_pool: Db::Sqlite(write_pool),
         })
     }
 
@@ -105,13 +109,26 @@ impl Store {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
-            .connect_with(opts)
+            .connect_with(opts.clone())
             .await?;
+        // Opened on the write thread, whose runtime then watches its socket:
+        // a write's answers do not wait for the page loads' runtime to look.
+        let write_pool = crate::write::thread::run(async move {
+            Ok(PgPoolOptions::new()
+                .max_connections(1)
+                .test_before_acquire(false)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?)
+        })
+        .await?;
         Ok(Self {
             db: Db::Postgres(pool),
             plan: 0,
             turns: Default::default(),
-            write_pool: None,
+            write_pool: Db::Postgres(write_pool),
         })
     }
 
@@ -161,9 +178,7 @@ impl Store {
     }
 
     pub async fn close(&self) {
-        if let Some(w) = &self.write_pool {
-            w.close().await;
-        }
+        crate::with_db!(&self.write_pool, pool => pool.close().await);
         crate::with_db!(&self.db, pool => pool.close().await)
     }
 }

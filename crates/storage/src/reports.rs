@@ -149,7 +149,17 @@ impl Store {
     /// needed) is locked before its state is read, then the changes, the
     /// report's timestamp and one audit event per changed item.
     /// Returns how many items changed.
+    ///
+    /// Runs on the write thread (`write::thread`): the save is what a rush
+    /// of reporters queues for, so its turn is held as briefly as the
+    /// database allows. A caller dropped meanwhile does not cut it short.
     pub async fn save_form(&self, stamp: &Stamp, unit: &str, year: i32, form: &FormChanges) -> Result<usize> {
+        let (store, stamp, unit, form) = (self.clone(), stamp.clone(), unit.to_string(), form.clone());
+        crate::write::thread::run(async move { store.save_form_here(&stamp, &unit, year, &form).await }).await
+    }
+
+    /// [`Store::save_form`] on the task that calls it.
+    async fn save_form_here(&self, stamp: &Stamp, unit: &str, year: i32, form: &FormChanges) -> Result<usize> {
         let at = stamp.at_text();
         let mut w = self.begin_write().await?;
         // The report, created as a draft if it is not there yet and stamped

@@ -34,6 +34,7 @@ use crate::reports::Stamp;
 use crate::{Result, Store};
 
 mod group;
+pub(crate) mod thread;
 pub(crate) use group::Turns;
 
 /// One bound parameter, owned, so one list of arguments serves both drivers.
@@ -155,7 +156,7 @@ impl Store {
     }
 
     async fn begin(&self, solo: bool) -> Result<Writer> {
-        let turn = self.turns.take(&self.db, self.write_pool.as_ref(), solo).await?;
+        let turn = self.turns.take(&self.write_pool, solo).await?;
         let mut w = Writer {
             turn: Some(turn),
             plan: self.plan,

@@ -3,6 +3,8 @@
 //! history with the total, the actors' names and the latest workflow move;
 //! and a save sends only what changed, one audit event per change, in order.
 
+use std::future::Future;
+
 use xhht_domain::access::Role;
 use xhht_domain::audit::Change;
 use xhht_domain::plan::{self, BUILTIN_BA_DINH};
@@ -201,5 +203,40 @@ async fn a_report_and_its_extension_are_read_together() {
             .unwrap();
         let (report, ext) = store.report_with_extension("00001", 2026).await.unwrap();
         assert_eq!((report.map(|r| r.state), ext), (Some(Draft), Some(due)), "{b:?}");
+    }
+}
+
+/// A save whose caller is dropped once it has started (the reporter closed
+/// the page, the connection broke) still goes to its end: the figure is
+/// saved with its event, and the next save finds the turn free. Before the
+/// write thread, dropping the request rolled the save back.
+#[tokio::test]
+async fn a_save_dropped_by_its_caller_still_completes() {
+    for (store, _plan) in with_plan("form_reads_dropped_save").await {
+        let b = store.backend();
+        let stamp = Stamp::now("test");
+        let changes = [("pop_15_60".to_string(), n(321.0))];
+        let save = store.save_values(&stamp, "00001", 2026, &changes);
+        // Started, then dropped: one poll hands it to the write thread.
+        let mut save = Box::pin(save);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        let _ = save.as_mut().poll(&mut cx);
+        drop(save);
+        let mut saved = None;
+        for _ in 0..500 {
+            let (working, _) = store.form_values(&plan::builtin(), "00001", 2026).await.unwrap();
+            saved = working.get("pop_15_60").cloned();
+            if saved.is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert_eq!(saved, Some(DataValue::Number(321.0)), "{b:?}: the save was cut short");
+        store
+            .save_values(&stamp, "00001", 2026, &[("pop_15_60".into(), n(322.0))])
+            .await
+            .unwrap();
+        let events = store.audit_events("00001", 2026).await.unwrap();
+        assert_eq!(events.len(), 2, "{b:?}: one event per save");
     }
 }

@@ -219,19 +219,14 @@ impl Turns {
     /// The opening runs on a task of its own: a request dropped meanwhile
     /// leaves a turn that is then let go of as any other (`abandon`), never
     /// a savepoint half opened or a group half committed.
-    pub(crate) async fn take(
-        self: &Arc<Self>,
-        db: &Db,
-        sqlite_writer: Option<&sqlx::SqlitePool>,
-        solo: bool,
-    ) -> Result<Turn> {
+    pub(crate) async fn take(self: &Arc<Self>, db: &Db, solo: bool) -> Result<Turn> {
         let mut turn = Turn {
             slot: Some(self.wait().await?),
             turns: self.clone(),
         };
-        let (turns, db, writer) = (self.clone(), db.clone(), sqlite_writer.cloned());
+        let (turns, db) = (self.clone(), db.clone());
         let opened = tokio::spawn(async move {
-            if let Err(e) = turns.open(turn.slot(), &db, writer.as_ref(), solo).await {
+            if let Err(e) = turns.open(turn.slot(), &db, solo).await {
                 // The group's transaction is in an unknown state: end it.
                 let _ = turn.slot().finish(false, &turns.version).await;
                 return Err(e);
@@ -257,14 +252,14 @@ impl Turns {
             .map_err(|_| StorageError::Busy)
     }
 
-    async fn open(&self, slot: &mut Slot, db: &Db, sqlite_writer: Option<&sqlx::SqlitePool>, solo: bool) -> Result<()> {
+    async fn open(&self, slot: &mut Slot, db: &Db, solo: bool) -> Result<()> {
         slot.clean().await?;
         if solo {
             slot.close(&self.version).await?;
         }
         if slot.group.is_none() {
             let tx = match db {
-                Db::Sqlite(pool) => Tx::Sqlite(sqlite_writer.unwrap_or(pool).begin_with("BEGIN IMMEDIATE").await?),
+                Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
                 Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
             };
             slot.group = Some(Group {
@@ -474,6 +469,29 @@ mod tests {
                 "{b:?}: {kept} writes in {commits} commits"
             );
             assert!(store.verify_audit().await.unwrap().is_intact(), "{b:?}");
+        }
+    }
+
+    /// Every reading connection busy (a rush of page loads): a write still
+    /// gets its transaction at once, from the connection kept for writes.
+    /// On PostgreSQL it queued for a reading connection while holding the
+    /// turn (and here, with none coming back, waited until the pool's timeout).
+    #[tokio::test]
+    async fn a_write_never_waits_for_a_reading_connection() {
+        for store in test_support::stores("group_readers_busy").await {
+            let b = store.backend();
+            let mut held: Vec<Box<dyn std::any::Any + Send>> = Vec::new();
+            crate::with_db!(&store.db, pool => {
+                for _ in 0..pool.options().get_max_connections() {
+                    held.push(Box::new(pool.acquire().await.unwrap()));
+                }
+            });
+            let write = async { write_one(&store, "busy").await.commit().await };
+            tokio::time::timeout(Duration::from_secs(5), write)
+                .await
+                .unwrap_or_else(|_| panic!("{b:?}: the write waited for a reader's connection"))
+                .unwrap();
+            drop(held);
         }
     }
 
