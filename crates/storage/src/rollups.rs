@@ -227,6 +227,19 @@ impl Store {
         year: i32,
         values: &xhht_domain::values::YearValues,
     ) -> Result<usize> {
+        self.import_year(stamp, plan, year, values, BULK_WITHOUT_KEYS).await
+    }
+
+    /// [`Store::import_approved_year`], dropping the value tables' foreign
+    /// keys for the load from `without_keys_from` values on.
+    async fn import_year(
+        &self,
+        stamp: &crate::Stamp,
+        plan: &Plan,
+        year: i32,
+        values: &xhht_domain::values::YearValues,
+        without_keys_from: usize,
+    ) -> Result<usize> {
         let at = stamp.at_text();
         let mut rows: Vec<(&str, &str, Option<f64>, Option<String>)> = Vec::new();
         for (unit, vals) in &values.units {
@@ -276,36 +289,32 @@ impl Store {
         )
         .await?;
         w.analyze("reports").await?;
-        let working = ["updated_at", "updated_by"];
-        let approved = ["approved_at", "approved_by"];
-        // SQLite binds every parameter, so it copies the approved copy
-        // inside the database; on PostgreSQL a second COPY is as fast as
-        // INSERT … SELECT (measured), its foreign-key checks dominating.
-        let tables: &[(&str, [&str; 2])] = if w.copies_fast() {
-            &[("data_values", working), ("approved_values", approved)]
+        let keys = if rows.len() >= without_keys_from {
+            w.suspend_foreign_keys(&["data_values", "approved_values"]).await?
         } else {
-            &[("data_values", working)]
+            Vec::new()
         };
-        for (table, stamp_cols) in tables {
-            let cols = [
-                "org_unit_code",
-                "element_code",
-                "year",
-                "value_num",
-                "value_text",
-                stamp_cols[0],
-                stamp_cols[1],
-                "plan_id",
-            ];
-            let batch = rows
-                .iter()
-                .map(|(unit, code, n, t)| args![*unit, *code, year, *n, t, &at, &stamp.actor, plan_id])
-                .collect();
-            w.insert_rows(table, &cols, batch).await?;
-        }
-        if !w.copies_fast() {
-            copy_to_approved(&mut w, year, &units, &at, &stamp.actor).await?;
-        }
+        let cols = [
+            "org_unit_code",
+            "element_code",
+            "year",
+            "value_num",
+            "value_text",
+            "updated_at",
+            "updated_by",
+            "plan_id",
+        ];
+        let batch = rows
+            .iter()
+            .map(|(unit, code, n, t)| args![*unit, *code, year, *n, t, &at, &stamp.actor, plan_id])
+            .collect();
+        w.insert_rows("data_values", &cols, batch).await?;
+        w.analyze("data_values").await?;
+        // The approved copy is copied inside the database, not sent again:
+        // on PostgreSQL, without the keys, 0.8 of a second COPY's time
+        // (measured: 3.5 s against 4.5 s for 1.36 M rows).
+        copy_to_approved(&mut w, year, &units, &at, &stamp.actor).await?;
+        w.restore_foreign_keys(keys).await?;
         let change = Change::ValuesImported {
             values: rows.len() as u64,
             units: units.len() as u64,
@@ -316,12 +325,18 @@ impl Store {
     }
 }
 
+/// Values from which an import drops the value tables' foreign keys for
+/// its load and checks them once after (PostgreSQL; see
+/// `Writer::suspend_foreign_keys`): below it, checking row by row costs
+/// less than checking the whole table, and readers are not locked out.
+const BULK_WITHOUT_KEYS: usize = 100_000;
+
 /// Units per statement when the imported values are copied to the approved
 /// copy: well under either database's limit of bound parameters.
 const COPY_UNITS: usize = 500;
 
 /// The approved copy of the values just imported, copied inside the database
-/// from the working copy rather than bound a second time (SQLite). Only the
+/// from the working copy rather than sent a second time. Only the
 /// imported units: their reports were created by this transaction, so every
 /// working value of theirs for `year` is one it wrote, and another unit's
 /// draft of the same year is never approved by it.
@@ -345,4 +360,67 @@ async fn copy_to_approved(
         w.execute(&sql, a).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use xhht_domain::plan::{self, BUILTIN_BA_DINH};
+    use xhht_domain::values::{DataValue, YearValues};
+
+    use crate::{Stamp, Store, test_support};
+
+    /// The value tables' foreign keys, as the database defines them.
+    async fn keys(store: &Store) -> Vec<String> {
+        let rows: Vec<(String,)> = crate::with_db!(&store.db, pool => {
+            match store.backend() {
+                crate::Backend::Postgres => sqlx::query_as(
+                    "SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint \
+                     WHERE contype = 'f' AND conrelid IN ('data_values'::regclass, 'approved_values'::regclass) ORDER BY 1",
+                ),
+                crate::Backend::Sqlite => sqlx::query_as(
+                    "SELECT m.name || ' ' || f.\"table\" || ' ' || f.\"from\" || ' ' || f.\"to\" FROM sqlite_master m, pragma_foreign_key_list(m.name) f \
+                     WHERE m.name IN ('data_values', 'approved_values') ORDER BY 1",
+                ),
+            }
+            .fetch_all(pool)
+            .await
+            .unwrap()
+        });
+        rows.into_iter().map(|(k,)| k).collect()
+    }
+
+    /// A load big enough to drop the keys (here: any) stores its values and
+    /// leaves every key as it was, still refusing a value with no report.
+    #[tokio::test]
+    async fn a_bulk_import_leaves_the_foreign_keys_as_they_were() {
+        for store in test_support::stores("bulk_keys").await {
+            let b = store.backend();
+            let plan = plan::builtin();
+            let store = store
+                .install_plan(&plan, BUILTIN_BA_DINH, &Stamp::now("test"))
+                .await
+                .unwrap();
+            let before = keys(&store).await;
+            assert!(before.len() >= 4, "{b:?}: {before:?}");
+            let mut year = YearValues::default();
+            year.set("00001", "pop_15_60", DataValue::Number(900.0));
+            year.set("00004", "pop_15_60", DataValue::Number(5.0));
+            let n = store
+                .import_year(&Stamp::now("test"), &plan, 2025, &year, 1)
+                .await
+                .unwrap();
+            assert_eq!(n, 2, "{b:?}");
+            assert_eq!(keys(&store).await, before, "{b:?}: the keys are back as they were");
+            let back = store.approved_values(&plan, 2025).await.unwrap();
+            assert_eq!(
+                back.unit("00004").unwrap().get("pop_15_60"),
+                Some(&DataValue::Number(5.0)),
+                "{b:?}"
+            );
+            let orphan = "INSERT INTO approved_values (org_unit_code, element_code, year, value_num, approved_at, approved_by, plan_id) \
+                          VALUES ('00001', 'pop_15_60', 2019, 1, 'x', 'x', (SELECT MIN(id) FROM plans))";
+            let refused = crate::with_db!(&store.db, pool => sqlx::query(orphan).execute(pool).await.is_err());
+            assert!(refused, "{b:?}: a value with no report is still refused");
+        }
+    }
 }
