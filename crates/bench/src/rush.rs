@@ -146,6 +146,7 @@ pub async fn prepare(target: &Target, fx: &Fixture, accounts: usize) -> anyhow::
         store.save_values(&stamp, &u.code, YEAR, &draft).await?;
     }
     target.analyze().await?;
+    target.checkpoint().await?;
     let state = xhht_web::AppState::load(store.clone()).await?;
     let app = xhht_web::router(state.clone());
     let mut sessions = Vec::with_capacity(units.len());
@@ -387,7 +388,7 @@ pub fn section(rushes: &[Rush]) -> String {
     if let Some(r) = rushes.first() {
         let _ = write!(
             s,
-            "The national fixture with 2021-2025 approved and {} reporter accounts (one per commune-level unit), each with a 2026 draft, all logged in; then `wrk -t2 -c{} -d{}s` with a Lua script mixing form loads (`GET /reports/2026/{{unit}}`, {:.0}%), draft saves of one changed figure ({:.0}%) and submissions of the whole form ({:.0}%, each of {} reserved accounts once; after that, form loads). The server runs inside the bench process, which also holds the generated national fixture (hundreds of MB), so of its resident memory only the growth during the rush is the server's. Setup (accounts with Argon2 hashes, drafts, one login each) is timed apart.\n\n",
+            "The national fixture with 2021-2025 approved and {} reporter accounts (one per commune-level unit), each with a 2026 draft, all logged in; then `wrk -t2 -c{} -d{}s` with a Lua script mixing form loads (`GET /reports/2026/{{unit}}`, {:.0}%), draft saves of one changed figure ({:.0}%) and submissions of the whole form ({:.0}%, each of {} reserved accounts once; after that, form loads). The server runs inside the bench process, which also holds the generated national fixture (hundreds of MB), so of its resident memory only the growth during the rush is the server's. Setup (accounts with Argon2 hashes, drafts, one login each, then a checkpoint of what the load left in the database's log) is timed apart.\n\n",
             crate::report::thousands(r.accounts),
             r.connections,
             r.seconds,
