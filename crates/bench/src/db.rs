@@ -115,13 +115,7 @@ impl Target {
             Self::Sqlite(path) => {
                 // Move what the WAL still holds into the file, so the size
                 // does not depend on when the pool's last connection closed.
-                let opts = SqliteConnectOptions::new()
-                    .filename(path)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .busy_timeout(Duration::from_secs(30));
-                let mut c = SqliteConnection::connect_with(&opts).await?;
-                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut c).await?;
-                c.close().await?;
+                self.checkpoint().await?;
                 Ok(SQLITE_SUFFIXES
                     .iter()
                     .filter_map(|s| std::fs::metadata(format!("{}{s}", path.display())).ok())

@@ -48,6 +48,17 @@ pub struct Store {
 /// values and last year's (two per element) fit.
 const ROW_BUFFER: usize = 1024;
 
+/// The pool of the one connection writes go through (see
+/// `Store::write_pool`), the same on both databases: kept open for the
+/// life of the store and lent without a ping.
+fn write_pool_options<DB: sqlx::Database>() -> sqlx::pool::PoolOptions<DB> {
+    sqlx::pool::PoolOptions::new()
+        .max_connections(1)
+        .test_before_acquire(false)
+        .idle_timeout(None)
+        .max_lifetime(None)
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `url` and migrates it.
     /// `sqlite:PATH` (or a bare path) or `postgres://…`.
@@ -90,13 +101,7 @@ impl Store {
             .test_before_acquire(false)
             .connect_with(opts.clone())
             .await?;
-        let write_pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .test_before_acquire(false)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .connect_with(opts)
-            .await?;
+        let write_pool = write_pool_options().connect_with(opts).await?;
         Ok(Self {
             db: Db::Sqlite(pool),
             plan: 0,
@@ -114,11 +119,7 @@ impl Store {
         // Opened on the write thread, whose runtime then watches its socket:
         // a write's answers do not wait for the page loads' runtime to look.
         let write_pool = crate::write::thread::run(async move {
-            Ok(PgPoolOptions::new()
-                .max_connections(1)
-                .test_before_acquire(false)
-                .idle_timeout(None)
-                .max_lifetime(None)
+            Ok(write_pool_options()
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?)

@@ -1,11 +1,14 @@
-//! The write thread: writes run on a thread of their own, with a
-//! single-threaded runtime that does nothing else. A write makes several
-//! trips to the database while it holds the turn (`group`), and after each
-//! one its task must be polled again. On the server's runtime that task
-//! waited behind every page being rendered at the time (measured: a turn
-//! held 0.9 ms at the median and 3 ms at p90 for 0.3 ms of work), and
-//! every writer queued behind it waited as long. Here it is polled as soon
-//! as its answer comes.
+//! The write thread: the writes a rush queues for (draft saves, see
+//! `Store::save_form`) run on a thread of their own, with a one-thread
+//! runtime that does nothing else; PostgreSQL's write connection is opened
+//! here too. Other writes take the same turns from the caller's task.
+//!
+//! A write makes several trips to the database while it holds the turn
+//! (`group`), and after each one its task must be polled again. On the
+//! server's runtime that task waited behind every page being rendered at
+//! the time (measured: a turn held 0.9 ms at the median and 3 ms at p90
+//! for 0.3 ms of work), and every writer queued behind it waited as long.
+//! Here it is polled as soon as its answer comes.
 
 use std::future::Future;
 use std::sync::OnceLock;
