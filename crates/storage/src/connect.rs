@@ -183,3 +183,31 @@ impl Store {
         crate::with_db!(&self.db, pool => pool.close().await)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// SQLite as `.cargo/config.toml` builds it: without the shared page
+    /// cache and the allocation counting, whose two process-wide mutexes
+    /// the reading connections queued on. A build that lost the flags
+    /// (another config, a changed libsqlite3-sys) fails here, not in a rush.
+    #[tokio::test]
+    async fn sqlite_is_built_without_its_process_wide_mutexes() {
+        let store = crate::test_support::sqlite("compile-options").await;
+        let crate::Db::Sqlite(pool) = &store.db else {
+            unreachable!("a SQLite store")
+        };
+        let options: Vec<(String,)> = sqlx::query_as("PRAGMA compile_options")
+            .fetch_all(pool)
+            .await
+            .expect("compile options");
+        let options: Vec<String> = options.into_iter().map(|(o,)| o).collect();
+        assert!(
+            !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+            "the page caches share one group: {options:?}"
+        );
+        assert!(
+            options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+            "SQLite counts every allocation: {options:?}"
+        );
+    }
+}
