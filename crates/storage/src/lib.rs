@@ -29,7 +29,7 @@ pub use error::{Conflict, Missing, StorageError};
 pub use notices::{Contact, NewNotice, NoticeBatch, NoticeKind, NoticeRow, OutgoingEmail, PendingEmail};
 pub use plans::PlanRow;
 pub use report_drafts::{DraftRow, DraftVersion, IssueFacts, IssuedReport};
-pub use reports::{FormChanges, ReportRow, Stamp};
+pub use reports::{FormChanges, ReportRow, ReportSheet, Stamp};
 pub use sessions::NewSession;
 pub use units::ImportCounts;
 pub use users::{AccountEdit, NewUser, UserFilter, UserRow, hash_password, random_password, verify_password};

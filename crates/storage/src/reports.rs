@@ -354,13 +354,7 @@ impl Store {
             sqlx::query_as("SELECT task_group, kind, body FROM narratives WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3 ORDER BY task_group, kind")
                 .bind(unit).bind(year).bind(plan).fetch_all(pool).await?
         });
-        rows.into_iter()
-            .map(|(g, k, b)| {
-                let kind =
-                    NarrativeKind::parse(&k).ok_or_else(|| StorageError::Corrupt(format!("narrative kind “{k}”")))?;
-                Ok(((i64::from(g), kind), b))
-            })
-            .collect()
+        rows.into_iter().map(|(g, k, b)| narrative(g, &k, b)).collect()
     }
 
     /// Gives one unit its own deadline for a year (audited). Locks the unit's
@@ -432,37 +426,50 @@ impl Store {
     }
 
     /// One unit's report of `year` and its own deadline, if extended, in
-    /// one query (the form and the reminders show both).
+    /// one query (the reminders show both).
     pub async fn report_with_extension(&self, unit: &str, year: i32) -> Result<(Option<ReportRow>, Option<NaiveDate>)> {
+        let plan = self.plan_id().await?;
+        let sql = format!("{HEAD_SELECT} {HEAD_FROM}");
+        let r: HeadRow = with_db!(&self.db, pool => {
+            sqlx::query_as(&sql).bind(unit).bind(year).bind(plan).fetch_one(pool).await?
+        });
+        Ok(r.read(unit, year))
+    }
+
+    /// What a report page shows above and beside the figures, in one query:
+    /// the report of `year`, the unit's own deadline and the narratives.
+    pub async fn report_sheet(&self, unit: &str, year: i32) -> Result<ReportSheet> {
         let plan = self.plan_id().await?;
         #[derive(sqlx::FromRow)]
         struct Row {
-            state: Option<String>,
-            submitted_at: Option<String>,
-            first_submitted_at: Option<String>,
-            approved_at: Option<String>,
-            explanation: Option<String>,
-            due_date: Option<String>,
+            #[sqlx(flatten)]
+            head: HeadRow,
+            task_group: Option<i32>,
+            kind: Option<String>,
+            body: Option<String>,
         }
-        let r: Row = with_db!(&self.db, pool => {
-            sqlx::query_as(
-                "SELECT r.state, r.submitted_at, r.first_submitted_at, r.approved_at, r.explanation, e.due_date \
-                 FROM (SELECT 1 AS one) AS k \
-                 LEFT JOIN reports r ON r.org_unit_code = $1 AND r.year = $2 AND r.plan_id = $3 \
-                 LEFT JOIN deadline_extensions e ON e.org_unit_code = $1 AND e.year = $2 AND e.plan_id = $3",
-            )
-            .bind(unit).bind(year).bind(plan).fetch_one(pool).await?
+        // One row per narrative (or one with none): the head repeats on each.
+        let sql = format!(
+            "{HEAD_SELECT}, n.task_group, n.kind, n.body {HEAD_FROM} \
+             LEFT JOIN narratives n ON n.org_unit_code = $1 AND n.year = $2 AND n.plan_id = $3 ORDER BY n.task_group, n.kind"
+        );
+        let rows: Vec<Row> = with_db!(&self.db, pool => {
+            sqlx::query_as(&sql).bind(unit).bind(year).bind(plan).fetch_all(pool).await?
         });
-        let report = r.state.as_deref().and_then(ReportState::parse).map(|state| ReportRow {
-            org_unit: unit.to_string(),
-            year,
-            state,
-            submitted_at: r.submitted_at,
-            first_submitted_at: r.first_submitted_at,
-            approved_at: r.approved_at,
-            explanation: r.explanation,
-        });
-        Ok((report, r.due_date.and_then(|d| d.parse().ok())))
+        let mut narratives = Vec::new();
+        let mut head = None;
+        for row in rows {
+            if let (Some(g), Some(k), Some(b)) = (row.task_group, row.kind, row.body) {
+                narratives.push(narrative(g, &k, b)?);
+            }
+            head.get_or_insert(row.head);
+        }
+        let (report, extension) = head.map(|h| h.read(unit, year)).unwrap_or_default();
+        Ok(ReportSheet {
+            report,
+            extension,
+            narratives,
+        })
     }
 
     /// What a unit's form shows of its values, in one query: the working
@@ -723,4 +730,56 @@ pub(crate) fn to_year_values(plan: &Plan, rows: Vec<ValueRow>) -> YearValues {
         }
     }
     out
+}
+
+/// A report page's head: see [`Store::report_sheet`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReportSheet {
+    pub report: Option<ReportRow>,
+    /// The unit's own deadline, if extended.
+    pub extension: Option<NaiveDate>,
+    /// ((task group, kind), text), in that order.
+    pub narratives: Vec<((i64, NarrativeKind), String)>,
+}
+
+/// A report and its unit's own deadline, present or not each on its own.
+const HEAD_SELECT: &str =
+    "SELECT r.state, r.submitted_at, r.first_submitted_at, r.approved_at, r.explanation, e.due_date";
+const HEAD_FROM: &str = "FROM (SELECT 1 AS one) AS k \
+     LEFT JOIN reports r ON r.org_unit_code = $1 AND r.year = $2 AND r.plan_id = $3 \
+     LEFT JOIN deadline_extensions e ON e.org_unit_code = $1 AND e.year = $2 AND e.plan_id = $3";
+
+#[derive(sqlx::FromRow)]
+struct HeadRow {
+    state: Option<String>,
+    submitted_at: Option<String>,
+    first_submitted_at: Option<String>,
+    approved_at: Option<String>,
+    explanation: Option<String>,
+    due_date: Option<String>,
+}
+
+impl HeadRow {
+    fn read(self, unit: &str, year: i32) -> (Option<ReportRow>, Option<NaiveDate>) {
+        let report = self
+            .state
+            .as_deref()
+            .and_then(ReportState::parse)
+            .map(|state| ReportRow {
+                org_unit: unit.to_string(),
+                year,
+                state,
+                submitted_at: self.submitted_at,
+                first_submitted_at: self.first_submitted_at,
+                approved_at: self.approved_at,
+                explanation: self.explanation,
+            });
+        (report, self.due_date.and_then(|d| d.parse().ok()))
+    }
+}
+
+/// A stored narrative: ((task group, kind), text).
+fn narrative(group: i32, kind: &str, body: String) -> Result<((i64, NarrativeKind), String)> {
+    let kind = NarrativeKind::parse(kind).ok_or_else(|| StorageError::Corrupt(format!("narrative kind “{kind}”")))?;
+    Ok(((i64::from(group), kind), body))
 }

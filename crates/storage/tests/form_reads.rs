@@ -7,10 +7,11 @@ use std::future::Future;
 
 use xhht_domain::access::Role;
 use xhht_domain::audit::Change;
+use xhht_domain::narrative::NarrativeKind;
 use xhht_domain::plan::{self, BUILTIN_BA_DINH};
 use xhht_domain::values::{DataValue, YearValues};
 use xhht_domain::workflow::ReportState::*;
-use xhht_storage::{NewUser, Stamp, Store, test_support};
+use xhht_storage::{FormChanges, NewUser, ReportSheet, Stamp, Store, test_support};
 
 async fn with_plan(name: &str) -> Vec<(Store, plan::Plan)> {
     let mut out = Vec::new();
@@ -153,6 +154,39 @@ async fn a_trail_page_carries_its_total_names_and_last_move() {
         let past = store.report_trail("00001", 2026, 40, 20).await.unwrap();
         assert!(past.events.is_empty(), "{b:?}");
         assert_eq!(past.total, 6, "{b:?}");
+        // The return is found whatever the page holds: read apart when the
+        // page holds no move (the newest save alone, the oldest page, past
+        // the end), taken from the page when it does.
+        let newest = store.report_trail("00001", 2026, 0, 1).await.unwrap();
+        for (what, page) in [
+            ("the newest event alone", &newest),
+            ("the oldest page", &oldest),
+            ("past the end", &past),
+        ] {
+            let moved = page
+                .last_move
+                .as_ref()
+                .unwrap_or_else(|| panic!("{what} on {b:?}: no last move"));
+            assert!(matches!(moved.event.change, Change::Returned { .. }), "{what} on {b:?}");
+        }
+        let whole = store.report_trail("00001", 2026, 0, 50).await.unwrap();
+        let moved = whole.last_move.expect("the return on the whole trail's page");
+        assert_eq!(moved.event.actor, "chuyen-vien", "{b:?}");
+        // A report never moved has no last move, on its whole trail's page or not.
+        store
+            .save_values(
+                &stamp,
+                "00001",
+                2027,
+                &[("pop_15_60".into(), n(5.0)), ("pop_15_plus".into(), n(2.0))],
+            )
+            .await
+            .unwrap();
+        for limit in [1, 50] {
+            let page = store.report_trail("00001", 2027, 0, limit).await.unwrap();
+            assert_eq!(page.total, 2, "{b:?}");
+            assert!(page.last_move.is_none(), "limit {limit} on {b:?}: {:?}", page.last_move);
+        }
         let check = store.verify_audit().await.unwrap();
         assert!(check.chain_break.is_none(), "{:?} on {b:?}", check.chain_break);
         assert_eq!(check.chained, check.events, "the batched events chain on {b:?}");
@@ -203,6 +237,77 @@ async fn a_report_and_its_extension_are_read_together() {
             .unwrap();
         let (report, ext) = store.report_with_extension("00001", 2026).await.unwrap();
         assert_eq!((report.map(|r| r.state), ext), (Some(Draft), Some(due)), "{b:?}");
+    }
+}
+
+/// A report page's head in one read: the report, the unit's own deadline
+/// and every narrative of the unit's year (none of another unit's or
+/// year's), each present or not on its own, as the separate reads give them.
+#[tokio::test]
+async fn a_report_sheet_holds_the_report_its_deadline_and_narratives() {
+    for (store, _plan) in with_plan("form_reads_report_sheet").await {
+        let b = store.backend();
+        let stamp = Stamp::now("test");
+        assert_eq!(
+            store.report_sheet("00001", 2026).await.unwrap(),
+            ReportSheet::default(),
+            "{b:?}"
+        );
+        let texts = |unit: &str| {
+            vec![
+                ((2, NarrativeKind::Results), format!("Kết quả nhóm 2 của {unit}")),
+                ((1, NarrativeKind::Proposals), format!("Đề xuất nhóm 1 của {unit}")),
+                ((1, NarrativeKind::Difficulties), format!("Khó khăn nhóm 1 của {unit}")),
+            ]
+        };
+        for (unit, year) in [("00001", 2026), ("00004", 2026), ("00001", 2025)] {
+            let form = FormChanges {
+                values: vec![("pop_15_60".into(), n(10.0))],
+                narratives: texts(&format!("{unit}/{year}")),
+                explanation: None,
+            };
+            store.save_form(&stamp, unit, year, &form).await.unwrap();
+        }
+        let due = chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        store
+            .extend_deadline(&stamp, "00004", 2026, due, "Thay cán bộ")
+            .await
+            .unwrap();
+
+        let sheet = store.report_sheet("00001", 2026).await.unwrap();
+        assert_eq!(sheet.report.as_ref().map(|r| r.state), Some(Draft), "{b:?}");
+        assert_eq!(sheet.extension, None, "{b:?}");
+        assert_eq!(
+            sheet.narratives,
+            store.narratives("00001", 2026).await.unwrap(),
+            "{b:?}"
+        );
+        let mut expected = texts("00001/2026");
+        expected.sort();
+        let mut got = sheet.narratives.clone();
+        got.sort();
+        assert_eq!(got, expected, "{b:?}");
+        let other = store.report_sheet("00004", 2026).await.unwrap();
+        assert_eq!(
+            (
+                other.report.map(|r| r.org_unit),
+                other.extension,
+                other.narratives.len()
+            ),
+            (Some("00004".to_string()), Some(due), 3),
+            "{b:?}"
+        );
+        // A deadline with no report and no narrative.
+        store
+            .extend_deadline(&stamp, "00008", 2026, due, "Thay cán bộ")
+            .await
+            .unwrap();
+        let alone = store.report_sheet("00008", 2026).await.unwrap();
+        assert_eq!(
+            (alone.report, alone.extension, alone.narratives),
+            (None, Some(due), vec![]),
+            "{b:?}"
+        );
     }
 }
 

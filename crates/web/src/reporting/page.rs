@@ -154,18 +154,17 @@ pub async fn previous_year(state: &AppState, unit: &str, year: i32) -> Result<Un
 pub async fn load(state: &AppState, unit: &OrgUnit, year: i32, page: PageNo) -> Result<Loaded, StorageError> {
     let plan = &state.plan;
     let (values, prev) = state.store.form_values(plan, &unit.code, year).await?;
-    let (row, extension) = state.store.report_with_extension(&unit.code, year).await?;
-    let narratives = state.store.narratives(&unit.code, year).await?.into_iter().collect();
+    let sheet = state.store.report_sheet(&unit.code, year).await?;
     let (trail, pager) = history_page(state, &unit.code, year, page).await?;
     Ok(Loaded {
         history: history::history(plan, &trail.events, &trail.names),
         history_pager: pager,
         return_note: history::return_note(trail.last_move.as_slice(), &trail.names),
-        due: due_date(plan, year, extension),
+        due: due_date(plan, year, sheet.extension),
         values,
         prev,
-        row,
-        narratives,
+        row: sheet.report,
+        narratives: sheet.narratives.into_iter().collect(),
     })
 }
 
