@@ -30,7 +30,7 @@ pub use notices::{Contact, NewNotice, NoticeBatch, NoticeKind, NoticeRow, Outgoi
 pub use plans::PlanRow;
 pub use report_drafts::{DraftRow, DraftVersion, IssueFacts, IssuedReport};
 pub use reports::{FormChanges, ReportRow, ReportSheet, Stamp};
-pub use sessions::NewSession;
+pub use sessions::{NewSession, SessionUser};
 pub use units::ImportCounts;
 pub use users::{AccountEdit, NewUser, UserFilter, UserRow, hash_password, random_password, verify_password};
 

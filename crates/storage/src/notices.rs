@@ -107,20 +107,39 @@ pub struct Contact {
     pub email: Option<String>,
 }
 
+/// The unread notices a page shows at most, newest first.
+pub(crate) const UNREAD_SHOWN: i64 = 20;
+
 /// A failed e-mail is tried again at the next run, this many times in all.
 const EMAIL_ATTEMPTS: i64 = 3;
 
-type StoredNotice = (
-    i64,
-    String,
-    Option<String>,
-    i32,
-    Option<String>,
-    Option<i32>,
-    String,
-    Option<String>,
-    String,
-);
+/// A notice's columns, read as `n` and named apart (`notice_…`), so a
+/// join with an account's row reads them too (`Store::session_user`).
+pub(crate) const NOTICE_COLUMNS: &str = "n.id AS notice_id, n.kind AS notice_kind, n.org_unit_code AS notice_unit, \
+     n.year AS notice_year, n.due_date AS notice_due, n.days_before AS notice_days_before, n.body AS notice_body, \
+     n.link AS notice_link, n.created_at AS notice_created_at";
+
+/// The condition on `n` of the unread notices an account sees in a plan:
+/// its own and its unit's. Each argument is an SQL expression.
+pub(crate) fn unread(plan: &str, user_id: &str, unit: &str) -> String {
+    format!(
+        "n.plan_id = {plan} AND n.read_at IS NULL AND (n.user_id = {user_id} OR (n.user_id IS NULL AND n.org_unit_code = {unit}))"
+    )
+}
+
+/// What [`NOTICE_COLUMNS`] reads: all `None` on a join that found none.
+#[derive(sqlx::FromRow)]
+pub(crate) struct StoredNotice {
+    notice_id: Option<i64>,
+    notice_kind: Option<String>,
+    notice_unit: Option<String>,
+    notice_year: Option<i32>,
+    notice_due: Option<String>,
+    notice_days_before: Option<i32>,
+    notice_body: Option<String>,
+    notice_link: Option<String>,
+    notice_created_at: Option<String>,
+}
 
 impl Store {
     /// Posts `notices` in one locked write with one audit event naming the
@@ -196,15 +215,14 @@ impl Store {
     /// The unread notices an account sees: its own and its unit's, newest first.
     pub async fn unread_notices(&self, unit: &str, user_id: i64) -> Result<Vec<NoticeRow>> {
         let plan = self.plan_id().await?;
+        let sql = format!(
+            "SELECT {NOTICE_COLUMNS} FROM notices n WHERE {} ORDER BY n.id DESC LIMIT {UNREAD_SHOWN}",
+            unread("$1", "$2", "$3")
+        );
         let rows: Vec<StoredNotice> = with_db!(&self.db, pool => {
-            sqlx::query_as(
-                "SELECT id, kind, org_unit_code, year, due_date, days_before, body, link, created_at FROM notices \
-                 WHERE plan_id = $1 AND read_at IS NULL AND (user_id = $2 OR (user_id IS NULL AND org_unit_code = $3)) \
-                 ORDER BY id DESC LIMIT 20",
-            )
-            .bind(plan).bind(user_id).bind(unit).fetch_all(pool).await?
+            sqlx::query_as(&sql).bind(plan).bind(user_id).bind(unit).fetch_all(pool).await?
         });
-        Ok(rows.into_iter().map(notice_row).collect())
+        Ok(rows.into_iter().filter_map(StoredNotice::read).collect())
     }
 
     /// Marks notice `id` read for the account (`user_id` of `unit`).
@@ -348,17 +366,19 @@ impl Store {
     }
 }
 
-fn notice_row(r: StoredNotice) -> NoticeRow {
-    let (id, kind, unit, year, due, days_before, body, link, created_at) = r;
-    NoticeRow {
-        id,
-        kind: NoticeKind::parse(&kind),
-        unit,
-        year,
-        due: due.and_then(|d| d.parse().ok()),
-        days_before: days_before.and_then(|d| u32::try_from(d).ok()),
-        body,
-        link,
-        created_at,
+impl StoredNotice {
+    /// The notice, or `None` for the empty side of a join.
+    pub(crate) fn read(self) -> Option<NoticeRow> {
+        Some(NoticeRow {
+            id: self.notice_id?,
+            kind: NoticeKind::parse(&self.notice_kind?),
+            unit: self.notice_unit,
+            year: self.notice_year?,
+            due: self.notice_due.and_then(|d| d.parse().ok()),
+            days_before: self.notice_days_before.and_then(|d| u32::try_from(d).ok()),
+            body: self.notice_body?,
+            link: self.notice_link,
+            created_at: self.notice_created_at?,
+        })
     }
 }

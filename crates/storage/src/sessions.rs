@@ -5,9 +5,21 @@ use argon2::password_hash::rand_core::{OsRng, RngCore};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use sha2::{Digest, Sha256};
 
+use crate::notices::{NOTICE_COLUMNS, NoticeRow, StoredNotice, UNREAD_SHOWN, unread};
 use crate::users::{StoredUser, UserRow};
 use crate::write::args;
 use crate::{Result, Store, with_db};
+
+/// The account behind a session: what every request needs of it.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub user: UserRow,
+    pub csrf: String,
+    /// Its unread notices as [`Store::unread_notices`] reads them, when its
+    /// plan is the handle's; `None` for an account of another plan (its
+    /// unit there is found by the register: read them apart).
+    pub notices: Option<Vec<NoticeRow>>,
+}
 
 /// A fresh session: the cookie token and the CSRF token of its forms.
 pub struct NewSession {
@@ -52,34 +64,45 @@ impl Store {
         Ok(s)
     }
 
-    /// The enabled account behind a live session token, and its CSRF token.
-    pub async fn session_user(&self, token: &str) -> Result<Option<(UserRow, String)>> {
-        let row: Option<SessionRow> = with_db!(&self.db, pool => {
-            sqlx::query_as(
-                "SELECT u.id, u.username, u.display_name, u.role, u.org_unit_code, u.disabled, u.plan_id, u.must_change_password, s.csrf_token \
-                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
-            )
-            .bind(token_hash(token)).bind(ts(Utc::now())).fetch_optional(pool).await?
+    /// The enabled account behind a live session token, its CSRF token and,
+    /// in the same query, its unread notices when its plan is this handle's
+    /// (every page shows them: one trip fewer per page).
+    pub async fn session_user(&self, token: &str) -> Result<Option<SessionUser>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            user: StoredUser,
+            csrf_token: String,
+            #[sqlx(flatten)]
+            notice: StoredNotice,
+        }
+        let plan = self.plan_id().await?;
+        // One row per notice, or one with none; the account's columns repeat.
+        let sql = format!(
+            "SELECT u.id, u.username, u.display_name, u.role, u.org_unit_code, u.disabled, u.plan_id, u.must_change_password, \
+             s.csrf_token, {NOTICE_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
+             LEFT JOIN notices n ON u.plan_id = $3 AND {} \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 ORDER BY n.id DESC LIMIT {UNREAD_SHOWN}",
+            unread("$3", "u.id", "u.org_unit_code")
+        );
+        let rows: Vec<Row> = with_db!(&self.db, pool => {
+            sqlx::query_as(&sql).bind(token_hash(token)).bind(ts(Utc::now())).bind(plan).fetch_all(pool).await?
         });
-        let Some((id, username, display_name, role, org_unit_code, disabled, plan_id, must_change_password, csrf)) =
-            row
-        else {
+        let mut rows = rows.into_iter();
+        let Some(first) = rows.next() else {
             return Ok(None);
         };
-        if disabled {
+        if first.user.disabled {
             return Ok(None);
         }
-        let user = StoredUser {
-            id,
-            username,
-            display_name,
-            role,
-            org_unit_code,
-            disabled,
-            plan_id,
-            must_change_password,
-        };
-        Ok(Some((UserRow::try_from(user)?, csrf)))
+        let own_plan = first.user.plan_id == plan;
+        let notices = std::iter::once(first.notice).chain(rows.map(|r| r.notice));
+        let notices: Vec<NoticeRow> = notices.filter_map(StoredNotice::read).collect();
+        Ok(Some(SessionUser {
+            user: UserRow::try_from(first.user)?,
+            csrf: first.csrf_token,
+            notices: own_plan.then_some(notices),
+        }))
     }
 
     pub async fn delete_session(&self, token: &str) -> Result<()> {
@@ -108,7 +131,3 @@ impl Store {
         w.commit().await
     }
 }
-
-/// An account and its session's CSRF token: id, username, display name,
-/// role, unit, disabled, plan, must change its password, CSRF token.
-type SessionRow = (i64, String, String, String, String, bool, i64, bool, String);

@@ -2,10 +2,11 @@
 //! unit code in two plans, upgrades that must not orphan entered data, and
 //! a plan's recorded end.
 
+use xhht_domain::access::Role;
 use xhht_domain::plan::{self, BUILTIN_BA_DINH, SAMPLE_WARD_BA_DINH};
 use xhht_domain::values::DataValue;
 use xhht_domain::workflow::ReportState::*;
-use xhht_storage::{Conflict, Stamp, StorageError, Store, test_support};
+use xhht_storage::{Conflict, NewNotice, NewUser, NoticeBatch, NoticeKind, Stamp, StorageError, Store, test_support};
 
 async fn two_plans(name: &str) -> Vec<(Store, Store)> {
     let mut out = Vec::new();
@@ -165,5 +166,104 @@ async fn a_plan_that_ended_says_so_when_loaded() {
         );
         let (pw, _) = ward.load_plan().await.unwrap().unwrap();
         assert!(pw.info.ended.is_none(), "{b:?}: only that plan ended");
+    }
+}
+
+fn notice(unit: Option<&str>, user_id: Option<i64>, body: &str) -> NewNotice {
+    NewNotice {
+        kind: if user_id.is_some() {
+            NoticeKind::Digest
+        } else {
+            NoticeKind::Reminder
+        },
+        unit: unit.map(str::to_string),
+        user_id,
+        year: 2026,
+        due: None,
+        days_before: None,
+        body: body.to_string(),
+        link: None,
+        dedupe: None,
+        emails: Vec::new(),
+    }
+}
+
+/// A session is read with its account's unread notices in one query, the
+/// same notices the separate read gives (its own, its unit's, unread, this
+/// plan's, newest first, at most 20); in another plan's handle it carries
+/// none, and they are read apart there.
+#[tokio::test]
+async fn a_session_carries_the_accounts_unread_notices_in_its_own_plan_only() {
+    for (district, ward) in two_plans("plans_session_notices").await {
+        let b = district.backend();
+        let stamp = Stamp::now("kiểm thử");
+        let reporter = NewUser {
+            username: "truc-bach",
+            display_name: "Cán bộ Trúc Bạch",
+            password: "mật khẩu dài",
+            role: Role::Reporter,
+            org_unit: "00004",
+            must_change_password: false,
+        };
+        let id = district.create_user(&stamp, &reporter).await.unwrap();
+        let session = district.create_session(id, chrono::Duration::hours(1)).await.unwrap();
+        let found = district
+            .session_user(&session.token)
+            .await
+            .unwrap()
+            .expect("the session");
+        assert_eq!(
+            (found.user.id, found.csrf.as_str()),
+            (id, session.csrf_token.as_str()),
+            "{b:?}"
+        );
+        assert_eq!(found.notices, Some(vec![]), "no notice yet on {b:?}");
+
+        let batch = NoticeBatch::Reminders { days_before: None };
+        let mine = [
+            notice(Some("00004"), None, "Nhắc đơn vị"),
+            notice(None, Some(id), "Tin riêng"),
+            notice(Some("00001"), None, "Nhắc đơn vị khác"),
+            notice(Some("00004"), None, "Sẽ được đọc"),
+        ];
+        district.post_notices(&stamp, 2026, batch, &mine).await.unwrap();
+        // The same unit code in the ward's plan is another unit.
+        ward.post_notices(&stamp, 2026, batch, &[notice(Some("00004"), None, "Phường")])
+            .await
+            .unwrap();
+        let read = district.unread_notices("00004", id).await.unwrap();
+        let gone = read.iter().find(|n| n.body == "Sẽ được đọc").expect("posted").id;
+        district.mark_notice_read(&stamp, gone, "00004", id).await.unwrap();
+
+        let apart = district.unread_notices("00004", id).await.unwrap();
+        let bodies: Vec<&str> = apart.iter().map(|n| n.body.as_str()).collect();
+        assert_eq!(bodies, ["Tin riêng", "Nhắc đơn vị"], "{b:?}");
+        let found = district
+            .session_user(&session.token)
+            .await
+            .unwrap()
+            .expect("the session");
+        assert_eq!(found.notices.as_ref(), Some(&apart), "{b:?}");
+
+        // Past 20, the newest 20, as apart.
+        let many: Vec<NewNotice> = (0..25)
+            .map(|i| notice(Some("00004"), None, &format!("Nhắc {i}")))
+            .collect();
+        district.post_notices(&stamp, 2026, batch, &many).await.unwrap();
+        let apart = district.unread_notices("00004", id).await.unwrap();
+        assert_eq!(apart.len(), 20, "{b:?}");
+        let found = district
+            .session_user(&session.token)
+            .await
+            .unwrap()
+            .expect("the session");
+        assert_eq!(found.notices.as_ref(), Some(&apart), "{b:?}");
+
+        // The account is the district's: the ward's handle reads no notice with it.
+        let there = ward.session_user(&session.token).await.unwrap().expect("the session");
+        assert_eq!((there.user.id, there.notices), (id, None), "{b:?}");
+
+        district.set_disabled(&stamp, id, true).await.unwrap();
+        assert!(district.session_user(&session.token).await.unwrap().is_none(), "{b:?}");
     }
 }

@@ -36,7 +36,10 @@ pub async fn unread(state: &AppState, user: &CurrentUser) -> Vec<NoticeView> {
 }
 
 async fn load(state: &AppState, user: &CurrentUser) -> Result<Vec<NoticeView>, StorageError> {
-    let rows = state.store.unread_notices(&user.org_unit, user.id).await?;
+    let rows = match &user.notices {
+        Some(read) => read.as_ref().clone(),
+        None => state.store.unread_notices(&user.org_unit, user.id).await?,
+    };
     let today = state.clock.today();
     // The unit's deadline and state now, per year with a reminder.
     let mut years: HashMap<i32, (Option<NaiveDate>, bool)> = HashMap::new();

@@ -139,6 +139,7 @@ pub async fn submit(
         csrf: session.csrf_token,
         session_token: session.token.clone(),
         must_change_password: user.must_change_password,
+        notices: None,
     };
     // The account works in its own plan: the site switches to it.
     let own = state.plans.iter().find(|p| p.store.scope() == user.plan_id);

@@ -12,6 +12,8 @@ pub use roles::{Admin, AreaReader, AreaViewer, Reviewer};
 pub use scope::{PlanYear, ReadReport, ReportUnit, ReviewReport, WriteReport};
 pub use throttle::{Limits, LoginThrottle, Ticket, account_key};
 
+use std::sync::Arc;
+
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -19,6 +21,7 @@ use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use xhht_domain::access::{Principal, Role};
+use xhht_storage::NoticeRow;
 
 use crate::respond::{AppError, ErrorKind};
 use crate::state::AppState;
@@ -40,6 +43,9 @@ pub struct CurrentUser {
     /// Holds a password an administrator generated: every page but the
     /// password page sends it there until it is changed ([`first_login`]).
     pub must_change_password: bool,
+    /// Its unread notices, read with the session when it is in its own
+    /// plan (`None`: read them when a page needs them).
+    pub notices: Option<Arc<Vec<NoticeRow>>>,
 }
 
 impl CurrentUser {
@@ -101,23 +107,28 @@ pub(crate) async fn load_user(state: &AppState, headers: &HeaderMap) -> Result<O
     // for the same administrative unit when that plan covers it (found by
     // the register, never by code: 00004 was Trúc Bạch in 56/KH-UBND and is
     // Phường Ba Đình in the new ward's plan); otherwise it is a visitor.
-    let found = found.and_then(|(u, csrf)| {
-        let unit = if state.is_own_plan(u.plan_id) {
-            u.org_unit_code.clone()
-        } else {
-            state.same_unit_here(u.plan_id, &u.org_unit_code)?
-        };
-        Some((u, unit, csrf))
-    });
-    Ok(found.map(|(u, unit, csrf)| CurrentUser {
+    let Some(found) = found else {
+        return Ok(None);
+    };
+    let u = found.user;
+    let unit = if state.is_own_plan(u.plan_id) {
+        u.org_unit_code.clone()
+    } else {
+        match state.same_unit_here(u.plan_id, &u.org_unit_code) {
+            Some(unit) => unit,
+            None => return Ok(None),
+        }
+    };
+    Ok(Some(CurrentUser {
         role: u.role,
         id: u.id,
         username: u.username,
         display_name: u.display_name,
         org_unit: unit,
-        csrf,
+        csrf: found.csrf,
         session_token: token,
         must_change_password: u.must_change_password,
+        notices: found.notices.map(Arc::new),
     }))
 }
 
