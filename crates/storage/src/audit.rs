@@ -111,12 +111,16 @@ impl Store {
             None if offset == 0 => 0,
             None => self.trail_len(plan, unit, year).await?,
         };
-        let newest_move = rows.iter().position(|r| MOVES.contains(&r.row.action.as_str()));
+        // The first page holds the newest move if it holds any, and shows
+        // there is none when it holds the whole trail; else it is read apart.
+        let on_page = rows
+            .iter()
+            .position(|r| MOVES.contains(&r.row.action.as_str()))
+            .filter(|_| offset == 0);
         let whole_trail = offset == 0 && rows.len() as i64 == total;
-        let moved = match newest_move {
-            Some(_) if offset == 0 => None,
-            _ if whole_trail => None,
-            _ => self.last_move(plan, unit, year).await?,
+        let apart = match on_page {
+            None if !whole_trail => self.last_move(plan, unit, year).await?,
+            _ => None,
         };
         let mut names = std::collections::HashMap::new();
         let mut read_named = |r: NamedRow| {
@@ -126,10 +130,9 @@ impl Store {
             read(r.row)
         };
         let events: Vec<AuditEvent> = rows.into_iter().map(&mut read_named).collect::<Result<_>>()?;
-        let last_move = match (moved, newest_move) {
-            (Some(row), _) => Some(read_named(row)?),
-            (None, Some(i)) if offset == 0 => Some(events[i].clone()),
-            (None, _) => None,
+        let last_move = match on_page {
+            Some(i) => Some(events[i].clone()),
+            None => apart.map(read_named).transpose()?,
         };
         Ok(TrailPage {
             events,

@@ -88,19 +88,19 @@ impl Store {
         let rows: Vec<Row> = with_db!(&self.db, pool => {
             sqlx::query_as(&sql).bind(token_hash(token)).bind(ts(Utc::now())).bind(plan).fetch_all(pool).await?
         });
-        let mut rows = rows.into_iter();
-        let Some(first) = rows.next() else {
+        let mut notices = Vec::new();
+        let mut account = None;
+        for row in rows {
+            notices.extend(row.notice.read());
+            account.get_or_insert((row.user, row.csrf_token));
+        }
+        let Some((user, csrf)) = account.filter(|(u, _)| !u.disabled) else {
             return Ok(None);
         };
-        if first.user.disabled {
-            return Ok(None);
-        }
-        let own_plan = first.user.plan_id == plan;
-        let notices = std::iter::once(first.notice).chain(rows.map(|r| r.notice));
-        let notices: Vec<NoticeRow> = notices.filter_map(StoredNotice::read).collect();
+        let own_plan = user.plan_id == plan;
         Ok(Some(SessionUser {
-            user: UserRow::try_from(first.user)?,
-            csrf: first.csrf_token,
+            user: UserRow::try_from(user)?,
+            csrf,
             notices: own_plan.then_some(notices),
         }))
     }

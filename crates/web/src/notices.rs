@@ -36,9 +36,14 @@ pub async fn unread(state: &AppState, user: &CurrentUser) -> Vec<NoticeView> {
 }
 
 async fn load(state: &AppState, user: &CurrentUser) -> Result<Vec<NoticeView>, StorageError> {
-    let rows = match &user.notices {
-        Some(read) => read.as_ref().clone(),
-        None => state.store.unread_notices(&user.org_unit, user.id).await?,
+    // Read with the session when the account is in this plan.
+    let fetched;
+    let rows: &[NoticeRow] = match &user.notices {
+        Some(read) => read,
+        None => {
+            fetched = state.store.unread_notices(&user.org_unit, user.id).await?;
+            &fetched
+        }
     };
     let today = state.clock.today();
     // The unit's deadline and state now, per year with a reminder.
@@ -58,7 +63,7 @@ async fn load(state: &AppState, user: &CurrentUser) -> Result<Vec<NoticeView>, S
                     }
                 };
                 match due.filter(|_| owed) {
-                    Some(due) => reminder_view(&n, due, today),
+                    Some(due) => reminder_view(n, due, today),
                     None => continue,
                 }
             }
