@@ -10,7 +10,7 @@ use xhht_domain::reminders::{countdown, days_left, is_missing};
 use xhht_storage::{NoticeKind, NoticeRow, StorageError};
 
 use crate::auth::CurrentUser;
-use crate::calendar::{due_date, local_date};
+use crate::calendar::due_date;
 use crate::state::AppState;
 
 #[derive(Debug, Clone)]
@@ -69,10 +69,7 @@ async fn load(state: &AppState, user: &CurrentUser) -> Result<Vec<NoticeView>, S
             }
             NoticeKind::Digest => NoticeView {
                 id: n.id,
-                text: match local_date(&n.created_at) {
-                    Some(d) => format!("Tin ngày {}: {}", xhht_domain::text::date(d), n.body),
-                    None => n.body.clone(),
-                },
+                text: n.body.clone(),
                 link: n.link.clone(),
                 link_label: "Xem các đơn vị còn thiếu",
                 late: false,

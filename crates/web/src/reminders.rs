@@ -210,7 +210,8 @@ fn digests(state: &AppState, units: &[Standing], year: i32, today: NaiveDate, co
     if !digest_day(&plan.report.reminder_days, due, today) || digest.is_quiet() {
         return Vec::new();
     }
-    let body = digest.text(year, due, today);
+    // Dated by the day it counts (`--reminder-today` included), as its e-mail's subject is.
+    let body = format!("Tin ngày {}: {}", text::date(today), digest.text(year, due, today));
     let link = format!("/review/{year}?state=missing");
     contacts
         .iter()
