@@ -265,7 +265,9 @@ async fn orphans(w: &mut Writer, plan: &Plan) -> Result<Vec<String>> {
         .await?;
     let elements: Vec<(String,)> = w
         .fetch_all(
-            "SELECT DISTINCT element_code FROM data_values WHERE plan_id = $1 ORDER BY element_code",
+            // Both copies: a report imported as approved has only the approved one.
+            "SELECT element_code FROM data_values WHERE plan_id = $1 \
+             UNION SELECT element_code FROM approved_values WHERE plan_id = $1 ORDER BY element_code",
             args![w.plan],
         )
         .await?;

@@ -63,6 +63,34 @@ pub struct FormChanges {
 
 type ValueRow = (String, String, Option<f64>, Option<String>);
 
+/// The working values of one report ($1 unit, $2 year, $3 plan) as
+/// [`ValueRow`]s: its own copy, or while it is approved, the approved copy.
+/// The two are equal then (an approval copies the working values, and an
+/// approved report cannot be edited), and a bulk import of approved years
+/// writes only the approved copy; reopening a report copies what its
+/// working copy lacks back from it ([`MATERIALIZE`]). A macro, so that
+/// queries embedding it are still one literal (`concat!`).
+macro_rules! working_rows {
+    () => {
+        "SELECT org_unit_code, element_code, value_num, value_text FROM data_values \
+     WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3 \
+     AND NOT EXISTS (SELECT 1 FROM reports WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3 AND state = 'approved') \
+     UNION ALL SELECT org_unit_code, element_code, value_num, value_text FROM approved_values \
+     WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3 \
+     AND EXISTS (SELECT 1 FROM reports WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3 AND state = 'approved')"
+    };
+}
+const WORKING_ROWS: &str = working_rows!();
+
+/// On reopening an approved report: its working copy gets every approved
+/// value it lacks ($1 unit, $2 year, $3 plan). A report approved here
+/// lacks none; one imported as approved has no working copy yet.
+const MATERIALIZE: &str = "INSERT INTO data_values (org_unit_code, element_code, year, value_num, value_text, updated_at, updated_by, plan_id) \
+     SELECT a.org_unit_code, a.element_code, a.year, a.value_num, a.value_text, a.approved_at, a.approved_by, a.plan_id \
+     FROM approved_values a WHERE a.org_unit_code = $1 AND a.year = $2 AND a.plan_id = $3 \
+     AND NOT EXISTS (SELECT 1 FROM data_values d WHERE d.plan_id = a.plan_id AND d.org_unit_code = a.org_unit_code \
+     AND d.element_code = a.element_code AND d.year = a.year)";
+
 /// The stored values of `unit`'s report of `year` among `sent`'s elements.
 async fn current_values(
     w: &mut Writer,
@@ -314,12 +342,7 @@ impl Store {
             .into());
         };
         let state = stored_state(&state)?;
-        let rows: Vec<ValueRow> = w
-            .fetch_all(
-                "SELECT org_unit_code, element_code, value_num, value_text FROM data_values WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3",
-                args![unit, year, w.plan],
-            )
-            .await?;
+        let rows: Vec<ValueRow> = w.fetch_all(WORKING_ROWS, args![unit, year, w.plan]).await?;
         let values = to_year_values(plan, rows).units.remove(unit).unwrap_or_default();
         let wrong_state = || StorageError::from(Conflict::WrongState { found: state });
         let to = decide(state, &values).map_err(|r| match r {
@@ -339,6 +362,11 @@ impl Store {
         );
         w.execute(&sql, args![to.as_str(), &at, &stamp.actor, unit, year, w.plan])
             .await?;
+        if state == ReportState::Approved {
+            // Leaving approval (a reopening): from now on the working copy
+            // is read, and edited, on its own.
+            w.execute(MATERIALIZE, args![unit, year, w.plan]).await?;
+        }
         if to == ReportState::Approved {
             approve(&mut w, stamp, plan, unit, year, &values).await?;
         }
@@ -483,10 +511,9 @@ impl Store {
             sqlx::query_as(
                 // The key's order keeps SQLite on the key (plan, unit, …):
                 // without it, it read the whole year through (plan, year).
-                "SELECT 0 AS copy, org_unit_code, element_code, value_num, value_text FROM data_values \
-                 WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3 \
+                concat!("SELECT 0 AS copy, w.* FROM (", working_rows!(), ") AS w \
                  UNION ALL SELECT * FROM (SELECT 1, org_unit_code, element_code, value_num, value_text FROM approved_values \
-                 WHERE org_unit_code = $1 AND year = $4 AND plan_id = $3 ORDER BY org_unit_code, element_code) AS last_year",
+                 WHERE org_unit_code = $1 AND year = $4 AND plan_id = $3 ORDER BY org_unit_code, element_code) AS last_year"),
             )
             .bind(unit).bind(year).bind(plan_id).bind(year - 1).fetch_all(pool).await?
         });
@@ -569,8 +596,7 @@ impl Store {
     pub async fn working_values(&self, plan: &Plan, unit: &str, year: i32) -> Result<UnitValues> {
         let plan_id = self.plan_id().await?;
         let rows: Vec<ValueRow> = with_db!(&self.db, pool => {
-            sqlx::query_as("SELECT org_unit_code, element_code, value_num, value_text FROM data_values WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3")
-                .bind(unit).bind(year).bind(plan_id).fetch_all(pool).await?
+            sqlx::query_as(WORKING_ROWS).bind(unit).bind(year).bind(plan_id).fetch_all(pool).await?
         });
         Ok(to_year_values(plan, rows).units.remove(unit).unwrap_or_default())
     }

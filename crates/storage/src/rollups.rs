@@ -218,7 +218,8 @@ fn year_sums(plan: &Plan, year: i32, values: &YearValues) -> HashMap<(String, St
 impl Store {
     /// Loads a whole year of already-approved values in bulk (synthetic
     /// fixtures, migrations from other systems): reports marked approved,
-    /// working and official copies, one audit event for the batch; then the
+    /// their values as the official copy (which is also their working copy
+    /// while they stay approved), one audit event for the batch; then the
     /// caller rebuilds the roll-ups. One transaction per year.
     pub async fn import_approved_year(
         &self,
@@ -289,8 +290,11 @@ impl Store {
         )
         .await?;
         w.analyze("reports").await?;
+        // Only the approved copy: an approved report's working values are
+        // read from it (see `reports::WORKING_ROWS`) until it is reopened,
+        // which copies them back. Half the rows a load used to write.
         let keys = if rows.len() >= without_keys_from {
-            w.suspend_foreign_keys(&["data_values", "approved_values"]).await?
+            w.suspend_foreign_keys(&["approved_values"]).await?
         } else {
             Vec::new()
         };
@@ -300,20 +304,15 @@ impl Store {
             "year",
             "value_num",
             "value_text",
-            "updated_at",
-            "updated_by",
+            "approved_at",
+            "approved_by",
             "plan_id",
         ];
         let batch = rows
             .iter()
             .map(|(unit, code, n, t)| args![*unit, *code, year, *n, t, &at, &stamp.actor, plan_id])
             .collect();
-        w.insert_rows("data_values", &cols, batch).await?;
-        w.analyze("data_values").await?;
-        // The approved copy is copied inside the database, not sent again:
-        // on PostgreSQL, without the keys, 0.8 of a second COPY's time
-        // (measured: 3.5 s against 4.5 s for 1.36 M rows).
-        copy_to_approved(&mut w, year, &units, &at, &stamp.actor).await?;
+        w.insert_rows("approved_values", &cols, batch).await?;
         w.restore_foreign_keys(keys).await?;
         let change = Change::ValuesImported {
             values: rows.len() as u64,
@@ -325,42 +324,11 @@ impl Store {
     }
 }
 
-/// Values from which an import drops the value tables' foreign keys for
+/// Values from which an import drops the approved copy's foreign keys for
 /// its load and checks them once after (PostgreSQL; see
 /// `Writer::suspend_foreign_keys`): below it, checking row by row costs
 /// less than checking the whole table, and readers are not locked out.
 const BULK_WITHOUT_KEYS: usize = 100_000;
-
-/// Units per statement when the imported values are copied to the approved
-/// copy: well under either database's limit of bound parameters.
-const COPY_UNITS: usize = 500;
-
-/// The approved copy of the values just imported, copied inside the database
-/// from the working copy rather than sent a second time. Only the
-/// imported units: their reports were created by this transaction, so every
-/// working value of theirs for `year` is one it wrote, and another unit's
-/// draft of the same year is never approved by it.
-async fn copy_to_approved(
-    w: &mut crate::write::Writer,
-    year: i32,
-    units: &[&String],
-    at: &str,
-    actor: &str,
-) -> Result<()> {
-    for chunk in units.chunks(COPY_UNITS) {
-        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 5)).collect();
-        let sql = format!(
-            "INSERT INTO approved_values (org_unit_code, element_code, year, value_num, value_text, approved_at, approved_by, plan_id) \
-             SELECT org_unit_code, element_code, year, value_num, value_text, $1, $2, plan_id FROM data_values \
-             WHERE plan_id = $3 AND year = $4 AND org_unit_code IN ({}) ORDER BY org_unit_code, element_code",
-            list.join(", ")
-        );
-        let mut a = args![at, actor, w.plan, year];
-        a.extend(chunk.iter().map(|u| crate::write::Arg::from(u.as_str())));
-        w.execute(&sql, a).await?;
-    }
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests {

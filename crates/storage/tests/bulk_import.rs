@@ -103,3 +103,103 @@ async fn bulk_import_beyond_one_insert() {
         assert_eq!(store.reports(2025).await.unwrap().len(), 1_500);
     }
 }
+
+/// A report imported as approved has one copy of its values, the approved
+/// one, which is also its working copy until it is reopened: then the
+/// working copy is made from it, edited on its own, and a new approval
+/// replaces the official figures, on both databases.
+#[tokio::test]
+async fn an_imported_report_reopened_is_edited_on_its_own_copy() {
+    use xhht_domain::workflow::ReportState::*;
+    let text = plan_text();
+    let plan = plan::load(&text).unwrap();
+    for store in test_support::stores("bulk_import_reopen").await {
+        let b = store.backend();
+        let store = store.install_plan(&plan, &text, &Stamp::now("kiểm thử")).await.unwrap();
+        let stamp = Stamp::now("kiểm thử").with_reason("Sửa số liệu nhập sai");
+        let mut year = YearValues::default();
+        year.set("A1", "pop", DataValue::Number(1_000.0));
+        year.set("A1", "note", DataValue::Text("ghi chú cũ".into()));
+        year.set("A3", "pop", DataValue::Number(700.0));
+        store.import_approved_year(&stamp, &plan, 2024, &year).await.unwrap();
+        let imported = year.unit("A1").unwrap().clone();
+        assert_eq!(
+            store.working_values(&plan, "A1", 2024).await.unwrap(),
+            imported,
+            "{b:?}"
+        );
+        let (working, _) = store.form_values(&plan, "A1", 2024).await.unwrap();
+        assert_eq!(working, imported, "{b:?}: the form shows the imported values");
+
+        store
+            .change_state(&stamp, &plan, "A1", 2024, &[Approved], Returned)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.working_values(&plan, "A1", 2024).await.unwrap(),
+            imported,
+            "{b:?}: reopened"
+        );
+        store
+            .save_values(&stamp, "A1", 2024, &[("pop".into(), Some(DataValue::Number(1_050.0)))])
+            .await
+            .unwrap();
+        let edited = store.working_values(&plan, "A1", 2024).await.unwrap();
+        assert_eq!(edited.get("pop"), Some(&DataValue::Number(1_050.0)), "{b:?}");
+        assert_eq!(edited.get("note"), imported.get("note"), "{b:?}: the rest kept");
+        let official = store.approved_values(&plan, 2024).await.unwrap();
+        assert_eq!(
+            official.unit("A1"),
+            Some(&imported),
+            "{b:?}: official until approved again"
+        );
+        let (working, _) = store.form_values(&plan, "A1", 2024).await.unwrap();
+        assert_eq!(working, edited, "{b:?}: the form shows the edit");
+
+        store
+            .change_state(&stamp, &plan, "A1", 2024, &[Returned], Submitted)
+            .await
+            .unwrap();
+        store
+            .change_state(&stamp, &plan, "A1", 2024, &[Submitted], Approved)
+            .await
+            .unwrap();
+        let official = store.approved_values(&plan, 2024).await.unwrap();
+        assert_eq!(official.unit("A1"), Some(&edited), "{b:?}");
+        assert_eq!(official.unit("A3"), year.unit("A3"), "{b:?}: another unit untouched");
+        assert_eq!(store.working_values(&plan, "A1", 2024).await.unwrap(), edited, "{b:?}");
+        // Reopened again, the working copy lacks nothing and gains nothing.
+        store
+            .change_state(&stamp, &plan, "A1", 2024, &[Approved], Returned)
+            .await
+            .unwrap();
+        assert_eq!(store.working_values(&plan, "A1", 2024).await.unwrap(), edited, "{b:?}");
+        store.rebuild_rollups(&plan).await.unwrap();
+        test_support::assert_rollups_consistent(&store, &plan, 2024..=2024, "after a reopened import").await;
+    }
+}
+
+/// An element whose only values were imported (the approved copy) still
+/// holds a new version of the plan without it back, with the refusal's
+/// message, not a database error.
+#[tokio::test]
+async fn an_upgrade_does_not_orphan_imported_values() {
+    let text = plan_text();
+    let plan = plan::load(&text).unwrap();
+    for store in test_support::stores("bulk_import_orphan").await {
+        let b = store.backend();
+        let store = store.install_plan(&plan, &text, &Stamp::now("kiểm thử")).await.unwrap();
+        let stamp = Stamp::now("kiểm thử");
+        let mut year = YearValues::default();
+        year.set("A1", "note", DataValue::Text("chỉ ở bản đã duyệt".into()));
+        store.import_approved_year(&stamp, &plan, 2024, &year).await.unwrap();
+        let without = include_str!("fixtures/dated-merge-split.toml");
+        let smaller = plan::load(without).unwrap();
+        match store.upgrade_plan(&smaller, without, &stamp).await {
+            Err(xhht_storage::StorageError::Conflict(xhht_storage::Conflict::WouldOrphan { items })) => {
+                assert_eq!(items, ["số liệu note"], "{b:?}")
+            }
+            other => panic!("{b:?}: {other:?}"),
+        }
+    }
+}
