@@ -1,7 +1,7 @@
 //! Bulk loading against the databases' own importers, in the same run: the
-//! national fixture's values loaded by `Store::import_approved_year` (which
-//! writes each value twice, as entered and as approved, plus one report per
-//! unit and year, in one transaction per year), and the very same rows as a
+//! national fixture's values loaded by `Store::import_approved_years` (each
+//! value once, as the approved copy, plus one report per unit and year, all
+//! years in one transaction), and the very same rows as a
 //! CSV file loaded by `sqlite3 .import` and by PostgreSQL's `COPY` (psql
 //! `\copy`) into one table shaped like `approved_values`, in the same
 //! database. The ratio compares values per second.
@@ -10,6 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, bail};
+use xhht_domain::values::YearValues;
 use xhht_storage::Stamp;
 
 use crate::db::Target;
@@ -43,13 +44,8 @@ pub async fn run(target: &Target, fx: &Fixture, dir: &Path) -> anyhow::Result<Lo
     let store = target.fresh().await?;
     let stamp = Stamp::now(ACTOR).with_reason("Dữ liệu thử tải (xhht-bench)");
     store.install_plan(&fx.plan, &fx.text, &stamp).await?;
-    let mut import_ms = 0.0;
-    let mut values = 0;
-    for (year, v) in &fx.years {
-        let (n, t) = once(async { Ok(store.import_approved_year(&stamp, &fx.plan, *year, v).await?) }).await?;
-        import_ms += t;
-        values += n;
-    }
+    let years: Vec<(i32, &YearValues)> = fx.years.iter().map(|(y, v)| (*y, v)).collect();
+    let (values, import_ms) = once(async { Ok(store.import_approved_years(&stamp, &fx.plan, &years).await?) }).await?;
     let (rollups, rollups_ms) = once(async { Ok(store.rebuild_rollups(&fx.plan).await?) }).await?;
     let csv = dir.join("values.csv");
     let written = write_csv(fx, &stamp, &csv)?;
@@ -147,7 +143,7 @@ fn postgres_copy(url: &str, schema: &str, csv: &Path) -> anyhow::Result<f64> {
 /// The section of BENCHMARKS.md.
 pub fn section(loads: &[Load]) -> String {
     let mut s = String::from("## Bulk load against the database's own import (same run)\n\n");
-    s.push_str("The national fixture's values loaded by `Store::import_approved_year` (one transaction per year; each value written as entered and as approved, one report per unit and year; the working copy through `COPY` on PostgreSQL and INSERTs of 32,000 parameters in key order on SQLite, the approved copy by `INSERT … SELECT` of the imported units inside the database; on PostgreSQL the two value tables' foreign keys are dropped for the load and put back after it, which checks them in one join), then the same rows as one CSV file loaded by the database's own importer into a table made like `approved_values` (same columns, key and indexes) in the same database. Values per second; roll-ups rebuilt once after the load, shown apart.\n\n");
+    s.push_str("The national fixture's values loaded by `Store::import_approved_years` (every year in one transaction; one report per unit and year; each value written once, as the approved copy, which is an approved report's working copy until it is reopened; through `COPY` on PostgreSQL and INSERTs of 32,000 parameters in key order on SQLite; on PostgreSQL the approved copy's foreign keys are dropped for the load and put back after it, which checks them in one join), then the same rows as one CSV file loaded by the database's own importer into a table made like `approved_values` (same columns, key and indexes) in the same database. Values per second; roll-ups rebuilt once after the load, shown apart.\n\n");
     s.push_str("| Database | values | XHHT import | XHHT values/s | anchor | anchor time | anchor rows/s | ratio | roll-ups rebuilt |\n|---|--:|--:|--:|---|--:|--:|--:|--:|\n");
     for l in loads {
         s.push_str(&format!(

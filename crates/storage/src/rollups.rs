@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use xhht_domain::audit::Change;
 use xhht_domain::indicator::{Contribution, Rollup, areas_of, contribution};
 use xhht_domain::plan::{OrgUnit, Plan};
-use xhht_domain::values::{UnitEnv, UnitValues, YearValues};
+use xhht_domain::values::{DataValue, UnitEnv, UnitValues, YearValues};
 use xhht_domain::workflow::ReportState;
 
-use crate::write::args;
+use crate::write::{Writer, args};
 use crate::{Result, Store, with_db};
 
 /// Rows to add for one unit's change: (area, indicator, bucket, Δnum, Δden, Δcounted).
@@ -216,112 +216,158 @@ fn year_sums(plan: &Plan, year: i32, values: &YearValues) -> HashMap<(String, St
 }
 
 impl Store {
-    /// Loads a whole year of already-approved values in bulk (synthetic
-    /// fixtures, migrations from other systems): reports marked approved,
-    /// their values as the official copy (which is also their working copy
-    /// while they stay approved), one audit event for the batch; then the
-    /// caller rebuilds the roll-ups. One transaction per year.
+    /// Loads a whole year of already-approved values in bulk: see
+    /// [`Store::import_approved_years`].
     pub async fn import_approved_year(
         &self,
         stamp: &crate::Stamp,
         plan: &Plan,
         year: i32,
-        values: &xhht_domain::values::YearValues,
+        values: &YearValues,
     ) -> Result<usize> {
-        self.import_year(stamp, plan, year, values, BULK_WITHOUT_KEYS).await
+        self.import_approved_years(stamp, plan, &[(year, values)]).await
     }
 
-    /// [`Store::import_approved_year`], dropping the value tables' foreign
-    /// keys for the load from `without_keys_from` values on.
-    async fn import_year(
+    /// Loads whole years of already-approved values in bulk (a unit's
+    /// history from another system, synthetic fixtures), in one
+    /// transaction: reports marked approved, their values as the official
+    /// copy (which is also their working copy while they stay approved),
+    /// one audit event per year; then the caller rebuilds the roll-ups.
+    /// Returns how many values were stored.
+    pub async fn import_approved_years(
         &self,
         stamp: &crate::Stamp,
         plan: &Plan,
-        year: i32,
-        values: &xhht_domain::values::YearValues,
+        years: &[(i32, &YearValues)],
+    ) -> Result<usize> {
+        self.import_years(stamp, plan, years, BULK_WITHOUT_KEYS).await
+    }
+
+    /// [`Store::import_approved_years`], dropping the approved copy's
+    /// foreign keys for the load from `without_keys_from` values on: they
+    /// are checked once, over the whole table, when put back, so the years
+    /// of one load share that check.
+    async fn import_years(
+        &self,
+        stamp: &crate::Stamp,
+        plan: &Plan,
+        years: &[(i32, &YearValues)],
         without_keys_from: usize,
     ) -> Result<usize> {
-        let at = stamp.at_text();
-        let mut rows: Vec<(&str, &str, Option<f64>, Option<String>)> = Vec::new();
-        for (unit, vals) in &values.units {
-            for (code, v) in vals {
-                if plan.element(code).is_some() {
-                    let (n, t) = v.to_columns();
-                    rows.push((unit.as_str(), code.as_str(), n, t));
-                }
-            }
-        }
-        // In primary-key order: each B-tree page is filled once, in turn.
-        rows.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-        let mut units: Vec<&String> = values.units.keys().collect();
-        units.sort_unstable();
         let mut w = self.begin_long_write().await?;
-        let plan_id = w.plan;
-        let reports = units
-            .iter()
-            .map(|unit| {
-                args![
-                    *unit,
-                    year,
-                    ReportState::Approved.as_str(),
-                    &at,
-                    &at,
-                    &at,
-                    &at,
-                    &stamp.actor,
-                    plan_id
-                ]
-            })
-            .collect();
-        w.insert_rows(
-            "reports",
-            &[
-                "org_unit_code",
-                "year",
-                "state",
-                "submitted_at",
-                "first_submitted_at",
-                "approved_at",
-                "updated_at",
-                "updated_by",
-                "plan_id",
-            ],
-            reports,
-        )
-        .await?;
+        for (year, values) in years {
+            insert_reports(&mut w, stamp, *year, values).await?;
+        }
         w.analyze("reports").await?;
-        // Only the approved copy: an approved report's working values are
-        // read from it (see `reports::WORKING_ROWS`) until it is reopened,
-        // which copies them back. Half the rows a load used to write.
-        let keys = if rows.len() >= without_keys_from {
+        let total: usize = years.iter().map(|(_, v)| plan_values(plan, v).count()).sum();
+        let keys = if total >= without_keys_from {
             w.suspend_foreign_keys(&["approved_values"]).await?
         } else {
             Vec::new()
         };
-        let cols = [
-            "org_unit_code",
-            "element_code",
-            "year",
-            "value_num",
-            "value_text",
-            "approved_at",
-            "approved_by",
-            "plan_id",
-        ];
-        let batch = rows
-            .iter()
-            .map(|(unit, code, n, t)| args![*unit, *code, year, *n, t, &at, &stamp.actor, plan_id])
-            .collect();
-        w.insert_rows("approved_values", &cols, batch).await?;
+        let mut changes = Vec::new();
+        for (year, values) in years {
+            let rows = year_rows(plan, values);
+            insert_approved(&mut w, stamp, *year, &rows).await?;
+            let change = Change::ValuesImported {
+                values: rows.len() as u64,
+                units: values.units.len() as u64,
+            };
+            changes.push((*year, change));
+        }
         w.restore_foreign_keys(keys).await?;
-        let change = Change::ValuesImported {
-            values: rows.len() as u64,
-            units: units.len() as u64,
-        };
-        w.audit(stamp, None, Some(year), &change).await?;
+        for (year, change) in &changes {
+            w.audit(stamp, None, Some(*year), change).await?;
+        }
         w.commit().await?;
-        Ok(rows.len())
+        Ok(total)
     }
+}
+
+/// One imported value: (unit, element, number, text).
+type ImportRow<'a> = (&'a str, &'a str, Option<f64>, Option<String>);
+
+/// The values of `values` that `plan` has an element for, in primary-key
+/// order: each B-tree page is then filled once, in turn.
+fn year_rows<'a>(plan: &Plan, values: &'a YearValues) -> Vec<ImportRow<'a>> {
+    let mut rows: Vec<ImportRow<'a>> = plan_values(plan, values)
+        .map(|(unit, code, v)| {
+            let (n, t) = v.to_columns();
+            (unit, code, n, t)
+        })
+        .collect();
+    rows.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    rows
+}
+
+/// The values of `values` that `plan` has an element for.
+fn plan_values<'a>(plan: &Plan, values: &'a YearValues) -> impl Iterator<Item = (&'a str, &'a str, &'a DataValue)> {
+    values.units.iter().flat_map(move |(unit, vals)| {
+        vals.iter()
+            .filter(|(code, _)| plan.element(code).is_some())
+            .map(|(code, v)| (unit.as_str(), code.as_str(), v))
+    })
+}
+
+/// One approved report of `year` for every unit of `values`.
+async fn insert_reports(w: &mut Writer, stamp: &crate::Stamp, year: i32, values: &YearValues) -> Result<()> {
+    let at = stamp.at_text();
+    let plan_id = w.plan;
+    let mut units: Vec<&String> = values.units.keys().collect();
+    units.sort_unstable();
+    let reports = units
+        .iter()
+        .map(|unit| {
+            args![
+                *unit,
+                year,
+                ReportState::Approved.as_str(),
+                &at,
+                &at,
+                &at,
+                &at,
+                &stamp.actor,
+                plan_id
+            ]
+        })
+        .collect();
+    let cols = [
+        "org_unit_code",
+        "year",
+        "state",
+        "submitted_at",
+        "first_submitted_at",
+        "approved_at",
+        "updated_at",
+        "updated_by",
+        "plan_id",
+    ];
+    w.insert_rows("reports", &cols, reports).await?;
+    Ok(())
+}
+
+/// The values as the approved copy only: an approved report's working
+/// values are read from it (see `reports::WORKING_ROWS`) until it is
+/// reopened, which copies them back. Half the rows of writing both.
+async fn insert_approved(w: &mut Writer, stamp: &crate::Stamp, year: i32, rows: &[ImportRow<'_>]) -> Result<()> {
+    let at = stamp.at_text();
+    let plan_id = w.plan;
+    let cols = [
+        "org_unit_code",
+        "element_code",
+        "year",
+        "value_num",
+        "value_text",
+        "approved_at",
+        "approved_by",
+        "plan_id",
+    ];
+    let batch = rows
+        .iter()
+        .map(|(unit, code, n, t)| args![*unit, *code, year, *n, t, &at, &stamp.actor, plan_id])
+        .collect();
+    w.insert_rows("approved_values", &cols, batch).await?;
+    Ok(())
 }
 
 /// Values from which an import drops the approved copy's foreign keys for
@@ -373,17 +419,28 @@ mod tests {
             let mut year = YearValues::default();
             year.set("00001", "pop_15_60", DataValue::Number(900.0));
             year.set("00004", "pop_15_60", DataValue::Number(5.0));
+            let mut earlier = YearValues::default();
+            earlier.set("00004", "pop_15_60", DataValue::Number(4.0));
+            let events = store.audit_count().await.unwrap();
             let n = store
-                .import_year(&Stamp::now("test"), &plan, 2025, &year, 1)
+                .import_years(&Stamp::now("test"), &plan, &[(2024, &earlier), (2025, &year)], 1)
                 .await
                 .unwrap();
-            assert_eq!(n, 2, "{b:?}");
+            assert_eq!(n, 3, "{b:?}");
             assert_eq!(keys(&store).await, before, "{b:?}: the keys are back as they were");
-            let back = store.approved_values(&plan, 2025).await.unwrap();
+            for (y, v) in [(2024, 4.0), (2025, 5.0)] {
+                let back = store.approved_values(&plan, y).await.unwrap();
+                assert_eq!(
+                    back.unit("00004").unwrap().get("pop_15_60"),
+                    Some(&DataValue::Number(v)),
+                    "{b:?} {y}"
+                );
+                assert_eq!(store.reports(y).await.unwrap().len(), back.units.len(), "{b:?} {y}");
+            }
             assert_eq!(
-                back.unit("00004").unwrap().get("pop_15_60"),
-                Some(&DataValue::Number(5.0)),
-                "{b:?}"
+                store.audit_count().await.unwrap(),
+                events + 2,
+                "{b:?}: one event per year"
             );
             let orphan = "INSERT INTO approved_values (org_unit_code, element_code, year, value_num, approved_at, approved_by, plan_id) \
                           VALUES ('00001', 'pop_15_60', 2019, 1, 'x', 'x', (SELECT MIN(id) FROM plans))";
