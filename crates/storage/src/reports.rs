@@ -91,6 +91,17 @@ const MATERIALIZE: &str = "INSERT INTO data_values (org_unit_code, element_code,
      AND NOT EXISTS (SELECT 1 FROM data_values d WHERE d.plan_id = a.plan_id AND d.org_unit_code = a.org_unit_code \
      AND d.element_code = a.element_code AND d.year = a.year)";
 
+/// A form's values as read before its save's turn: see `Store::values_seen`.
+struct Seen {
+    /// The report's revision then; `None`: there was no report.
+    revision: Option<i64>,
+    values: HashMap<String, (Option<f64>, Option<String>)>,
+}
+
+/// Elements per read of a report's values: well under either database's
+/// limit of bound parameters.
+const VALUES_PER_READ: usize = 500;
+
 /// The stored values of `unit`'s report of `year` among `sent`'s elements.
 async fn current_values(
     w: &mut Writer,
@@ -99,7 +110,7 @@ async fn current_values(
     sent: &[(String, Option<DataValue>)],
 ) -> Result<HashMap<String, (Option<f64>, Option<String>)>> {
     let mut current = HashMap::new();
-    for chunk in sent.chunks(500) {
+    for chunk in sent.chunks(VALUES_PER_READ) {
         let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 4)).collect();
         let sql = format!(
             "SELECT org_unit_code, element_code, value_num, value_text FROM data_values \
@@ -183,22 +194,80 @@ impl Store {
     /// database allows. A caller dropped meanwhile does not cut it short.
     pub async fn save_form(&self, stamp: &Stamp, unit: &str, year: i32, form: &FormChanges) -> Result<usize> {
         let (store, stamp, unit, form) = (self.clone(), stamp.clone(), unit.to_string(), form.clone());
-        crate::write::thread::run(async move { store.save_form_here(&stamp, &unit, year, &form).await }).await
+        // A task of its own, so a caller dropped during the early read
+        // does not cut the save short either.
+        let save = tokio::spawn(async move {
+            let seen = store.values_seen(&unit, year, &form.values).await?;
+            crate::write::thread::run(async move { store.save_form_here(&stamp, &unit, year, &form, seen).await }).await
+        });
+        save.await
+            .map_err(|e| StorageError::GroupCommit(format!("lưu biểu mẫu: {e}")))?
+    }
+
+    /// What the report holds of the values a form sends, read before the
+    /// save takes its turn (no lock, the readers' pool), with the report's
+    /// revision then: `None` without a report. Too many values for one
+    /// read: nothing (the save reads them under its turn).
+    async fn values_seen(&self, unit: &str, year: i32, sent: &[(String, Option<DataValue>)]) -> Result<Option<Seen>> {
+        if sent.len() > VALUES_PER_READ {
+            return Ok(None);
+        }
+        let plan_id = self.plan_id().await?;
+        let list: Vec<String> = (0..sent.len()).map(|i| format!("${}", i + 4)).collect();
+        let sql = format!(
+            "SELECT r.revision, d.element_code, d.value_num, d.value_text FROM reports r \
+             LEFT JOIN data_values d ON d.plan_id = r.plan_id AND d.org_unit_code = r.org_unit_code AND d.year = r.year \
+             AND d.element_code IN ({}) \
+             WHERE r.org_unit_code = $1 AND r.year = $2 AND r.plan_id = $3",
+            if list.is_empty() {
+                "NULL".to_string()
+            } else {
+                list.join(", ")
+            }
+        );
+        type SeenRow = (i64, Option<String>, Option<f64>, Option<String>);
+        let rows: Vec<SeenRow> = with_db!(&self.db, pool => {
+            let mut q = sqlx::query_as(&sql).bind(unit).bind(year).bind(plan_id);
+            for (e, _) in sent {
+                q = q.bind(e.as_str());
+            }
+            q.fetch_all(pool).await?
+        });
+        let mut seen = Seen {
+            revision: None,
+            values: HashMap::new(),
+        };
+        for (revision, element, num, text) in rows {
+            seen.revision = Some(revision);
+            if let Some(e) = element {
+                seen.values.insert(e, (num, text));
+            }
+        }
+        Ok(Some(seen))
     }
 
     /// [`Store::save_form`] on the task that calls it.
-    async fn save_form_here(&self, stamp: &Stamp, unit: &str, year: i32, form: &FormChanges) -> Result<usize> {
+    async fn save_form_here(
+        &self,
+        stamp: &Stamp,
+        unit: &str,
+        year: i32,
+        form: &FormChanges,
+        seen: Option<Seen>,
+    ) -> Result<usize> {
         let at = stamp.at_text();
         let mut w = self.begin_write().await?;
         // The report, created as a draft if it is not there yet and stamped
-        // with this save, and its state, in one statement: the update also
-        // locks the row on PostgreSQL until commit, as `FOR UPDATE` would.
-        // A save refused below rolls the stamp back with the rest.
-        let (state, old_explanation): (String, Option<String>) = w
+        // with this save and a new revision, and its state, in one
+        // statement: the update also locks the row on PostgreSQL until
+        // commit, as `FOR UPDATE` would. A save refused below rolls the
+        // stamp back with the rest.
+        let (state, old_explanation, revision): (String, Option<String>, i64) = w
             .fetch_one(
-                "INSERT INTO reports (org_unit_code, year, state, updated_at, updated_by, plan_id) VALUES ($1, $2, 'draft', $3, $4, $5) \
-                 ON CONFLICT (plan_id, org_unit_code, year) DO UPDATE SET updated_at = excluded.updated_at, updated_by = excluded.updated_by \
-                 RETURNING state, explanation",
+                "INSERT INTO reports (org_unit_code, year, state, updated_at, updated_by, plan_id, revision) VALUES ($1, $2, 'draft', $3, $4, $5, 1) \
+                 ON CONFLICT (plan_id, org_unit_code, year) DO UPDATE SET updated_at = excluded.updated_at, updated_by = excluded.updated_by, \
+                 revision = reports.revision + 1 \
+                 RETURNING state, explanation, revision",
                 args![unit, year, &at, &stamp.actor, w.plan],
             )
             .await?;
@@ -206,10 +275,14 @@ impl Store {
         if !state.is_editable() {
             return Err(Conflict::NotEditable { state }.into());
         }
-        // What the report holds now of what the form sends, in one read
-        // per table (the lock holds it still): a save of one figure reads
-        // one row, which matters while every save waits for the one before.
-        let current = current_values(&mut w, unit, year, &form.values).await?;
+        // What the report holds now of what the form sends: as read before
+        // the turn when no write came between (the revision moved by this
+        // save only), else read again under the lock. One trip fewer while
+        // every save waits for the one before.
+        let current = match seen {
+            Some(seen) if seen.revision.unwrap_or(0) + 1 == revision => seen.values,
+            _ => current_values(&mut w, unit, year, &form.values).await?,
+        };
         let written: HashMap<(i32, String), String> = if form.narratives.is_empty() {
             HashMap::new()
         } else {
@@ -358,7 +431,7 @@ impl Store {
             _ => "",
         };
         let sql = format!(
-            "UPDATE reports SET state = $1, updated_at = $2, updated_by = $3{extra} WHERE org_unit_code = $4 AND year = $5 AND plan_id = $6"
+            "UPDATE reports SET state = $1, updated_at = $2, updated_by = $3, revision = revision + 1{extra} WHERE org_unit_code = $4 AND year = $5 AND plan_id = $6"
         );
         w.execute(&sql, args![to.as_str(), &at, &stamp.actor, unit, year, w.plan])
             .await?;
@@ -808,4 +881,111 @@ impl HeadRow {
 fn narrative(group: i32, kind: &str, body: String) -> Result<((i64, NarrativeKind), String)> {
     let kind = NarrativeKind::parse(kind).ok_or_else(|| StorageError::Corrupt(format!("narrative kind “{kind}”")))?;
     Ok(((i64::from(group), kind), body))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use xhht_domain::audit::{Change, Recorded};
+    use xhht_domain::plan::{self, BUILTIN_BA_DINH};
+    use xhht_domain::values::DataValue;
+
+    use super::{FormChanges, Seen};
+    use crate::{Stamp, Store, test_support};
+
+    const UNIT: &str = "00001";
+    const YEAR: i32 = 2026;
+
+    fn form(n: f64) -> FormChanges {
+        FormChanges {
+            values: vec![("pop_15_60".into(), Some(DataValue::Number(n)))],
+            ..FormChanges::default()
+        }
+    }
+
+    async fn installed(store: Store) -> Store {
+        let store = store
+            .install_plan(&plan::builtin(), BUILTIN_BA_DINH, &Stamp::now("test"))
+            .await
+            .unwrap();
+        store
+            .save_form(&Stamp::now("a"), UNIT, YEAR, &form(100.0))
+            .await
+            .unwrap();
+        store
+    }
+
+    /// The change the report's last event records.
+    async fn last_change(store: &Store) -> Change {
+        let events = store.audit_events(UNIT, YEAR).await.unwrap();
+        events.last().unwrap().event.change.clone()
+    }
+
+    /// Another save came between a save's early read and its turn: the
+    /// revision tells, and the values are read again under the lock. The
+    /// save writes its figure and records the one it replaced; trusting
+    /// the early read, it would have seen nothing to change.
+    #[tokio::test]
+    async fn a_save_overtaken_after_its_early_read_reads_again_under_the_lock() {
+        for store in test_support::stores("save_overtaken").await {
+            let b = store.backend();
+            let store = installed(store).await;
+            let plan = store.load_plan().await.unwrap().unwrap().0;
+            let mine = form(100.0);
+            let seen = store.values_seen(UNIT, YEAR, &mine.values).await.unwrap();
+            store
+                .save_form(&Stamp::now("b"), UNIT, YEAR, &form(200.0))
+                .await
+                .unwrap();
+            let changed = store
+                .save_form_here(&Stamp::now("a"), UNIT, YEAR, &mine, seen)
+                .await
+                .unwrap();
+            assert_eq!(changed, 1, "{b:?}");
+            let working = store.working_values(&plan, UNIT, YEAR).await.unwrap();
+            assert_eq!(working.get("pop_15_60"), Some(&DataValue::Number(100.0)), "{b:?}");
+            match last_change(&store).await {
+                Change::ValueSet { old, new, .. } => {
+                    assert_eq!(old, Some(Recorded::Number(200.0)), "{b:?}");
+                    assert_eq!(new, Some(Recorded::Number(100.0)), "{b:?}");
+                }
+                other => panic!("{b:?}: {other:?}"),
+            }
+        }
+    }
+
+    /// With no write between, the early read is what the save compares
+    /// with: shown here by an early read that claims the figure already
+    /// holds what is sent, which the save then takes as no change. (So
+    /// the trip it saves under the turn is really saved.)
+    #[tokio::test]
+    async fn a_save_with_no_write_between_trusts_its_early_read() {
+        for store in test_support::stores("save_early_read").await {
+            let b = store.backend();
+            let store = installed(store).await;
+            let seen = store
+                .values_seen(UNIT, YEAR, &form(100.0).values)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(seen.revision, Some(1), "{b:?}");
+            assert_eq!(seen.values.get("pop_15_60"), Some(&(Some(100.0), None)), "{b:?}");
+            let claimed = Seen {
+                revision: seen.revision,
+                values: HashMap::from([("pop_15_60".to_string(), (Some(300.0), None))]),
+            };
+            let changed = store
+                .save_form_here(&Stamp::now("a"), UNIT, YEAR, &form(300.0), Some(claimed))
+                .await
+                .unwrap();
+            assert_eq!(changed, 0, "{b:?}: taken from the early read");
+            let fresh = store
+                .values_seen("00002", YEAR, &form(1.0).values)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(fresh.revision, None, "{b:?}: no report yet");
+        }
+    }
 }

@@ -120,8 +120,8 @@ impl Turn {
 
     /// The write is complete: keeps it and hands the turn on. Returns once
     /// the group holding it has committed. The keeping runs on a task of
-    /// its own: a request dropped while it waits (for the RELEASE, the
-    /// disk, the group) cannot cut it, or the group, short.
+    /// its own: a request dropped while it waits (for the disk, the
+    /// group) cannot cut it, or the group, short.
     pub(super) async fn done(self, head: Option<Head>) -> Result<()> {
         let (tell, heard) = oneshot::channel();
         let turns = self.turns.clone();
@@ -258,9 +258,10 @@ impl Turns {
             slot.close(&self.version).await?;
         }
         if slot.group.is_none() {
+            // The transaction and the write's savepoint in one trip.
             let tx = match db {
-                Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-                Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+                Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE; SAVEPOINT write").await?),
+                Db::Postgres(pool) => Tx::Postgres(pool.begin_with("BEGIN; SAVEPOINT write").await?),
             };
             slot.group = Some(Group {
                 id: self.next_group.fetch_add(1, Ordering::Relaxed),
@@ -269,18 +270,18 @@ impl Turns {
                 waiting: Vec::new(),
                 swept: false,
             });
+        } else {
+            slot.run("SAVEPOINT write", Vec::new()).await?;
         }
-        slot.run("SAVEPOINT write", Vec::new()).await?;
         slot.dirty = true;
         Ok(())
     }
 
+    /// A kept write's savepoint is not released: the next writer's
+    /// savepoint nests inside it (a rollback goes back to the newest one of
+    /// the name, on both databases) and COMMIT ends them all. A RELEASE
+    /// was one more trip to the database while every writer waits.
     async fn keep(self: Arc<Self>, mut slot: OwnedMutexGuard<Slot>, head: Option<Head>, tell: Tell) {
-        if let Err(e) = slot.run("RELEASE SAVEPOINT write", Vec::new()).await {
-            let _ = tell.send(Err(e.to_string()));
-            self.settle(slot).await;
-            return;
-        }
         slot.dirty = false;
         if head.is_some() {
             slot.head = head;
