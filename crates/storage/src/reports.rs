@@ -63,24 +63,27 @@ pub struct FormChanges {
 
 type ValueRow = (String, String, Option<f64>, Option<String>);
 
-/// The working values of one report ($1 unit, $2 year, $3 plan) as
-/// [`ValueRow`]s: its own copy, or while it is approved, the approved copy.
-/// The two are equal then (an approval copies the working values, and an
-/// approved report cannot be edited), and a bulk import of approved years
-/// writes only the approved copy; reopening a report copies what its
-/// working copy lacks back from it ([`MATERIALIZE`]). A macro, so that
-/// queries embedding it are still one literal (`concat!`).
-macro_rules! working_rows {
-    () => {
-        "SELECT org_unit_code, element_code, value_num, value_text FROM data_values \
-     WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3 \
-     AND NOT EXISTS (SELECT 1 FROM reports WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3 AND state = 'approved') \
-     UNION ALL SELECT org_unit_code, element_code, value_num, value_text FROM approved_values \
-     WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3 \
-     AND EXISTS (SELECT 1 FROM reports WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3 AND state = 'approved')"
-    };
+/// Where a report's working values are read from, by its state: its own
+/// copy, or while it is approved, the approved copy. The two are equal
+/// then (an approval copies the working values, and an approved report
+/// cannot be edited), and a bulk import of approved years writes only the
+/// approved copy; reopening a report copies what its working copy lacks
+/// back from it ([`MATERIALIZE`]). Both tables have the columns read.
+fn working_table(state: Option<ReportState>) -> &'static str {
+    match state {
+        Some(ReportState::Approved) => "approved_values",
+        _ => "data_values",
+    }
 }
-const WORKING_ROWS: &str = working_rows!();
+
+/// The working values of one report as [`ValueRow`]s ($1 unit, $2 year,
+/// $3 plan), read from [`working_table`].
+fn working_rows(state: Option<ReportState>) -> String {
+    format!(
+        "SELECT org_unit_code, element_code, value_num, value_text FROM {} WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3",
+        working_table(state)
+    )
+}
 
 /// On reopening an approved report: its working copy gets every approved
 /// value it lacks ($1 unit, $2 year, $3 plan). A report approved here
@@ -415,7 +418,9 @@ impl Store {
             .into());
         };
         let state = stored_state(&state)?;
-        let rows: Vec<ValueRow> = w.fetch_all(WORKING_ROWS, args![unit, year, w.plan]).await?;
+        let rows: Vec<ValueRow> = w
+            .fetch_all(&working_rows(Some(state)), args![unit, year, w.plan])
+            .await?;
         let values = to_year_values(plan, rows).units.remove(unit).unwrap_or_default();
         let wrong_state = || StorageError::from(Conflict::WrongState { found: state });
         let to = decide(state, &values).map_err(|r| match r {
@@ -575,20 +580,30 @@ impl Store {
 
     /// What a unit's form shows of its values, in one query: the working
     /// values of `year` (drafts included) and the approved ones of the year
-    /// before (the comparisons' baseline).
-    pub async fn form_values(&self, plan: &Plan, unit: &str, year: i32) -> Result<(UnitValues, UnitValues)> {
+    /// before (the comparisons' baseline). `state`: the report's, as the
+    /// page just read it (see [`working_table`]; both copies stay valid
+    /// while it moves, so a move in between changes nothing read).
+    pub async fn form_values(
+        &self,
+        plan: &Plan,
+        unit: &str,
+        year: i32,
+        state: Option<ReportState>,
+    ) -> Result<(UnitValues, UnitValues)> {
         let plan_id = self.plan_id().await?;
         /// Which copy (0 working, 1 approved), then a [`ValueRow`].
         type CopyRow = (i32, String, String, Option<f64>, Option<String>);
+        // The key's order keeps SQLite on the key (plan, unit, …): without
+        // it, it read the whole year through (plan, year).
+        let sql = format!(
+            "SELECT 0 AS copy, org_unit_code, element_code, value_num, value_text FROM {} \
+             WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3 \
+             UNION ALL SELECT * FROM (SELECT 1, org_unit_code, element_code, value_num, value_text FROM approved_values \
+             WHERE org_unit_code = $1 AND year = $4 AND plan_id = $3 ORDER BY org_unit_code, element_code) AS last_year",
+            working_table(state)
+        );
         let rows: Vec<CopyRow> = with_db!(&self.db, pool => {
-            sqlx::query_as(
-                // The key's order keeps SQLite on the key (plan, unit, …):
-                // without it, it read the whole year through (plan, year).
-                concat!("SELECT 0 AS copy, w.* FROM (", working_rows!(), ") AS w \
-                 UNION ALL SELECT * FROM (SELECT 1, org_unit_code, element_code, value_num, value_text FROM approved_values \
-                 WHERE org_unit_code = $1 AND year = $4 AND plan_id = $3 ORDER BY org_unit_code, element_code) AS last_year"),
-            )
-            .bind(unit).bind(year).bind(plan_id).bind(year - 1).fetch_all(pool).await?
+            sqlx::query_as(&sql).bind(unit).bind(year).bind(plan_id).bind(year - 1).fetch_all(pool).await?
         });
         let (mut working, mut approved) = (Vec::new(), Vec::new());
         for (copy, u, e, num, text) in rows {
@@ -668,8 +683,10 @@ impl Store {
     /// The working values of one unit's report (drafts included): for the unit itself.
     pub async fn working_values(&self, plan: &Plan, unit: &str, year: i32) -> Result<UnitValues> {
         let plan_id = self.plan_id().await?;
+        let state = self.report(unit, year).await?.map(|r| r.state);
+        let sql = working_rows(state);
         let rows: Vec<ValueRow> = with_db!(&self.db, pool => {
-            sqlx::query_as(WORKING_ROWS).bind(unit).bind(year).bind(plan_id).fetch_all(pool).await?
+            sqlx::query_as(&sql).bind(unit).bind(year).bind(plan_id).fetch_all(pool).await?
         });
         Ok(to_year_values(plan, rows).units.remove(unit).unwrap_or_default())
     }

@@ -347,7 +347,7 @@ async fn insert_reports(w: &mut Writer, stamp: &crate::Stamp, year: i32, values:
 }
 
 /// The values as the approved copy only: an approved report's working
-/// values are read from it (see `reports::WORKING_ROWS`) until it is
+/// values are read from it (see `reports::working_table`) until it is
 /// reopened, which copies them back. Half the rows of writing both.
 async fn insert_approved(w: &mut Writer, stamp: &crate::Stamp, year: i32, rows: &[ImportRow<'_>]) -> Result<()> {
     let at = stamp.at_text();

@@ -128,7 +128,15 @@ async fn an_imported_report_reopened_is_edited_on_its_own_copy() {
             imported,
             "{b:?}"
         );
-        let (working, _) = store.form_values(&plan, "A1", 2024).await.unwrap();
+        let (working, _) = store
+            .form_values(
+                &plan,
+                "A1",
+                2024,
+                store.report("A1", 2024).await.unwrap().map(|r| r.state),
+            )
+            .await
+            .unwrap();
         assert_eq!(working, imported, "{b:?}: the form shows the imported values");
 
         store
@@ -153,7 +161,15 @@ async fn an_imported_report_reopened_is_edited_on_its_own_copy() {
             Some(&imported),
             "{b:?}: official until approved again"
         );
-        let (working, _) = store.form_values(&plan, "A1", 2024).await.unwrap();
+        let (working, _) = store
+            .form_values(
+                &plan,
+                "A1",
+                2024,
+                store.report("A1", 2024).await.unwrap().map(|r| r.state),
+            )
+            .await
+            .unwrap();
         assert_eq!(working, edited, "{b:?}: the form shows the edit");
 
         store

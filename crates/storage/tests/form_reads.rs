@@ -50,13 +50,29 @@ async fn form_values_are_the_units_own_draft_and_last_years_approved() {
             .save_values(&stamp, "00004", 2026, &[("pop_15_60".into(), n(7.0))])
             .await
             .unwrap();
-        let (working, prev) = store.form_values(&plan, "00001", 2026).await.unwrap();
+        let (working, prev) = store
+            .form_values(
+                &plan,
+                "00001",
+                2026,
+                store.report("00001", 2026).await.unwrap().map(|r| r.state),
+            )
+            .await
+            .unwrap();
         assert_eq!(working.get("pop_15_60"), Some(&DataValue::Number(1000.0)), "{b:?}");
         assert_eq!(working.len(), 1, "{b:?}");
         assert_eq!(prev.get("pop_15_60"), Some(&DataValue::Number(900.0)), "{b:?}");
         assert_eq!(prev.len(), 1, "{b:?}");
         // Last year's drafts are not the baseline; a unit with nothing has nothing.
-        let (working, prev) = store.form_values(&plan, "00006", 2026).await.unwrap();
+        let (working, prev) = store
+            .form_values(
+                &plan,
+                "00006",
+                2026,
+                store.report("00006", 2026).await.unwrap().map(|r| r.state),
+            )
+            .await
+            .unwrap();
         assert!(working.is_empty() && prev.is_empty(), "{b:?}");
     }
 }
@@ -329,7 +345,15 @@ async fn a_save_dropped_by_its_caller_still_completes() {
         drop(save);
         let mut saved = None;
         for _ in 0..500 {
-            let (working, _) = store.form_values(&plan::builtin(), "00001", 2026).await.unwrap();
+            let (working, _) = store
+                .form_values(
+                    &plan::builtin(),
+                    "00001",
+                    2026,
+                    store.report("00001", 2026).await.unwrap().map(|r| r.state),
+                )
+                .await
+                .unwrap();
             saved = working.get("pop_15_60").cloned();
             if saved.is_some() {
                 break;

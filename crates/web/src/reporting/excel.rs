@@ -12,7 +12,8 @@ use crate::state::AppState;
 
 pub async fn template(State(state): State<AppState>, at: ReadReport) -> Result<Response, AppError> {
     let (year, u) = (at.year, &at.unit);
-    let (current, prev) = state.store.form_values(&state.plan, &u.code, year).await?;
+    let report = state.store.report(&u.code, year).await?.map(|r| r.state);
+    let (current, prev) = state.store.form_values(&state.plan, &u.code, year, report).await?;
     let (plan, unit) = (state.plan.clone(), u.clone());
     let made = blocking(move || xhht_office::template::unit_template(&plan, &unit, year, &prev, &current)).await?;
     attachment(made, XLSX, &format!("bao-cao-{year}-{}.xlsx", u.code), "tệp mẫu")

@@ -153,8 +153,9 @@ pub async fn previous_year(state: &AppState, unit: &str, year: i32) -> Result<Un
 /// of this unit and year only (a form is what a rush of reporters loads).
 pub async fn load(state: &AppState, unit: &OrgUnit, year: i32, page: PageNo) -> Result<Loaded, StorageError> {
     let plan = &state.plan;
-    let (values, prev) = state.store.form_values(plan, &unit.code, year).await?;
     let sheet = state.store.report_sheet(&unit.code, year).await?;
+    let report_state = sheet.report.as_ref().map(|r| r.state);
+    let (values, prev) = state.store.form_values(plan, &unit.code, year, report_state).await?;
     let (trail, pager) = history_page(state, &unit.code, year, page).await?;
     Ok(Loaded {
         history: history::history(plan, &trail.events, &trail.names),
