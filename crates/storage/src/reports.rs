@@ -105,6 +105,12 @@ struct Seen {
 /// limit of bound parameters.
 const VALUES_PER_READ: usize = 500;
 
+/// `$4, $5, …`: the placeholders of `n` element codes bound after the
+/// unit, year and plan of a read of one report's values.
+fn element_list(n: usize) -> String {
+    (0..n).map(|i| format!("${}", i + 4)).collect::<Vec<_>>().join(", ")
+}
+
 /// The stored values of `unit`'s report of `year` among `sent`'s elements.
 async fn current_values(
     w: &mut Writer,
@@ -114,11 +120,10 @@ async fn current_values(
 ) -> Result<HashMap<String, (Option<f64>, Option<String>)>> {
     let mut current = HashMap::new();
     for chunk in sent.chunks(VALUES_PER_READ) {
-        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 4)).collect();
         let sql = format!(
             "SELECT org_unit_code, element_code, value_num, value_text FROM data_values \
              WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3 AND element_code IN ({})",
-            list.join(", ")
+            element_list(chunk.len())
         );
         let mut a = args![unit, year, w.plan];
         a.extend(chunk.iter().map(|(e, _)| crate::write::Arg::from(e.as_str())));
@@ -209,24 +214,19 @@ impl Store {
 
     /// What the report holds of the values a form sends, read before the
     /// save takes its turn (no lock, the readers' pool), with the report's
-    /// revision then: `None` without a report. Too many values for one
-    /// read: nothing (the save reads them under its turn).
+    /// revision then: `None` without a report. No values sent, or too many
+    /// for one read: nothing (the save reads them, if any, under its turn).
     async fn values_seen(&self, unit: &str, year: i32, sent: &[(String, Option<DataValue>)]) -> Result<Option<Seen>> {
-        if sent.len() > VALUES_PER_READ {
+        if sent.is_empty() || sent.len() > VALUES_PER_READ {
             return Ok(None);
         }
         let plan_id = self.plan_id().await?;
-        let list: Vec<String> = (0..sent.len()).map(|i| format!("${}", i + 4)).collect();
         let sql = format!(
             "SELECT r.revision, d.element_code, d.value_num, d.value_text FROM reports r \
              LEFT JOIN data_values d ON d.plan_id = r.plan_id AND d.org_unit_code = r.org_unit_code AND d.year = r.year \
              AND d.element_code IN ({}) \
              WHERE r.org_unit_code = $1 AND r.year = $2 AND r.plan_id = $3",
-            if list.is_empty() {
-                "NULL".to_string()
-            } else {
-                list.join(", ")
-            }
+            element_list(sent.len())
         );
         type SeenRow = (i64, Option<String>, Option<f64>, Option<String>);
         let rows: Vec<SeenRow> = with_db!(&self.db, pool => {
