@@ -14,6 +14,7 @@ mod reporting;
 mod review;
 
 // Shared by the features.
+mod admission;
 mod assets;
 mod auth;
 mod cache;

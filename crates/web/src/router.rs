@@ -5,6 +5,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::routing::get;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -54,7 +55,8 @@ fn plan_router(state: AppState) -> Router {
 /// `routes` with the not-found page and every layer: from the inside out,
 /// a panic becomes a 500 page, the session's account is loaded (and CSRF
 /// checked), errors become pages or JSON, then security headers,
-/// compression, the body limit, the timeout and the trace. (Anonymous GETs
+/// compression, the body limit, the admission queue (`admission`), the
+/// timeout and the trace. (Anonymous GETs
 /// are answered from the page cache before all of these: `plan_pick`.)
 fn with_layers(state: AppState, routes: Router<AppState>) -> Router {
     let security = [
@@ -89,6 +91,9 @@ fn with_layers(state: AppState, routes: Router<AppState>) -> Router {
         // Everything else compressed on the way out (kept pages already are).
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // Inside the timeout: a request that waits too long for a place is
+        // answered like one that works too long.
+        .layer(GlobalConcurrencyLimitLayer::with_semaphore(state.admission.clone()))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
@@ -114,8 +119,8 @@ mod tests {
 
     use super::*;
 
-    async fn state() -> AppState {
-        let store = xhht_storage::test_support::sqlite("web_panic_layer").await;
+    async fn state(name: &str) -> AppState {
+        let store = xhht_storage::test_support::sqlite(name).await;
         xhht_sample::load_demo(&store, xhht_sample::SEED).await.unwrap();
         AppState::load(store).await.unwrap()
     }
@@ -129,7 +134,7 @@ mod tests {
     #[tokio::test]
     async fn a_panic_answers_500_with_a_page() {
         let routes = Router::new().route("/boom", get(boom)).route("/api/boom", get(boom));
-        let app = with_layers(state().await, routes);
+        let app = with_layers(state("web_panic_layer").await, routes);
         let res = app
             .clone()
             .oneshot(Request::get("/boom").body(Body::empty()).unwrap())
@@ -151,5 +156,33 @@ mod tests {
         let body: serde_json::Value =
             serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
         assert_eq!(body["error"]["code"], "internal");
+    }
+
+    /// Every plan's app works on at most its places at once: with the
+    /// places taken, a request waits (and is not lost), and a place freed
+    /// lets it through; each answer frees its place again.
+    #[tokio::test]
+    async fn requests_wait_for_a_place_in_the_queue() {
+        let mut state = state("web_admission").await;
+        state.admission = std::sync::Arc::new(tokio::sync::Semaphore::new(1));
+        let places = state.admission.clone();
+        let app = router(state);
+        let health = || Request::get("/healthz").body(Body::empty()).unwrap();
+        let held = places.clone().acquire_owned().await.unwrap();
+        let waiting = tokio::spawn(app.clone().oneshot(health()));
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(!waiting.is_finished(), "answered while every place was taken");
+        drop(held);
+        let res = tokio::time::timeout(Duration::from_secs(10), waiting)
+            .await
+            .expect("a freed place lets the waiting request through")
+            .unwrap()
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        for _ in 0..3 {
+            let res = app.clone().oneshot(health()).await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+        }
+        assert_eq!(places.available_permits(), 1, "every answer gave its place back");
     }
 }

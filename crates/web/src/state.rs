@@ -41,6 +41,9 @@ pub struct AppState {
     pub clock: crate::calendar::Clock,
     /// E-mail sender, when SMTP is configured (`xhht serve --smtp-host`).
     pub mailer: Option<Arc<crate::mailer::Mailer>>,
+    /// The places of requests worked on at once, shared by every plan's
+    /// app (`admission`).
+    pub admission: Arc<tokio::sync::Semaphore>,
 }
 
 /// One installed plan: its handle, its parsed text and how it is listed.
@@ -140,6 +143,7 @@ impl AppState {
             audit_alarm: Arc::default(),
             clock: crate::calendar::Clock::default(),
             mailer: None,
+            admission: crate::admission::queue(),
         })
     }
 
