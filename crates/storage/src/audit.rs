@@ -92,11 +92,21 @@ impl Store {
     /// Page `offset..offset + limit` of a report's trail, newest first, with
     /// what the page shows beside it: the count rides on the page's rows
     /// (`COUNT(*) OVER ()`), the actors' names are joined, and the latest
-    /// workflow move (the page shows the comment of a return) is read on its
-    /// own only when the page cannot tell it: the first page holds it when
-    /// it holds any move, and holds none when it holds the whole trail.
-    /// (One `UNION ALL` of the two reads measured six times slower on SQLite.)
-    pub async fn report_trail(&self, unit: &str, year: i32, offset: i64, limit: i64) -> Result<TrailPage> {
+    /// workflow move (the page shows the comment of a return), when
+    /// `last_move` asks for it, is read on its own only when the page cannot
+    /// tell it: the first page holds it when it holds any move, and holds
+    /// none when it holds the whole trail. (One `UNION ALL` of the two reads
+    /// measured six times slower on SQLite.) Not asked: `None`, no read (a
+    /// report's page needs it only while the report is returned, and a
+    /// draft saved often has a long trail of saves to look through).
+    pub async fn report_trail(
+        &self,
+        unit: &str,
+        year: i32,
+        offset: i64,
+        limit: i64,
+        last_move: bool,
+    ) -> Result<TrailPage> {
         let plan = self.plan_id().await?;
         let page_sql = format!(
             "{SELECT_NAMED}, COUNT(*) OVER () AS total {FROM_NAMED} \
@@ -116,10 +126,10 @@ impl Store {
         let on_page = rows
             .iter()
             .position(|r| MOVES.contains(&r.row.action.as_str()))
-            .filter(|_| offset == 0);
+            .filter(|_| offset == 0 && last_move);
         let whole_trail = offset == 0 && rows.len() as i64 == total;
         let apart = match on_page {
-            None if !whole_trail => self.last_move(plan, unit, year).await?,
+            None if last_move && !whole_trail => self.last_move(plan, unit, year).await?,
             _ => None,
         };
         let mut names = std::collections::HashMap::new();

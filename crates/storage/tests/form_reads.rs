@@ -140,7 +140,7 @@ async fn a_trail_page_carries_its_total_names_and_last_move() {
             .await
             .unwrap();
 
-        let page = store.report_trail("00001", 2026, 0, 2).await.unwrap();
+        let page = store.report_trail("00001", 2026, 0, 2, true).await.unwrap();
         assert_eq!(page.total, 6, "{b:?}");
         assert_eq!(page.events.len(), 2, "{b:?}");
         assert!(page.events[0].id > page.events[1].id, "newest first on {b:?}");
@@ -155,7 +155,7 @@ async fn a_trail_page_carries_its_total_names_and_last_move() {
         assert!(!page.names.contains_key("chuyen-vien"), "no such account on {b:?}");
 
         // The oldest page holds the three values as sent.
-        let oldest = store.report_trail("00001", 2026, 3, 3).await.unwrap();
+        let oldest = store.report_trail("00001", 2026, 3, 3, true).await.unwrap();
         let elements: Vec<String> = oldest
             .events
             .iter()
@@ -167,13 +167,13 @@ async fn a_trail_page_carries_its_total_names_and_last_move() {
             .collect();
         assert_eq!(elements, ["pop_15_60", "literate_15_60", "pop_15_plus"], "{b:?}");
         // Past the end: no events, the total still known.
-        let past = store.report_trail("00001", 2026, 40, 20).await.unwrap();
+        let past = store.report_trail("00001", 2026, 40, 20, true).await.unwrap();
         assert!(past.events.is_empty(), "{b:?}");
         assert_eq!(past.total, 6, "{b:?}");
         // The return is found whatever the page holds: read apart when the
         // page holds no move (the newest save alone, the oldest page, past
         // the end), taken from the page when it does.
-        let newest = store.report_trail("00001", 2026, 0, 1).await.unwrap();
+        let newest = store.report_trail("00001", 2026, 0, 1, true).await.unwrap();
         for (what, page) in [
             ("the newest event alone", &newest),
             ("the oldest page", &oldest),
@@ -185,7 +185,13 @@ async fn a_trail_page_carries_its_total_names_and_last_move() {
                 .unwrap_or_else(|| panic!("{what} on {b:?}: no last move"));
             assert!(matches!(moved.event.change, Change::Returned { .. }), "{what} on {b:?}");
         }
-        let whole = store.report_trail("00001", 2026, 0, 50).await.unwrap();
+        // Not asked for, it is not there, on any page.
+        for (offset, limit) in [(0, 1), (0, 2), (0, 50), (3, 3)] {
+            let page = store.report_trail("00001", 2026, offset, limit, false).await.unwrap();
+            assert!(page.last_move.is_none(), "{offset}+{limit} on {b:?}");
+            assert_eq!(page.total, 6, "{b:?}");
+        }
+        let whole = store.report_trail("00001", 2026, 0, 50, true).await.unwrap();
         let moved = whole.last_move.expect("the return on the whole trail's page");
         assert_eq!(moved.event.actor, "chuyen-vien", "{b:?}");
         // A report never moved has no last move, on its whole trail's page or not.
@@ -199,7 +205,7 @@ async fn a_trail_page_carries_its_total_names_and_last_move() {
             .await
             .unwrap();
         for limit in [1, 50] {
-            let page = store.report_trail("00001", 2027, 0, limit).await.unwrap();
+            let page = store.report_trail("00001", 2027, 0, limit, true).await.unwrap();
             assert_eq!(page.total, 2, "{b:?}");
             assert!(page.last_move.is_none(), "limit {limit} on {b:?}: {:?}", page.last_move);
         }

@@ -149,14 +149,19 @@ pub async fn previous_year(state: &AppState, unit: &str, year: i32) -> Result<Un
     state.store.approved_unit_values(&state.plan, unit, year - 1).await
 }
 
-/// The report's data, with page `page` of its history: five queries, each
-/// of this unit and year only (a form is what a rush of reporters loads).
+/// The report's data, with page `page` of its history: three queries (the
+/// head with narratives, the values, the history's page), each of this unit
+/// and year only, and one more for the latest move while the report is
+/// returned and the page does not hold it (a form is what a rush of
+/// reporters loads).
 pub async fn load(state: &AppState, unit: &OrgUnit, year: i32, page: PageNo) -> Result<Loaded, StorageError> {
     let plan = &state.plan;
     let sheet = state.store.report_sheet(&unit.code, year).await?;
     let report_state = sheet.report.as_ref().map(|r| r.state);
     let (values, prev) = state.store.form_values(plan, &unit.code, year, report_state).await?;
-    let (trail, pager) = history_page(state, &unit.code, year, page).await?;
+    // The latest move is shown only as a return's note: read while returned.
+    let returned = report_state == Some(ReportState::Returned);
+    let (trail, pager) = history_page(state, &unit.code, year, page, returned).await?;
     Ok(Loaded {
         history: history::history(plan, &trail.events, &trail.names),
         history_pager: pager,
@@ -176,15 +181,19 @@ async fn history_page(
     unit: &str,
     year: i32,
     page: PageNo,
+    last_move: bool,
 ) -> Result<(xhht_storage::TrailPage, Pager), StorageError> {
-    let mut trail = state.store.report_trail(unit, year, page.offset(), PAGE_SIZE).await?;
+    let mut trail = state
+        .store
+        .report_trail(unit, year, page.offset(), PAGE_SIZE, last_move)
+        .await?;
     let pager = Pager::new(page, trail.total, |n| {
         format!("/reports/{year}/{unit}?trang={n}#lich-su")
     });
     if pager.page() != page {
         trail = state
             .store
-            .report_trail(unit, year, pager.page().offset(), PAGE_SIZE)
+            .report_trail(unit, year, pager.page().offset(), PAGE_SIZE, last_move)
             .await?;
     }
     trail.events.reverse();
