@@ -5,8 +5,8 @@
 //! cores, so with 50 at once each takes 50 requests' time and the heavy
 //! ones (a national-size form) fall far behind the light ones. Queued
 //! first-come, a request waits for those ahead of it and then runs among a
-//! few: the deadline rush's p99 on 2 cores went from about 1.9 to 1.5
-//! times its median (BENCHMARKS.md, DECISIONS.md). A few per core, not one,
+//! few: in the deadline rush on 2 cores the p99 went from 1.6-1.8 times
+//! the median to 1.4-1.5 times (BENCHMARKS.md, DECISIONS.md). A few per core, not one,
 //! so that a core has work while other requests wait for the database.
 //!
 //! Anonymous public pages are answered from the page cache before this
