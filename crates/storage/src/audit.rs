@@ -46,11 +46,13 @@ const SELECT: &str = "SELECT a.id, a.at, a.actor, a.action, a.org_unit_code, a.y
      a.reason, a.payload, d.value_type FROM audit_events a LEFT JOIN data_elements d ON d.code = a.element_code AND d.plan_id = a.plan_id";
 
 /// [`SELECT`] with the actor's display name (`None` for an account gone or
-/// an actor that is no account, such as the system).
+/// an actor that is no account, such as the system), looked up row by row
+/// by the unique username: a join let PostgreSQL hash every account for
+/// each page (0.7-2 ms with 3,000 accounts, against 0.2 ms).
 const SELECT_NAMED: &str = "SELECT a.id, a.at, a.actor, a.action, a.org_unit_code, a.year, a.element_code, a.old_value, \
-     a.new_value, a.reason, a.payload, d.value_type, u.display_name AS actor_name";
-const FROM_NAMED: &str = "FROM audit_events a LEFT JOIN data_elements d ON d.code = a.element_code AND d.plan_id = a.plan_id \
-     LEFT JOIN users u ON u.username = a.actor";
+     a.new_value, a.reason, a.payload, d.value_type, (SELECT u.display_name FROM users u WHERE u.username = a.actor) AS actor_name";
+const FROM_NAMED: &str =
+    "FROM audit_events a LEFT JOIN data_elements d ON d.code = a.element_code AND d.plan_id = a.plan_id";
 
 /// The actions that move a report through the workflow (`report.state`:
 /// earlier releases' moves).
@@ -90,8 +92,8 @@ impl Store {
     }
 
     /// Page `offset..offset + limit` of a report's trail, newest first, with
-    /// what the page shows beside it: the count rides on the page's rows
-    /// (`COUNT(*) OVER ()`), the actors' names are joined, and the latest
+    /// what the page shows beside it: the count rides on the page's rows (a
+    /// subquery), the actors' names are looked up, and the latest
     /// workflow move (the page shows the comment of a return), when
     /// `last_move` asks for it, is read on its own only when the page cannot
     /// tell it: the first page holds it when it holds any move, and holds
@@ -108,8 +110,12 @@ impl Store {
         last_move: bool,
     ) -> Result<TrailPage> {
         let plan = self.plan_id().await?;
+        // The count as a subquery of its own, not `COUNT(*) OVER ()`: the
+        // window made PostgreSQL look up every event of the report before
+        // keeping a page of them.
         let page_sql = format!(
-            "{SELECT_NAMED}, COUNT(*) OVER () AS total {FROM_NAMED} \
+            "{SELECT_NAMED}, (SELECT COUNT(*) FROM audit_events c \
+             WHERE c.org_unit_code = $1 AND c.year = $2 AND c.plan_id = $3) AS total {FROM_NAMED} \
              WHERE a.org_unit_code = $1 AND a.year = $2 AND a.plan_id = $3 ORDER BY a.id DESC LIMIT $4 OFFSET $5"
         );
         let rows: Vec<NamedRow> = with_db!(&self.db, pool => {
