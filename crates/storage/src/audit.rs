@@ -54,6 +54,10 @@ const SELECT_NAMED: &str = "SELECT a.id, a.at, a.actor, a.action, a.org_unit_cod
 const FROM_NAMED: &str =
     "FROM audit_events a LEFT JOIN data_elements d ON d.code = a.element_code AND d.plan_id = a.plan_id";
 
+/// How many events a report's trail holds (`$1` unit, `$2` year, `$3` plan).
+const TRAIL_COUNT: &str =
+    "SELECT COUNT(*) FROM audit_events c WHERE c.org_unit_code = $1 AND c.year = $2 AND c.plan_id = $3";
+
 /// The actions that move a report through the workflow (`report.state`:
 /// earlier releases' moves).
 const MOVES: [&str; 5] = ["submitted", "approved", "returned", "reopened", "report.state"];
@@ -114,8 +118,7 @@ impl Store {
         // window made PostgreSQL look up every event of the report before
         // keeping a page of them.
         let page_sql = format!(
-            "{SELECT_NAMED}, (SELECT COUNT(*) FROM audit_events c \
-             WHERE c.org_unit_code = $1 AND c.year = $2 AND c.plan_id = $3) AS total {FROM_NAMED} \
+            "{SELECT_NAMED}, ({TRAIL_COUNT}) AS total {FROM_NAMED} \
              WHERE a.org_unit_code = $1 AND a.year = $2 AND a.plan_id = $3 ORDER BY a.id DESC LIMIT $4 OFFSET $5"
         );
         let rows: Vec<NamedRow> = with_db!(&self.db, pool => {
@@ -171,9 +174,8 @@ impl Store {
     }
 
     async fn trail_len(&self, plan: i64, unit: &str, year: i32) -> Result<i64> {
-        let count = "SELECT COUNT(*) FROM audit_events WHERE org_unit_code = $1 AND year = $2 AND plan_id = $3";
         let (n,): (i64,) = with_db!(&self.db, pool => {
-            sqlx::query_as(count).bind(unit).bind(year).bind(plan).fetch_one(pool).await?
+            sqlx::query_as(TRAIL_COUNT).bind(unit).bind(year).bind(plan).fetch_one(pool).await?
         });
         Ok(n)
     }
