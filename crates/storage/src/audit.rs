@@ -13,6 +13,7 @@ use xhht_domain::narrative::NarrativeKind;
 use xhht_domain::plan::ValueType;
 use xhht_domain::workflow::ReportState;
 
+use crate::read::{Reader, with_conn};
 use crate::{Result, StorageError, Store, with_db};
 
 /// The action of the previous release's sample marker (see `is_sample`).
@@ -113,7 +114,22 @@ impl Store {
         limit: i64,
         last_move: bool,
     ) -> Result<TrailPage> {
-        let plan = self.plan_id().await?;
+        let mut reader = self.reader().await?;
+        reader.report_trail(unit, year, offset, limit, last_move).await
+    }
+}
+
+impl Reader {
+    /// [`Store::report_trail`] on this reader's connection.
+    pub async fn report_trail(
+        &mut self,
+        unit: &str,
+        year: i32,
+        offset: i64,
+        limit: i64,
+        last_move: bool,
+    ) -> Result<TrailPage> {
+        let plan = self.plan;
         // The count as a subquery of its own, not `COUNT(*) OVER ()`: the
         // window made PostgreSQL look up every event of the report before
         // keeping a page of them.
@@ -121,8 +137,8 @@ impl Store {
             "{SELECT_NAMED}, ({TRAIL_COUNT}) AS total {FROM_NAMED} \
              WHERE a.org_unit_code = $1 AND a.year = $2 AND a.plan_id = $3 ORDER BY a.id DESC LIMIT $4 OFFSET $5"
         );
-        let rows: Vec<NamedRow> = with_db!(&self.db, pool => {
-            sqlx::query_as(&page_sql).bind(unit).bind(year).bind(plan).bind(limit).bind(offset).fetch_all(pool).await?
+        let rows: Vec<NamedRow> = with_conn!(&mut self.conn, c => {
+            sqlx::query_as(&page_sql).bind(unit).bind(year).bind(plan).bind(limit).bind(offset).fetch_all(c).await?
         });
         // Past the last page no row carries the count: ask for it alone.
         let total = match rows.first() {
@@ -162,24 +178,26 @@ impl Store {
     }
 
     /// The latest workflow move of a report, with its actor's name.
-    async fn last_move(&self, plan: i64, unit: &str, year: i32) -> Result<Option<NamedRow>> {
+    async fn last_move(&mut self, plan: i64, unit: &str, year: i32) -> Result<Option<NamedRow>> {
         let moves = MOVES.map(|m| format!("'{m}'")).join(", ");
         let sql = format!(
             "{SELECT_NAMED}, CAST(0 AS BIGINT) AS total {FROM_NAMED} WHERE a.org_unit_code = $1 AND a.year = $2 AND a.plan_id = $3 \
              AND a.action IN ({moves}) ORDER BY a.id DESC LIMIT 1"
         );
-        Ok(with_db!(&self.db, pool => {
-            sqlx::query_as(&sql).bind(unit).bind(year).bind(plan).fetch_optional(pool).await?
+        Ok(with_conn!(&mut self.conn, c => {
+            sqlx::query_as(&sql).bind(unit).bind(year).bind(plan).fetch_optional(c).await?
         }))
     }
 
-    async fn trail_len(&self, plan: i64, unit: &str, year: i32) -> Result<i64> {
-        let (n,): (i64,) = with_db!(&self.db, pool => {
-            sqlx::query_as(TRAIL_COUNT).bind(unit).bind(year).bind(plan).fetch_one(pool).await?
+    async fn trail_len(&mut self, plan: i64, unit: &str, year: i32) -> Result<i64> {
+        let (n,): (i64,) = with_conn!(&mut self.conn, c => {
+            sqlx::query_as(TRAIL_COUNT).bind(unit).bind(year).bind(plan).fetch_one(c).await?
         });
         Ok(n)
     }
+}
 
+impl Store {
     /// The whole trail, oldest first (for checks over every event).
     pub async fn audit_trail(&self) -> Result<Vec<AuditEvent>> {
         let sql = format!("{SELECT} ORDER BY a.id");

@@ -10,6 +10,7 @@ use xhht_domain::plan::Plan;
 use xhht_domain::values::{DataValue, UnitValues, YearValues};
 use xhht_domain::workflow::{self, Refusal, ReportState};
 
+use crate::read::{Reader, with_conn};
 use crate::write::{Writer, args};
 use crate::{Conflict, Missing, Result, StorageError, Store, with_db};
 
@@ -545,7 +546,29 @@ impl Store {
     /// What a report page shows above and beside the figures, in one query:
     /// the report of `year`, the unit's own deadline and the narratives.
     pub async fn report_sheet(&self, unit: &str, year: i32) -> Result<ReportSheet> {
-        let plan = self.plan_id().await?;
+        self.reader().await?.report_sheet(unit, year).await
+    }
+
+    /// What a unit's form shows of its values, in one query: the working
+    /// values of `year` (drafts included) and the approved ones of the year
+    /// before (the comparisons' baseline). `state`: the report's, as the
+    /// page just read it (see [`working_table`]; both copies stay valid
+    /// while it moves, so a move in between changes nothing read).
+    pub async fn form_values(
+        &self,
+        plan: &Plan,
+        unit: &str,
+        year: i32,
+        state: Option<ReportState>,
+    ) -> Result<(UnitValues, UnitValues)> {
+        self.reader().await?.form_values(plan, unit, year, state).await
+    }
+}
+
+impl Reader {
+    /// [`Store::report_sheet`] on this reader's connection.
+    pub async fn report_sheet(&mut self, unit: &str, year: i32) -> Result<ReportSheet> {
+        let plan = self.plan;
         #[derive(sqlx::FromRow)]
         struct Row {
             #[sqlx(flatten)]
@@ -559,8 +582,8 @@ impl Store {
             "{HEAD_SELECT}, n.task_group, n.kind, n.body {HEAD_FROM} \
              LEFT JOIN narratives n ON n.org_unit_code = $1 AND n.year = $2 AND n.plan_id = $3 ORDER BY n.task_group, n.kind"
         );
-        let rows: Vec<Row> = with_db!(&self.db, pool => {
-            sqlx::query_as(&sql).bind(unit).bind(year).bind(plan).fetch_all(pool).await?
+        let rows: Vec<Row> = with_conn!(&mut self.conn, c => {
+            sqlx::query_as(&sql).bind(unit).bind(year).bind(plan).fetch_all(c).await?
         });
         let mut narratives = Vec::new();
         let mut head = None;
@@ -578,19 +601,15 @@ impl Store {
         })
     }
 
-    /// What a unit's form shows of its values, in one query: the working
-    /// values of `year` (drafts included) and the approved ones of the year
-    /// before (the comparisons' baseline). `state`: the report's, as the
-    /// page just read it (see [`working_table`]; both copies stay valid
-    /// while it moves, so a move in between changes nothing read).
+    /// [`Store::form_values`] on this reader's connection.
     pub async fn form_values(
-        &self,
+        &mut self,
         plan: &Plan,
         unit: &str,
         year: i32,
         state: Option<ReportState>,
     ) -> Result<(UnitValues, UnitValues)> {
-        let plan_id = self.plan_id().await?;
+        let plan_id = self.plan;
         /// Which copy (0 working, 1 approved), then a [`ValueRow`].
         type CopyRow = (i32, String, String, Option<f64>, Option<String>);
         // The key's order keeps SQLite on the key (plan, unit, …): without
@@ -602,8 +621,8 @@ impl Store {
              WHERE org_unit_code = $1 AND year = $4 AND plan_id = $3 ORDER BY org_unit_code, element_code) AS last_year",
             working_table(state)
         );
-        let rows: Vec<CopyRow> = with_db!(&self.db, pool => {
-            sqlx::query_as(&sql).bind(unit).bind(year).bind(plan_id).bind(year - 1).fetch_all(pool).await?
+        let rows: Vec<CopyRow> = with_conn!(&mut self.conn, c => {
+            sqlx::query_as(&sql).bind(unit).bind(year).bind(plan_id).bind(year - 1).fetch_all(c).await?
         });
         let (mut working, mut approved) = (Vec::new(), Vec::new());
         for (copy, u, e, num, text) in rows {
@@ -613,7 +632,9 @@ impl Store {
         let one = |rows| to_year_values(plan, rows).units.remove(unit).unwrap_or_default();
         Ok((one(working), one(approved)))
     }
+}
 
+impl Store {
     /// The official (approved) values of every unit for `year`.
     pub async fn approved_values(&self, plan: &Plan, year: i32) -> Result<YearValues> {
         let plan_id = self.plan_id().await?;

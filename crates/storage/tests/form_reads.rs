@@ -375,3 +375,45 @@ async fn a_save_dropped_by_its_caller_still_completes() {
         assert_eq!(events.len(), 2, "{b:?}: one event per save");
     }
 }
+
+/// A page's reads on one connection give what the store's reads give, each
+/// on a connection of its own: the head, both years' values and the trail,
+/// past its last page too (the count read again on the same connection).
+#[tokio::test]
+async fn one_reader_reads_a_form_as_the_store_does() {
+    for (store, plan) in with_plan("form_reads_one_reader").await {
+        let b = store.backend();
+        let stamp = Stamp::now("test");
+        for v in [5.0, 6.0, 7.0] {
+            let form = FormChanges {
+                values: vec![("pop_15_60".into(), n(v))],
+                narratives: vec![((1, NarrativeKind::Results), format!("Lần {v}"))],
+                explanation: None,
+            };
+            store.save_form(&stamp, "00001", 2026, &form).await.unwrap();
+        }
+        let mut reader = store.reader().await.unwrap();
+        let sheet = reader.report_sheet("00001", 2026).await.unwrap();
+        assert_eq!(sheet, store.report_sheet("00001", 2026).await.unwrap(), "{b:?}");
+        let state = sheet.report.as_ref().map(|r| r.state);
+        let values = reader.form_values(&plan, "00001", 2026, state).await.unwrap();
+        assert_eq!(values.0.get("pop_15_60"), n(7.0).as_ref(), "{b:?}");
+        assert_eq!(
+            values,
+            store.form_values(&plan, "00001", 2026, state).await.unwrap(),
+            "{b:?}"
+        );
+        for (offset, limit) in [(0, 2), (2, 2), (40, 20)] {
+            assert_eq!(
+                reader.report_trail("00001", 2026, offset, limit, true).await.unwrap(),
+                store.report_trail("00001", 2026, offset, limit, true).await.unwrap(),
+                "{b:?}: page at {offset}"
+            );
+        }
+        assert_eq!(
+            reader.report_trail("00001", 2026, 40, 20, false).await.unwrap().total,
+            6,
+            "{b:?}: three saves of a figure and a narrative"
+        );
+    }
+}
