@@ -42,6 +42,9 @@ pub struct Args {
     /// Measure SQLite only.
     #[arg(long)]
     no_postgres: bool,
+    /// Measure PostgreSQL only (the deadline rush, --only-rush).
+    #[arg(long)]
+    no_sqlite: bool,
     /// Timed requests per page.
     #[arg(long, default_value_t = 50)]
     iterations: usize,
@@ -139,7 +142,10 @@ async fn bulk_section(args: &Args, fixture: &Fixture, path: Option<&PathBuf>) ->
 /// The deadline rush on each database, into its section of `path`.
 async fn rush_section(args: &Args, fixture: &Fixture, path: Option<&PathBuf>) -> anyhow::Result<()> {
     let dir = tempfile_dir()?;
-    let mut targets = vec![Target::sqlite("rush")];
+    let mut targets = Vec::new();
+    if !args.no_sqlite {
+        targets.push(Target::sqlite("rush"));
+    }
     if !args.no_postgres {
         targets.push(Target::postgres(&args.postgres_url, "rush"));
     }
@@ -155,7 +161,11 @@ async fn rush_section(args: &Args, fixture: &Fixture, path: Option<&PathBuf>) ->
             &dir,
         )
         .await;
-        t.remove().await?;
+        if args.keep {
+            eprintln!("kept: {}", t.describe());
+        } else {
+            t.remove().await?;
+        }
         rushes.push(rush?);
     }
     let _ = std::fs::remove_dir_all(&dir);
