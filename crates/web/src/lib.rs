@@ -47,7 +47,17 @@ pub use router::{BODY_LIMIT, router};
 pub use state::{AppState, PlanEntry, PlanSlot};
 
 /// Serves the app on `listener` until Ctrl-C.
+///
+/// Answers go out with `TCP_NODELAY`: without it the kernel may hold the
+/// last small piece of an answer until the browser acknowledges what went
+/// before, and the browser may wait up to 40 ms to do so.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!("TCP_NODELAY not set on a connection: {e}");
+        }
+    });
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
