@@ -246,8 +246,12 @@ struct Fixture {
     years: Vec<(i32, YearValues)>,
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// The server measured here runs on the runtime `xhht serve` runs on.
+fn main() -> anyhow::Result<()> {
+    xhht_web::runtime::build()?.block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
     let args = Args::parse();
     if cfg!(debug_assertions) {
         eprintln!("note: debug build; run with --release for numbers worth keeping");

@@ -33,6 +33,7 @@ mod present;
 mod reminders;
 mod respond;
 mod router;
+pub mod runtime;
 mod state;
 
 #[cfg(test)]

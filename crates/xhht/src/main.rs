@@ -9,8 +9,19 @@ mod plans;
 
 use clap::Parser;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
+    // The server's runtime (two workers per core, see there) for every
+    // command: `serve` and `demo` are the ones that need it.
+    match xhht_web::runtime::build() {
+        Ok(rt) => rt.block_on(run()),
+        Err(e) => {
+            eprintln!("Lỗi: không khởi động được bộ chạy: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
