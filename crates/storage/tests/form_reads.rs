@@ -392,21 +392,25 @@ async fn one_reader_reads_a_form_as_the_store_does() {
             };
             store.save_form(&stamp, "00001", 2026, &form).await.unwrap();
         }
-        let mut reader = store.reader().await.unwrap();
-        let sheet = reader.report_sheet("00001", 2026).await.unwrap();
-        assert_eq!(sheet, store.report_sheet("00001", 2026).await.unwrap(), "{b:?}");
+        // The store's reads first: nothing waits for a connection while a
+        // reader holds one.
+        let sheet = store.report_sheet("00001", 2026).await.unwrap();
         let state = sheet.report.as_ref().map(|r| r.state);
-        let values = reader.form_values(&plan, "00001", 2026, state).await.unwrap();
-        assert_eq!(values.0.get("pop_15_60"), n(7.0).as_ref(), "{b:?}");
-        assert_eq!(
-            values,
-            store.form_values(&plan, "00001", 2026, state).await.unwrap(),
-            "{b:?}"
-        );
-        for (offset, limit) in [(0, 2), (2, 2), (40, 20)] {
+        let values = store.form_values(&plan, "00001", 2026, state).await.unwrap();
+        let pages = [(0, 2), (2, 2), (40, 20)];
+        let mut trail = Vec::new();
+        for (offset, limit) in pages {
+            trail.push(store.report_trail("00001", 2026, offset, limit, true).await.unwrap());
+        }
+        let mut reader = store.reader().await.unwrap();
+        assert_eq!(reader.report_sheet("00001", 2026).await.unwrap(), sheet, "{b:?}");
+        let read = reader.form_values(&plan, "00001", 2026, state).await.unwrap();
+        assert_eq!(read.0.get("pop_15_60"), n(7.0).as_ref(), "{b:?}");
+        assert_eq!(read, values, "{b:?}");
+        for ((offset, limit), expected) in pages.into_iter().zip(trail) {
             assert_eq!(
                 reader.report_trail("00001", 2026, offset, limit, true).await.unwrap(),
-                store.report_trail("00001", 2026, offset, limit, true).await.unwrap(),
+                expected,
                 "{b:?}: page at {offset}"
             );
         }
