@@ -409,6 +409,7 @@ impl Report {
              # only the public page against nginx (apt-get install nginx-light wrk):  --only-http\n\
              # only the bulk load against sqlite3 .import and psql \\copy (apt-get install sqlite3):  --only-bulk\n\
              # only the deadline rush (wrk; --rush-accounts 1000 --rush-connections 50 --rush-seconds 10):  --only-rush\n\
+             #   on PostgreSQL only: --no-sqlite; keep its database for EXPLAIN: --keep\n\
              # only the server's memory beside nginx (after cargo build --release -p xhht):  --only-memory\n\
              # only the logged-in form, save, review list and Word report, one at a time:  --only-work\n\
              # more or fewer requests:    --iterations 50 --warmup 5\n\
