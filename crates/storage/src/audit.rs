@@ -144,7 +144,7 @@ impl Reader {
         let total = match rows.first() {
             Some(r) => r.total,
             None if offset == 0 => 0,
-            None => self.trail_len(plan, unit, year).await?,
+            None => self.trail_len(unit, year).await?,
         };
         // The first page holds the newest move if it holds any, and shows
         // there is none when it holds the whole trail; else it is read apart.
@@ -154,7 +154,7 @@ impl Reader {
             .filter(|_| offset == 0 && last_move);
         let whole_trail = offset == 0 && rows.len() as i64 == total;
         let apart = match on_page {
-            None if last_move && !whole_trail => self.last_move(plan, unit, year).await?,
+            None if last_move && !whole_trail => self.last_move(unit, year).await?,
             _ => None,
         };
         let mut names = std::collections::HashMap::new();
@@ -178,20 +178,20 @@ impl Reader {
     }
 
     /// The latest workflow move of a report, with its actor's name.
-    async fn last_move(&mut self, plan: i64, unit: &str, year: i32) -> Result<Option<NamedRow>> {
+    async fn last_move(&mut self, unit: &str, year: i32) -> Result<Option<NamedRow>> {
         let moves = MOVES.map(|m| format!("'{m}'")).join(", ");
         let sql = format!(
             "{SELECT_NAMED}, CAST(0 AS BIGINT) AS total {FROM_NAMED} WHERE a.org_unit_code = $1 AND a.year = $2 AND a.plan_id = $3 \
              AND a.action IN ({moves}) ORDER BY a.id DESC LIMIT 1"
         );
         Ok(with_conn!(&mut self.conn, c => {
-            sqlx::query_as(&sql).bind(unit).bind(year).bind(plan).fetch_optional(c).await?
+            sqlx::query_as(&sql).bind(unit).bind(year).bind(self.plan).fetch_optional(c).await?
         }))
     }
 
-    async fn trail_len(&mut self, plan: i64, unit: &str, year: i32) -> Result<i64> {
+    async fn trail_len(&mut self, unit: &str, year: i32) -> Result<i64> {
         let (n,): (i64,) = with_conn!(&mut self.conn, c => {
-            sqlx::query_as(TRAIL_COUNT).bind(unit).bind(year).bind(plan).fetch_one(c).await?
+            sqlx::query_as(TRAIL_COUNT).bind(unit).bind(year).bind(self.plan).fetch_one(c).await?
         });
         Ok(n)
     }

@@ -21,8 +21,7 @@ const PER_CORE: usize = 4;
 
 /// The queue shared by every plan's app: the cores are shared too.
 pub fn queue() -> Arc<Semaphore> {
-    let cores = std::thread::available_parallelism().map_or(2, usize::from);
-    Arc::new(Semaphore::new(places(cores)))
+    Arc::new(Semaphore::new(places(crate::runtime::cores())))
 }
 
 /// Requests worked on at once on `cores` cores.

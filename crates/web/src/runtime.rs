@@ -16,10 +16,15 @@ pub fn build() -> std::io::Result<tokio::runtime::Runtime> {
     let mut builder = tokio::runtime::Builder::new_multi_thread();
     builder.enable_all();
     if std::env::var_os("TOKIO_WORKER_THREADS").is_none() {
-        let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        builder.worker_threads(workers(cores));
+        builder.worker_threads(workers(cores()));
     }
     builder.build()
+}
+
+/// The cores this process may use (2 when the system cannot tell): what the
+/// workers and the admission queue's places are counted by.
+pub(crate) fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from)
 }
 
 /// Worker threads for `cores` cores.
@@ -45,8 +50,7 @@ mod tests {
         let n = rt.block_on(async { tokio::spawn(async { 6 * 7 }).await.unwrap() });
         assert_eq!(n, 42);
         if std::env::var_os("TOKIO_WORKER_THREADS").is_none() {
-            let cores = std::thread::available_parallelism().map_or(2, usize::from);
-            assert_eq!(rt.metrics().num_workers(), workers(cores));
+            assert_eq!(rt.metrics().num_workers(), workers(cores()));
         }
     }
 }
